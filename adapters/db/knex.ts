@@ -1,0 +1,47 @@
+/**
+ * Opens the database: Postgres when a URL is given, otherwise embedded PGlite (Postgres in
+ * WebAssembly) in a directory, or in memory for tests. Both speak the same SQL and run the same
+ * migrations, so there is one code path for queries.
+ */
+import knexPkg, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import { mkdirSync } from 'node:fs';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface Database {
+  readonly knex: Knex;
+  readonly kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolMax: number }
+  | { kind: 'pglite'; directory: string | undefined };
+
+export function openDatabase(target: DatabaseTarget): Database {
+  let knex: Knex;
+  if (target.kind === 'postgres') {
+    knex = knexPkg.knex({
+      client: 'pg',
+      connection: { connectionString: target.url, application_name: 'oidc-server' },
+      // min 0 lets idle replicas release connections; acquire timeout bounds a request's wait
+      // for a connection when the pool is exhausted instead of queuing forever.
+      pool: { min: 0, max: target.poolMax },
+      acquireConnectionTimeout: 10_000,
+    });
+  } else {
+    if (target.directory) mkdirSync(target.directory, { recursive: true });
+    knex = knexPkg.knex({
+      client: ClientPgLite as unknown as typeof knexPkg.Client,
+      dialect: 'postgres',
+      connection: target.directory ? { filename: target.directory } : {},
+    });
+  }
+  return { knex, kind: target.kind, close: () => knex.destroy() };
+}
+
+/** Postgres returns bigint aggregates as strings, PGlite as numbers. */
+export function toCount(value: unknown): number {
+  return typeof value === 'number' ? value : Number.parseInt(String(value ?? '0'), 10);
+}

@@ -1,0 +1,166 @@
+/**
+ * oidc-provider storage in Redis for short-lived models. One hash per record (payload, consumed,
+ * and the names of its lookup keys), expiring with the record. Lookup keys (session uid, user
+ * code) are deleted only while they still point at the record. The grant index is a sorted set
+ * scored by member expiry, so revokeByGrantId is one atomic script and the index never outlives
+ * its members. Every multi-key change is a Lua script: atomic, and correct with many processes.
+ */
+import type { Redis } from 'ioredis';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { alreadyConsumed, GRANT_BOUND_MODELS } from './models.js';
+
+// KEYS: record, grantIndex|'' , uidKey|'', userCodeKey|''
+// ARGV: payload, ttlMs (0 = none), nowMs, expiresAtMs (inf when none)
+const UPSERT = `
+local key, grantKey, uidKey, codeKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local ttl = tonumber(ARGV[2])
+local old = redis.call('HMGET', key, 'uidKey', 'codeKey')
+if old[1] and old[1] ~= uidKey and redis.call('GET', old[1]) == ARGV[5] then redis.call('DEL', old[1]) end
+if old[2] and old[2] ~= codeKey and redis.call('GET', old[2]) == ARGV[5] then redis.call('DEL', old[2]) end
+redis.call('HSET', key, 'payload', ARGV[1])
+redis.call('HDEL', key, 'uidKey', 'codeKey', 'grantKey')
+if ttl > 0 then redis.call('PEXPIRE', key, ttl) else redis.call('PERSIST', key) end
+local function lookup(lk, field)
+  if lk == '' then return end
+  redis.call('HSET', key, field, lk)
+  if ttl > 0 then redis.call('SET', lk, ARGV[5], 'PX', ttl) else redis.call('SET', lk, ARGV[5]) end
+end
+lookup(uidKey, 'uidKey')
+lookup(codeKey, 'codeKey')
+if grantKey ~= '' then
+  redis.call('HSET', key, 'grantKey', grantKey)
+  redis.call('ZADD', grantKey, ARGV[4], key)
+  redis.call('ZREMRANGEBYSCORE', grantKey, '-inf', '(' .. ARGV[3])
+  local last = redis.call('ZRANGE', grantKey, -1, -1, 'WITHSCORES')
+  if last[2] == 'inf' then redis.call('PERSIST', grantKey)
+  elseif last[2] then redis.call('PEXPIREAT', grantKey, last[2]) end
+end
+return 1
+`;
+
+// KEYS: record. ARGV: nowSeconds. 0 = no record, 1 = consumed now, -1 = already consumed.
+const CONSUME = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HSETNX', KEYS[1], 'consumed', ARGV[1]) == 1 then return 1 end
+return -1
+`;
+
+// KEYS: record. ARGV: id. Deletes the record, its lookups (if still ours) and its index entry.
+const DESTROY = `
+local f = redis.call('HMGET', KEYS[1], 'uidKey', 'codeKey', 'grantKey')
+if f[1] and redis.call('GET', f[1]) == ARGV[1] then redis.call('DEL', f[1]) end
+if f[2] and redis.call('GET', f[2]) == ARGV[1] then redis.call('DEL', f[2]) end
+if f[3] then redis.call('ZREM', f[3], KEYS[1]) end
+return redis.call('DEL', KEYS[1])
+`;
+
+// KEYS: grantIndex. Deletes every member record and its lookups, then the index.
+const REVOKE_GRANT = `
+local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+for _, key in ipairs(members) do
+  local f = redis.call('HMGET', key, 'uidKey', 'codeKey')
+  local id = string.match(key, ':([^:]*)$')
+  if f[1] and redis.call('GET', f[1]) == id then redis.call('DEL', f[1]) end
+  if f[2] and redis.call('GET', f[2]) == id then redis.call('DEL', f[2]) end
+  redis.call('DEL', key)
+end
+redis.call('DEL', KEYS[1])
+return #members
+`;
+
+interface ScriptedRedis extends Redis {
+  oidcUpsert(k1: string, k2: string, k3: string, k4: string, ...argv: string[]): Promise<number>;
+  oidcConsume(key: string, now: string): Promise<number>;
+  oidcDestroy(key: string, id: string): Promise<number>;
+  oidcRevokeGrant(key: string): Promise<number>;
+}
+
+/** Registers the scripts once per connection; ioredis sends EVALSHA and falls back to EVAL. */
+export function withOidcScripts(redis: Redis): ScriptedRedis {
+  const scripted = redis as ScriptedRedis;
+  if (typeof scripted.oidcUpsert !== 'function') {
+    redis.defineCommand('oidcUpsert', { numberOfKeys: 4, lua: UPSERT });
+    redis.defineCommand('oidcConsume', { numberOfKeys: 1, lua: CONSUME });
+    redis.defineCommand('oidcDestroy', { numberOfKeys: 1, lua: DESTROY });
+    redis.defineCommand('oidcRevokeGrant', { numberOfKeys: 1, lua: REVOKE_GRANT });
+  }
+  return scripted;
+}
+
+export class RedisStore implements Adapter {
+  private readonly redis: ScriptedRedis;
+
+  /** @param prefix namespace of every key, so deployments (and test runs) can share a Redis. */
+  constructor(
+    redis: Redis,
+    private readonly model: string,
+    private readonly prefix: string,
+  ) {
+    this.redis = withOidcScripts(redis);
+  }
+
+  // Ids are nanoids and never contain ':'; REVOKE_GRANT relies on the id being the last segment.
+  private key(id: string) {
+    return `${this.prefix}${this.model}:${id}`;
+  }
+  private grantKey(grantId: string) {
+    return `${this.prefix}grant:${grantId}`;
+  }
+  private uidKey(uid: string) {
+    return `${this.prefix}${this.model}:uid:${uid}`;
+  }
+  private userCodeKey(userCode: string) {
+    return `${this.prefix}${this.model}:userCode:${userCode}`;
+  }
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const { consumed: _ignored, ...stored } = payload;
+    const ttlMs = typeof expiresIn === 'number' ? expiresIn * 1000 : 0;
+    const now = Date.now();
+    const grantKey = GRANT_BOUND_MODELS.has(this.model) && payload.grantId ? this.grantKey(payload.grantId) : '';
+    await this.redis.oidcUpsert(
+      this.key(id),
+      grantKey,
+      payload.uid ? this.uidKey(payload.uid) : '',
+      payload.userCode ? this.userCodeKey(payload.userCode) : '',
+      JSON.stringify(stored),
+      String(ttlMs),
+      String(now),
+      ttlMs > 0 ? String(now + ttlMs) : 'inf',
+      id,
+    );
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const [payload, consumed] = await this.redis.hmget(this.key(id), 'payload', 'consumed');
+    if (!payload) return undefined;
+    const parsed = JSON.parse(payload) as AdapterPayload;
+    if (consumed) parsed.consumed = Number(consumed);
+    return parsed;
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    const id = await this.redis.get(this.uidKey(uid));
+    return id ? this.find(id) : undefined;
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    const id = await this.redis.get(this.userCodeKey(userCode));
+    return id ? this.find(id) : undefined;
+  }
+
+  /** @throws as SqlStore.consume: the loser of a concurrent consume is refused. */
+  async consume(id: string): Promise<void> {
+    const result = await this.redis.oidcConsume(this.key(id), String(Math.floor(Date.now() / 1000)));
+    if (result === -1) throw alreadyConsumed(this.model);
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.redis.oidcDestroy(this.key(id), id);
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    if (!GRANT_BOUND_MODELS.has(this.model)) return;
+    await this.redis.oidcRevokeGrant(this.grantKey(grantId));
+  }
+}

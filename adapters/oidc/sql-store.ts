@@ -1,0 +1,117 @@
+/**
+ * oidc-provider storage in one SQL table keyed by (model, id), for Postgres and PGlite alike.
+ * Rules: an expired row is never returned; upsert replaces payload and expiry but never clears
+ * consumed_at; consume is one conditional UPDATE, so of two concurrent consumers exactly one wins.
+ */
+import type { Knex } from 'knex';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { alreadyConsumed, GRANT_BOUND_MODELS } from './models.js';
+
+const TABLE = 'oidc_payloads';
+
+interface Row {
+  payload: AdapterPayload;
+  consumed_at: Date | string | null;
+}
+
+function toPayload(row: Row | undefined): AdapterPayload | undefined {
+  if (!row) return undefined;
+  const payload = { ...row.payload };
+  if (row.consumed_at) payload.consumed = Math.floor(new Date(row.consumed_at).getTime() / 1000);
+  return payload;
+}
+
+export class SqlStore implements Adapter {
+  constructor(
+    private readonly knex: Knex,
+    private readonly model: string,
+  ) {}
+
+  private live() {
+    return this.knex(TABLE)
+      .where({ model: this.model })
+      .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', this.knex.fn.now()));
+  }
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const { consumed: _ignored, ...stored } = payload;
+    const row = {
+      model: this.model,
+      id,
+      payload: JSON.stringify(stored),
+      grant_id: payload.grantId ?? null,
+      uid: payload.uid ?? null,
+      user_code: payload.userCode ?? null,
+      account_id: payload.accountId ?? null,
+      expires_at: typeof expiresIn === 'number' ? new Date(Date.now() + expiresIn * 1000) : null,
+    };
+    await this.knex(TABLE)
+      .insert(row)
+      .onConflict(['model', 'id'])
+      .merge(['payload', 'grant_id', 'uid', 'user_code', 'account_id', 'expires_at']);
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    return toPayload(await this.live().andWhere({ id }).first('payload', 'consumed_at'));
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    return toPayload(await this.live().andWhere({ uid }).first('payload', 'consumed_at'));
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return toPayload(await this.live().andWhere({ user_code: userCode }).first('payload', 'consumed_at'));
+  }
+
+  /**
+   * @throws oidc-provider's InvalidGrant (InvalidRequestUri for PAR) when the record was
+   * consumed by a concurrent request between oidc-provider's read and this write.
+   */
+  async consume(id: string): Promise<void> {
+    const updated = await this.live()
+      .andWhere({ id })
+      .whereNull('consumed_at')
+      .update({ consumed_at: this.knex.fn.now() });
+    if (updated === 1) return;
+    const exists = await this.live().andWhere({ id }).first('id');
+    if (exists) throw alreadyConsumed(this.model);
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.knex(TABLE).where({ model: this.model, id }).delete();
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    if (!GRANT_BOUND_MODELS.has(this.model)) return;
+    await this.knex(TABLE).where({ model: this.model, grant_id: grantId }).delete();
+  }
+}
+
+/** Arbitrary constant naming the purge's advisory lock, so only one replica purges at a time. */
+const PURGE_LOCK_KEY = 727_001;
+
+/**
+ * Deletes expired rows, at most `batchSize` per transaction and `maxBatches` per call, so a purge
+ * never holds long locks. Each batch takes a transaction-scoped advisory lock: when another
+ * replica is purging, this one skips. Consumed rows are kept until they expire, because reuse
+ * detection needs them.
+ * @returns the number of rows deleted.
+ */
+export async function purgeExpired(knex: Knex, batchSize: number, maxBatches = 20): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < maxBatches; i += 1) {
+    const deleted = await knex.transaction(async (trx) => {
+      const lock = await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS locked', [PURGE_LOCK_KEY]);
+      if (!(lock as { rows: Array<{ locked: boolean }> }).rows[0]?.locked) return -1;
+      const ids = await trx(TABLE).where('expires_at', '<', trx.fn.now()).limit(batchSize).select('model', 'id');
+      if (ids.length === 0) return 0;
+      return trx(TABLE)
+        .whereIn(['model', 'id'], ids.map((r: { model: string; id: string }) => [r.model, r.id]))
+        .delete();
+    });
+    if (deleted < 0) break;
+    total += deleted;
+    if (deleted < batchSize) break;
+  }
+  return total;
+}

@@ -1,0 +1,146 @@
+/**
+ * Reads the environment once, validates it against the schema, and refuses insecure settings in
+ * production. Every message names the variable so an operator knows what to fix.
+ */
+import { z } from 'zod';
+import { settings, type SettingName } from './schema.js';
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  issuer: string;
+  trustProxy: boolean;
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  dataDir: string;
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  /** Undefined outside production until development secrets are filled in at boot. */
+  cookieKeys: string[] | undefined;
+  keyEncryptionKey: string | undefined;
+  seedFile: string | undefined;
+  demoClients: boolean;
+  bootstrapAdmin: boolean;
+  logLevel: string;
+  ttl: {
+    accessToken: number;
+    clientCredentials: number;
+    idToken: number;
+    authorizationCode: number;
+    refreshToken: number;
+    session: number;
+    grant: number;
+    interaction: number;
+  };
+  keyRotationOverlap: number;
+  keyRefreshInterval: number;
+  tokenRateLimit: { points: number; windowSeconds: number };
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  purge: { intervalSeconds: number; batchSize: number };
+  shutdownGraceSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Raw = { [K in SettingName]: z.output<(typeof settings)[K]['schema']> | undefined };
+
+function parseAll(env: Record<string, string | undefined>): { raw: Raw; problems: string[] } {
+  const problems: string[] = [];
+  const raw = {} as Record<string, unknown>;
+  for (const [name, setting] of Object.entries(settings)) {
+    const given = env[name];
+    const value = given === undefined || given === '' ? ('default' in setting ? setting.default : undefined) : given;
+    if (value === undefined) {
+      raw[name] = undefined;
+      continue;
+    }
+    const result = setting.schema.safeParse(value);
+    if (result.success) raw[name] = result.data;
+    else problems.push(`${name} ${result.error.issues.map((i) => i.message).join('; ')} (got ${JSON.stringify(redact(name, value))})`);
+  }
+  return { raw: raw as Raw, problems };
+}
+
+const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL']);
+function redact(name: string, value: string): string {
+  return SECRET_SETTINGS.has(name) ? `<${value.length} characters>` : value;
+}
+
+function productionProblems(raw: Raw): string[] {
+  const problems: string[] = [];
+  const issuer = raw.ISSUER as string | undefined;
+  if (!issuer) problems.push('ISSUER is required in production (the public https URL of this provider)');
+  else if (new URL(issuer).protocol !== 'https:') problems.push('ISSUER must be an https URL in production');
+  if (!raw.TRUST_PROXY) {
+    problems.push('TRUST_PROXY must be true in production: TLS is terminated by a reverse proxy in front of this process');
+  }
+  if (!raw.COOKIE_KEYS) problems.push('COOKIE_KEYS is required in production');
+  if (!raw.KEY_ENCRYPTION_KEY) problems.push('KEY_ENCRYPTION_KEY is required in production');
+  if (!raw.DATABASE_URL) problems.push('DATABASE_URL is required in production: the embedded database is for development only');
+  if (raw.DEMO_CLIENTS === true) problems.push('DEMO_CLIENTS must not be true in production');
+  return problems;
+}
+
+/**
+ * @throws ConfigError listing every invalid or missing variable at once.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const { raw, problems } = parseAll(env);
+  if (raw.NODE_ENV === 'production') problems.push(...productionProblems(raw));
+  if (problems.length) throw new ConfigError(problems);
+
+  const port = raw.PORT as number;
+  const ttl = {
+    accessToken: raw.ACCESS_TOKEN_TTL as number,
+    clientCredentials: raw.CLIENT_CREDENTIALS_TTL as number,
+    idToken: raw.ID_TOKEN_TTL as number,
+    authorizationCode: raw.AUTHORIZATION_CODE_TTL as number,
+    refreshToken: raw.REFRESH_TOKEN_TTL as number,
+    session: raw.SESSION_TTL as number,
+    grant: raw.GRANT_TTL as number,
+    interaction: raw.INTERACTION_TTL as number,
+  };
+  const overlap = raw.KEY_ROTATION_OVERLAP as number;
+  const longestSigned = Math.max(ttl.accessToken, ttl.clientCredentials, ttl.idToken);
+  if (overlap <= longestSigned) {
+    throw new ConfigError([
+      `KEY_ROTATION_OVERLAP (${overlap}s) must exceed the longest signed token lifetime (${longestSigned}s), or tokens signed with a retired key stop verifying early`,
+    ]);
+  }
+
+  return {
+    env: raw.NODE_ENV as Config['env'],
+    host: raw.HOST as string,
+    port,
+    issuer: ((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    trustProxy: raw.TRUST_PROXY as boolean,
+    databaseUrl: raw.DATABASE_URL as string | undefined,
+    databasePoolMax: raw.DATABASE_POOL_MAX as number,
+    dataDir: raw.DATA_DIR as string,
+    redisUrl: raw.REDIS_URL as string | undefined,
+    redisKeyPrefix: raw.REDIS_KEY_PREFIX as string,
+    cookieKeys: raw.COOKIE_KEYS as string[] | undefined,
+    keyEncryptionKey: raw.KEY_ENCRYPTION_KEY as string | undefined,
+    seedFile: raw.SEED_FILE as string | undefined,
+    demoClients: (raw.DEMO_CLIENTS as boolean | undefined) ?? raw.NODE_ENV === 'development',
+    bootstrapAdmin: raw.BOOTSTRAP_ADMIN as boolean,
+    logLevel: raw.LOG_LEVEL as string,
+    ttl,
+    keyRotationOverlap: overlap,
+    keyRefreshInterval: raw.KEY_REFRESH_INTERVAL as number,
+    tokenRateLimit: { points: raw.TOKEN_RATE_LIMIT as number, windowSeconds: raw.TOKEN_RATE_LIMIT_WINDOW as number },
+    argon2: {
+      memoryCost: raw.ARGON2_MEMORY_KIB as number,
+      timeCost: raw.ARGON2_TIME_COST as number,
+      parallelism: raw.ARGON2_PARALLELISM as number,
+    },
+    purge: { intervalSeconds: raw.PURGE_INTERVAL as number, batchSize: raw.PURGE_BATCH_SIZE as number },
+    shutdownGraceSeconds: raw.SHUTDOWN_GRACE as number,
+  };
+}

@@ -1,0 +1,12 @@
+/** The ordered list of migrations. Add new ones at the end; never edit or reorder applied ones. */
+import type { Knex } from 'knex';
+import * as initial from './20261128_001_initial.js';
+
+export interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
+  ['20261128_001_initial', initial],
+];

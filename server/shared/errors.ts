@@ -1,0 +1,59 @@
+/**
+ * The application error taxonomy. Each error has a stable code (also the message id for
+ * translation), an HTTP status, and is exposed to clients only below 500. Protocol paths throw
+ * oidc-provider's own errors instead; JSON APIs render these as RFC 9457 problem+json.
+ */
+export type ErrorCode =
+  | 'invalid_input'
+  | 'invalid_credentials'
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'unauthorized'
+  | 'rate_limited'
+  | 'csrf_failed'
+  | 'interaction_expired'
+  | 'invalid_seed'
+  | 'unavailable'
+  | 'internal';
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  invalid_credentials: 401,
+  unauthorized: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  not_found: 404,
+  conflict: 409,
+  interaction_expired: 410,
+  rate_limited: 429,
+  invalid_seed: 500,
+  unavailable: 503,
+  internal: 500,
+};
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly expose: boolean;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: { fields?: FieldProblem[]; retryAfterSeconds?: number } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AppError';
+    this.status = STATUS[code];
+    this.expose = this.status < 500;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
