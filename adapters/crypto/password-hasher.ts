@@ -20,7 +20,7 @@ export interface PasswordHasher {
 }
 
 export function createArgon2Hasher(params: Argon2Parameters): PasswordHasher {
-  const options = { type: argon2.argon2id, ...params };
+  const options = { type: argon2.argon2id as 2, ...params };
   let dummy: Promise<string> | undefined;
   return {
     hash: (password) => argon2.hash(password, options),

@@ -4,7 +4,7 @@ import { migrations, type Migration } from '../../migrations/index.js';
 
 class ListedMigrations implements Knex.MigrationSource<readonly [string, Migration]> {
   async getMigrations() {
-    return migrations;
+    return [...migrations];
   }
   getMigrationName(entry: readonly [string, Migration]) {
     return entry[0];

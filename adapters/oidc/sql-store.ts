@@ -100,7 +100,7 @@ const PURGE_LOCK_KEY = 727_001;
 export async function purgeExpired(knex: Knex, batchSize: number, maxBatches = 20): Promise<number> {
   let total = 0;
   for (let i = 0; i < maxBatches; i += 1) {
-    const deleted = await knex.transaction(async (trx) => {
+    const deleted: number = await knex.transaction(async (trx): Promise<number> => {
       const lock = await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS locked', [PURGE_LOCK_KEY]);
       if (!(lock as { rows: Array<{ locked: boolean }> }).rows[0]?.locked) return -1;
       const ids = await trx(TABLE).where('expires_at', '<', trx.fn.now()).limit(batchSize).select('model', 'id');

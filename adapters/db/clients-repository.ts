@@ -1,0 +1,33 @@
+/** Clients in SQL; shared secrets are sealed with the key-encryption key, bound to the client id. */
+import type { Knex } from 'knex';
+import type { ClientRepository, StoredClient } from '../../server/modules/clients/index.js';
+import type { SecretSealer } from '../crypto/envelope.js';
+
+const context = (clientId: string) => `client-secret:${clientId}`;
+
+export function createClientRepository(knex: Knex, sealer: SecretSealer): ClientRepository {
+  return {
+    async find(clientId) {
+      const row = await knex('clients').where({ client_id: clientId }).first();
+      if (!row) return undefined;
+      return {
+        clientId: row.client_id,
+        metadata: row.metadata,
+        secret: row.secret_ciphertext ? sealer.open(row.secret_ciphertext, context(clientId)) : undefined,
+        source: row.source,
+      };
+    },
+    async save(client: StoredClient) {
+      const row = {
+        client_id: client.clientId,
+        metadata: JSON.stringify(client.metadata),
+        secret_ciphertext: client.secret ? sealer.seal(client.secret, context(client.clientId)) : null,
+        source: client.source,
+      };
+      await knex('clients').insert(row).onConflict('client_id').merge({ ...row, updated_at: knex.fn.now() });
+    },
+    async delete(clientId) {
+      await knex('clients').where({ client_id: clientId }).delete();
+    },
+  };
+}

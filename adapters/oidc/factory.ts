@@ -1,0 +1,38 @@
+/**
+ * The adapter factory handed to oidc-provider: routes each model to its store by the one table
+ * in models.ts. Without Redis, ephemeral models go to the database too.
+ */
+import type { Knex } from 'knex';
+import type { Redis } from 'ioredis';
+import type { Adapter } from 'oidc-provider';
+import type { ClientRepository } from '../../server/modules/clients/index.js';
+import { ClientStore } from './client-store.js';
+import { isModelName, MODEL_STORE } from './models.js';
+import { RedisStore } from './redis-store.js';
+import { SqlStore } from './sql-store.js';
+
+export interface AdapterStores {
+  knex: Knex;
+  redis: Redis | undefined;
+  redisKeyPrefix: string;
+  clients: ClientRepository;
+}
+
+export type AdapterFactory = (model: string) => Adapter;
+
+export function createAdapterFactory(stores: AdapterStores): AdapterFactory {
+  return (model: string) => {
+    if (!isModelName(model)) throw new Error(`no store is routed for oidc-provider model ${model}`);
+    const kind = MODEL_STORE[model];
+    if (kind === 'clients') return new ClientStore(stores.clients);
+    if (kind === 'ephemeral' && stores.redis) return new RedisStore(stores.redis, model, stores.redisKeyPrefix);
+    return new SqlStore(stores.knex, model);
+  };
+}
+
+/** Which store each model uses in this deployment, for the startup log. */
+export function describeRouting(stores: Pick<AdapterStores, 'redis'>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(MODEL_STORE).map(([model, kind]) => [model, kind === 'ephemeral' && stores.redis ? 'redis' : kind === 'clients' ? 'clients table' : 'database']),
+  );
+}

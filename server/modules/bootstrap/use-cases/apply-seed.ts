@@ -1,0 +1,113 @@
+/**
+ * Applies a seed document idempotently: APIs and clients are upserted (the document is the
+ * source of truth for what it declares); users are created when missing and their profile
+ * updated, but a password is only set at creation, so people keep passwords they changed.
+ */
+import { AppError } from '../../../shared/errors.js';
+import { newSecret } from '../../../shared/ids.js';
+import { usesSharedSecret, type ClientDefinition, type ClientRepository } from '../../clients/index.js';
+import type { ResourceServerRepository } from '../../permissions/index.js';
+import { createUser, type CredentialRepository, type PasswordHasher, type UserRepository } from '../../users/index.js';
+import type { SeedDocument, SeedUser } from './seed-document.js';
+
+export interface ApplySeedDeps {
+  clients: ClientRepository;
+  apis: ResourceServerRepository;
+  users: UserRepository;
+  credentials: CredentialRepository;
+  hasher: PasswordHasher;
+  /** Validates metadata as the protocol engine will when it loads the client. */
+  validateClientMetadata(metadata: Record<string, unknown>): Promise<void>;
+  env: Record<string, string | undefined>;
+}
+
+export interface SeedReport {
+  clients: Array<{ clientId: string; created: boolean; generatedSecret?: string }>;
+  apis: string[];
+  users: Array<{ username: string; created: boolean }>;
+}
+
+function clientMetadata(def: ClientDefinition): Record<string, unknown> {
+  const { client_secret: _s, client_secret_env: _e, ...metadata } = def;
+  metadata.token_endpoint_auth_method ??= 'client_secret_basic';
+  return Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined));
+}
+
+function secretFromEnv(deps: ApplySeedDeps, source: string, index: number, def: ClientDefinition): string | undefined {
+  if (!def.client_secret_env) return def.client_secret;
+  const value = deps.env[def.client_secret_env];
+  if (!value || value.length < 32) {
+    throw new AppError(
+      'invalid_seed',
+      `${source}: clients[${index}] (${JSON.stringify(def.client_id)}).client_secret_env: environment variable ${def.client_secret_env} must hold at least 32 characters`,
+    );
+  }
+  return value;
+}
+
+async function applyClient(deps: ApplySeedDeps, source: string, index: number, def: ClientDefinition, origin: string) {
+  const metadata = clientMetadata(def);
+  const existing = await deps.clients.find(def.client_id);
+  let secret = secretFromEnv(deps, source, index, def);
+  let generatedSecret: string | undefined;
+  if (usesSharedSecret(def) && !secret) {
+    secret = existing?.secret;
+    if (!secret) secret = generatedSecret = newSecret();
+  }
+  if (!usesSharedSecret(def)) secret = undefined;
+  try {
+    await deps.validateClientMetadata({ client_id: def.client_id, ...metadata, ...(secret ? { client_secret: secret } : {}) });
+  } catch (error) {
+    const detail = error instanceof Error ? (error as Error & { error_description?: string }).error_description ?? error.message : String(error);
+    throw new AppError('invalid_seed', `${source}: clients[${index}] (${JSON.stringify(def.client_id)}): ${detail}`);
+  }
+  await deps.clients.save({ clientId: def.client_id, metadata, secret, source: origin });
+  return { clientId: def.client_id, created: !existing, ...(generatedSecret ? { generatedSecret } : {}) };
+}
+
+function userPassword(deps: ApplySeedDeps, source: string, index: number, user: SeedUser): string | undefined {
+  if (!user.password_env) return user.password;
+  const value = deps.env[user.password_env];
+  if (!value || value.length < 12) {
+    throw new AppError(
+      'invalid_seed',
+      `${source}: users[${index}] (${JSON.stringify(user.username)}).password_env: environment variable ${user.password_env} must hold at least 12 characters`,
+    );
+  }
+  return value;
+}
+
+async function applyUser(deps: ApplySeedDeps, source: string, index: number, user: SeedUser) {
+  const existing = await deps.users.findByUsername(user.username);
+  const fields = { email: user.email ?? null, emailVerified: user.email_verified, profile: user.profile };
+  if (existing) {
+    await deps.users.update(existing.id, fields);
+    return { username: user.username, created: false };
+  }
+  const password = userPassword(deps, source, index, user);
+  await createUser(deps, {
+    username: user.username,
+    ...fields,
+    ...(password ? { password } : {}),
+    ...(user.password_hash ? { passwordHash: user.password_hash } : {}),
+  });
+  return { username: user.username, created: true };
+}
+
+/**
+ * @param origin recorded on each client ("seed", "demo") so operators can tell where it came from.
+ * @throws AppError invalid_seed naming the entry and field that cannot be applied.
+ */
+export async function applySeed(deps: ApplySeedDeps, doc: SeedDocument, source: string, origin = 'seed'): Promise<SeedReport> {
+  const report: SeedReport = { clients: [], apis: [], users: [] };
+  for (const api of doc.apis) {
+    await deps.apis.save(
+      { identifier: api.identifier, name: api.name, scopes: api.scopes, accessTokenTtl: api.access_token_ttl },
+      origin,
+    );
+    report.apis.push(api.identifier);
+  }
+  for (const [index, client] of doc.clients.entries()) report.clients.push(await applyClient(deps, source, index, client, origin));
+  for (const [index, user] of doc.users.entries()) report.users.push(await applyUser(deps, source, index, user));
+  return report;
+}

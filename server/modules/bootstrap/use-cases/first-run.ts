@@ -1,0 +1,67 @@
+/**
+ * First start: an administrator account with a generated one-time password (shown once, to be
+ * changed at first sign-in), and in development the demo clients, declared as an ordinary seed
+ * document so they go through the same validation as the operator's own.
+ */
+import { newSecret } from '../../../shared/ids.js';
+import { createUser, type CredentialRepository, type PasswordHasher, type UserRepository } from '../../users/index.js';
+import { parseSeedDocument, type SeedDocument } from './seed-document.js';
+
+export interface BootstrapAdminDeps {
+  users: UserRepository;
+  credentials: CredentialRepository;
+  hasher: PasswordHasher;
+}
+
+/** @returns the one-time password when the admin was created now, undefined when users exist. */
+export async function bootstrapAdmin(deps: BootstrapAdminDeps): Promise<{ username: string; password: string } | undefined> {
+  if ((await deps.users.count()) > 0) return undefined;
+  // 18 random bytes: 24 characters, 144 bits: far beyond guessing, still typeable once.
+  const password = newSecret(18);
+  await createUser(deps, { username: 'admin', password, mustChangePassword: true, profile: { name: 'Administrator' } });
+  return { username: 'admin', password };
+}
+
+export const DEMO_WEB_CLIENT_ID = 'demo-web';
+export const DEMO_SPA_CLIENT_ID = 'demo-spa';
+export const DEMO_API = 'https://api.demo.localhost';
+
+/** The demo clients and API, as a seed document. */
+export function demoSeed(): SeedDocument {
+  return parseSeedDocument(
+    {
+      apis: [
+        {
+          identifier: DEMO_API,
+          name: 'Demo API',
+          scopes: [
+            { value: 'demo:read', description: 'Read demo data' },
+            { value: 'demo:write', description: 'Change demo data' },
+          ],
+        },
+      ],
+      clients: [
+        {
+          client_id: DEMO_WEB_CLIENT_ID,
+          client_name: 'Demo web application',
+          token_endpoint_auth_method: 'client_secret_basic',
+          redirect_uris: ['http://localhost:8080/callback'],
+          post_logout_redirect_uris: ['http://localhost:8080/'],
+          grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+          scope: 'openid profile email offline_access demo:read demo:write',
+        },
+        {
+          client_id: DEMO_SPA_CLIENT_ID,
+          client_name: 'Demo single-page application',
+          token_endpoint_auth_method: 'none',
+          redirect_uris: ['http://localhost:5173/callback'],
+          post_logout_redirect_uris: ['http://localhost:5173/'],
+          grant_types: ['authorization_code', 'refresh_token'],
+          scope: 'openid profile email offline_access demo:read',
+        },
+      ],
+    },
+    'demo clients',
+  );
+}
+

@@ -1,0 +1,69 @@
+/**
+ * The seed document (SEED_FILE): clients, APIs and users declared as code. Parsing names the
+ * failing entry and field, e.g. `clients[1] ("shop").redirect_uris[0]: must be an absolute URI`.
+ */
+import { z } from 'zod';
+import { AppError } from '../../../shared/errors.js';
+import { clientDefinitionSchema } from '../../clients/index.js';
+import { resourceServerSchema } from '../../permissions/index.js';
+import { USERNAME_PATTERN } from '../../users/index.js';
+
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name');
+
+const seedUserSchema = z
+  .object({
+    username: z.string().regex(USERNAME_PATTERN, 'must be 3-64 letters, digits, dots, dashes or underscores'),
+    email: z.email().optional(),
+    email_verified: z.boolean().default(false),
+    password: z.string().min(12, 'must be at least 12 characters').optional(),
+    password_env: envName.optional(),
+    password_hash: z.string().startsWith('$argon2', 'must be an argon2 PHC string').optional(),
+    profile: z
+      .object({
+        name: z.string().optional(),
+        given_name: z.string().optional(),
+        family_name: z.string().optional(),
+        locale: z.string().optional(),
+        phone_number: z.string().optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .refine((u) => [u.password, u.password_env, u.password_hash].filter(Boolean).length <= 1, {
+    message: 'give at most one of password, password_env, password_hash',
+    path: ['password'],
+  });
+
+export const seedDocumentSchema = z
+  .object({
+    $schema: z.string().optional(),
+    apis: z.array(resourceServerSchema).default([]),
+    clients: z.array(clientDefinitionSchema).default([]),
+    users: z.array(seedUserSchema).default([]),
+  })
+  .strict();
+
+export type SeedDocument = z.output<typeof seedDocumentSchema>;
+export type SeedUser = z.output<typeof seedUserSchema>;
+
+const ENTRY_KEYS: Record<string, string> = { clients: 'client_id', apis: 'identifier', users: 'username' };
+
+function describePath(input: unknown, path: ReadonlyArray<PropertyKey>): string {
+  const [section, index, ...rest] = path;
+  if (typeof section !== 'string') return path.join('.');
+  if (typeof index !== 'number') return [section, index, ...rest].filter((p) => p !== undefined).join('.');
+  const entry = (input as Record<string, unknown[]>)[section]?.[index] as Record<string, unknown> | undefined;
+  const key = ENTRY_KEYS[section];
+  const name = key && entry && typeof entry[key] === 'string' ? ` (${JSON.stringify(entry[key])})` : '';
+  const field = rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return `${section}[${index}]${name}${field}`;
+}
+
+/** @throws AppError invalid_seed naming every failing entry and field. */
+export function parseSeedDocument(input: unknown, source: string): SeedDocument {
+  const result = seedDocumentSchema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `${describePath(input, issue.path)}: ${issue.message}`);
+  throw new AppError('invalid_seed', `${source}: ${lines.join('; ')}`);
+}

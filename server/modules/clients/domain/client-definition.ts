@@ -1,0 +1,87 @@
+/**
+ * A client as an operator declares it (seed file, later the admin API), in OAuth 2.0 Dynamic
+ * Client Registration metadata names (RFC 7591) plus our extensions: `web_origins` (origins
+ * allowed to call the token, userinfo, revocation and introspection endpoints from a browser)
+ * and `first_party` (consent may be skipped). oidc-provider validates the metadata again when it
+ * loads the client; this schema catches mistakes early with a message naming the field.
+ */
+import { z } from 'zod';
+
+const absoluteUri = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return !url.hash && !value.includes('*');
+  } catch {
+    return false;
+  }
+}, 'must be an absolute URI without fragment or wildcard (redirect URIs are matched exactly)');
+
+const origin = z.string().refine((value) => {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be an origin: scheme://host[:port] with no path or trailing slash');
+
+export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+
+export const clientDefinitionSchema = z
+  .object({
+    client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'must be 1-128 URL-safe characters'),
+    client_name: z.string().min(1).max(200).optional(),
+    client_secret: z.string().min(32, 'must be at least 32 characters').optional(),
+    client_secret_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+    token_endpoint_auth_method: z.enum(AUTH_METHODS).optional(),
+    application_type: z.enum(['web', 'native']).default('web'),
+    redirect_uris: z.array(absoluteUri).default([]),
+    post_logout_redirect_uris: z.array(absoluteUri).default([]),
+    grant_types: z
+      .array(z.enum(['authorization_code', 'refresh_token', 'client_credentials']))
+      .min(1)
+      .default(['authorization_code', 'refresh_token']),
+    response_types: z.array(z.literal('code')).default(['code']),
+    scope: z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be space-separated scope tokens').optional(),
+    web_origins: z.array(origin).default([]),
+    first_party: z.boolean().default(false),
+    logo_uri: absoluteUri.optional(),
+    client_uri: absoluteUri.optional(),
+    policy_uri: absoluteUri.optional(),
+    tos_uri: absoluteUri.optional(),
+    jwks_uri: absoluteUri.optional(),
+    id_token_signed_response_alg: z.enum(['ES256', 'RS256']).optional(),
+  })
+  .strict()
+  .superRefine((client, ctx) => {
+    const confidential = client.token_endpoint_auth_method !== 'none';
+    if (client.client_secret && client.client_secret_env) {
+      ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'give client_secret or client_secret_env, not both' });
+    }
+    if (client.grant_types.includes('authorization_code') && client.redirect_uris.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['redirect_uris'], message: 'required for the authorization_code grant' });
+    }
+    if (!confidential && client.grant_types.includes('client_credentials')) {
+      ctx.addIssue({ code: 'custom', path: ['grant_types'], message: 'client_credentials needs a confidential client' });
+    }
+    if (!confidential && (client.client_secret || client.client_secret_env)) {
+      ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'a public client (token_endpoint_auth_method none) has no secret' });
+    }
+  });
+
+export type ClientDefinition = z.output<typeof clientDefinitionSchema>;
+
+/** Whether the client authenticates with a shared secret (and so needs one stored). */
+export function usesSharedSecret(client: Pick<ClientDefinition, 'token_endpoint_auth_method'>): boolean {
+  const method = client.token_endpoint_auth_method ?? 'client_secret_basic';
+  return method === 'client_secret_basic' || method === 'client_secret_post' || method === 'client_secret_jwt';
+}
+
+/** Origins a browser may call the provider's CORS endpoints from: those of the redirect URIs plus web_origins. */
+export function allowedOrigins(client: { redirect_uris?: string[]; web_origins?: string[] }): Set<string> {
+  const origins = new Set(client.web_origins ?? []);
+  for (const uri of client.redirect_uris ?? []) {
+    const parsed = URL.parse(uri);
+    if (parsed && (parsed.protocol === 'https:' || parsed.protocol === 'http:')) origins.add(parsed.origin);
+  }
+  return origins;
+}

@@ -1,0 +1,16 @@
+/** What the clients module needs from storage. */
+export interface StoredClient {
+  clientId: string;
+  /** Registration metadata without the secret. */
+  metadata: Record<string, unknown>;
+  /** Plaintext, decrypted by the repository; undefined for clients without a shared secret. */
+  secret: string | undefined;
+  source: string;
+}
+
+export interface ClientRepository {
+  find(clientId: string): Promise<StoredClient | undefined>;
+  /** Inserts or replaces; the secret is encrypted at rest by the repository. */
+  save(client: StoredClient): Promise<void>;
+  delete(clientId: string): Promise<void>;
+}

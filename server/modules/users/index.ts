@@ -1,0 +1,6 @@
+/** The users module's public face: identities, their profile claims, and their creation. */
+export type { User, Profile, Address } from './domain/user.js';
+export { normalizeLogin, USERNAME_PATTERN } from './domain/user.js';
+export { claimsOf, SCOPE_CLAIMS, type ClaimSet } from './domain/claims.js';
+export { createUser, type CreateUserInput, type CreateUserDeps } from './use-cases/create-user.js';
+export type { UserRepository, CredentialRepository, PasswordHasher, PasswordCredential, NewUser } from './ports.js';
