@@ -19,3 +19,9 @@ export async function migrateToLatest(knex: Knex): Promise<string[]> {
   const [, applied] = (await knex.migrate.latest({ migrationSource: new ListedMigrations() })) as [number, string[]];
   return applied;
 }
+
+/** @returns the names of migrations not yet applied. */
+export async function pendingMigrations(knex: Knex): Promise<string[]> {
+  const [, pending] = (await knex.migrate.list({ migrationSource: new ListedMigrations() })) as [unknown[], Array<readonly [string, Migration]>];
+  return pending.map((entry) => (Array.isArray(entry) ? entry[0] : String((entry as { name?: string }).name ?? entry)));
+}

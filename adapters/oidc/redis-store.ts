@@ -9,48 +9,74 @@ import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { alreadyConsumed, GRANT_BOUND_MODELS } from './models.js';
 
-// KEYS: record, grantIndex|'' , uidKey|'', userCodeKey|''
-// ARGV: payload, ttlMs (0 = none), nowMs, expiresAtMs (inf when none)
-const UPSERT = `
+// Shared by the scripts that change a grant index. Time is Redis's own (TIME), never the
+// caller's: records expire by Redis's clock, so scores and the index expiry must use it too, or a
+// caller whose clock is off drops live members from the index (ZREMRANGEBYSCORE) or lets the
+// index expire before them, and revokeByGrantId then misses live tokens.
+const GRANT_INDEX_LIB = `
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function ms(n) return string.format('%.0f', n) end
+-- Drops expired members and makes the index expire with its longest-lived member.
+local function retime(grantKey, now)
+  redis.call('ZREMRANGEBYSCORE', grantKey, '-inf', '(' .. ms(now))
+  local last = redis.call('ZRANGE', grantKey, -1, -1, 'WITHSCORES')
+  if not last[2] then return end -- no members left: Redis has deleted the key
+  if last[2] == 'inf' then redis.call('PERSIST', grantKey)
+  else redis.call('PEXPIREAT', grantKey, last[2]) end
+end
+`;
+
+// KEYS: record, grantIndex|'', uidKey|'', userCodeKey|''
+// ARGV: payload, ttlMs (0 = no expiry; otherwise a positive integer), id
+const UPSERT = `${GRANT_INDEX_LIB}
 local key, grantKey, uidKey, codeKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local ttl = tonumber(ARGV[2])
-local old = redis.call('HMGET', key, 'uidKey', 'codeKey')
-if old[1] and old[1] ~= uidKey and redis.call('GET', old[1]) == ARGV[5] then redis.call('DEL', old[1]) end
-if old[2] and old[2] ~= codeKey and redis.call('GET', old[2]) == ARGV[5] then redis.call('DEL', old[2]) end
+local ttl, id = tonumber(ARGV[2]), ARGV[3]
+local now = nowMs()
+local old = redis.call('HMGET', key, 'uidKey', 'codeKey', 'grantKey')
+if old[1] and old[1] ~= uidKey and redis.call('GET', old[1]) == id then redis.call('DEL', old[1]) end
+if old[2] and old[2] ~= codeKey and redis.call('GET', old[2]) == id then redis.call('DEL', old[2]) end
+if old[3] and old[3] ~= grantKey then
+  redis.call('ZREM', old[3], key)
+  retime(old[3], now)
+end
 redis.call('HSET', key, 'payload', ARGV[1])
 redis.call('HDEL', key, 'uidKey', 'codeKey', 'grantKey')
 if ttl > 0 then redis.call('PEXPIRE', key, ttl) else redis.call('PERSIST', key) end
 local function lookup(lk, field)
   if lk == '' then return end
   redis.call('HSET', key, field, lk)
-  if ttl > 0 then redis.call('SET', lk, ARGV[5], 'PX', ttl) else redis.call('SET', lk, ARGV[5]) end
+  if ttl > 0 then redis.call('SET', lk, id, 'PX', ttl) else redis.call('SET', lk, id) end
 end
 lookup(uidKey, 'uidKey')
 lookup(codeKey, 'codeKey')
 if grantKey ~= '' then
   redis.call('HSET', key, 'grantKey', grantKey)
-  redis.call('ZADD', grantKey, ARGV[4], key)
-  redis.call('ZREMRANGEBYSCORE', grantKey, '-inf', '(' .. ARGV[3])
-  local last = redis.call('ZRANGE', grantKey, -1, -1, 'WITHSCORES')
-  if last[2] == 'inf' then redis.call('PERSIST', grantKey)
-  elseif last[2] then redis.call('PEXPIREAT', grantKey, last[2]) end
+  if ttl > 0 then redis.call('ZADD', grantKey, ms(now + ttl), key) else redis.call('ZADD', grantKey, 'inf', key) end
+  retime(grantKey, now)
 end
 return 1
 `;
 
 // KEYS: record. ARGV: nowSeconds. 0 = no record, 1 = consumed now, -1 = already consumed.
 const CONSUME = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+
 if redis.call('HSETNX', KEYS[1], 'consumed', ARGV[1]) == 1 then return 1 end
 return -1
 `;
 
-// KEYS: record. ARGV: id. Deletes the record, its lookups (if still ours) and its index entry.
-const DESTROY = `
+// KEYS: record. ARGV: id. Deletes the record, its lookups (if still ours) and its index entry,
+// and lets the index expire with its remaining members.
+const DESTROY = `${GRANT_INDEX_LIB}
 local f = redis.call('HMGET', KEYS[1], 'uidKey', 'codeKey', 'grantKey')
 if f[1] and redis.call('GET', f[1]) == ARGV[1] then redis.call('DEL', f[1]) end
 if f[2] and redis.call('GET', f[2]) == ARGV[1] then redis.call('DEL', f[2]) end
-if f[3] then redis.call('ZREM', f[3], KEYS[1]) end
+if f[3] then
+  redis.call('ZREM', f[3], KEYS[1])
+  retime(f[3], nowMs())
+end
 return redis.call('DEL', KEYS[1])
 `;
 
@@ -115,8 +141,9 @@ export class RedisStore implements Adapter {
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const { consumed: _ignored, ...stored } = payload;
-    const ttlMs = typeof expiresIn === 'number' ? expiresIn * 1000 : 0;
-    const now = Date.now();
+    // Whole milliseconds (PEXPIRE rejects fractions), and at least 1: an expiresIn of 0 or less
+    // means "already expired", which must not turn into 0 = "never expires".
+    const ttlMs = typeof expiresIn === 'number' && Number.isFinite(expiresIn) ? Math.max(1, Math.ceil(expiresIn * 1000)) : 0;
     const grantKey = GRANT_BOUND_MODELS.has(this.model) && payload.grantId ? this.grantKey(payload.grantId) : '';
     await this.redis.oidcUpsert(
       this.key(id),
@@ -125,8 +152,6 @@ export class RedisStore implements Adapter {
       payload.userCode ? this.userCodeKey(payload.userCode) : '',
       JSON.stringify(stored),
       String(ttlMs),
-      String(now),
-      ttlMs > 0 ? String(now + ttlMs) : 'inf',
       id,
     );
   }

@@ -87,6 +87,18 @@ export class SqlStore implements Adapter {
   }
 }
 
+/**
+ * knex resolves a DELETE to the affected row count on pg, but knex-pglite hands back the raw
+ * result ({ affectedRows, rowCount, ... }) because PGlite's command name is not 'DELETE'.
+ */
+function affectedRows(result: unknown): number {
+  if (typeof result === 'number') return result;
+  const { rowCount, affectedRows: affected } = (result ?? {}) as { rowCount?: unknown; affectedRows?: unknown };
+  const n = Number(rowCount ?? affected);
+  if (!Number.isFinite(n)) throw new Error('cannot read the number of deleted rows');
+  return n;
+}
+
 /** Arbitrary constant naming the purge's advisory lock, so only one replica purges at a time. */
 const PURGE_LOCK_KEY = 727_001;
 
@@ -105,9 +117,11 @@ export async function purgeExpired(knex: Knex, batchSize: number, maxBatches = 2
       if (!(lock as { rows: Array<{ locked: boolean }> }).rows[0]?.locked) return -1;
       const ids = await trx(TABLE).where('expires_at', '<', trx.fn.now()).limit(batchSize).select('model', 'id');
       if (ids.length === 0) return 0;
-      return trx(TABLE)
-        .whereIn(['model', 'id'], ids.map((r: { model: string; id: string }) => [r.model, r.id]))
-        .delete();
+      return affectedRows(
+        await trx(TABLE)
+          .whereIn(['model', 'id'], ids.map((r: { model: string; id: string }) => [r.model, r.id]))
+          .delete(),
+      );
     });
     if (deleted < 0) break;
     total += deleted;

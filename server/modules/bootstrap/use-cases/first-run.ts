@@ -48,7 +48,7 @@ export function demoSeed(): SeedDocument {
           redirect_uris: ['http://localhost:8080/callback'],
           post_logout_redirect_uris: ['http://localhost:8080/'],
           grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
-          scope: 'openid profile email offline_access demo:read demo:write',
+          scope: 'openid profile email offline_access',
         },
         {
           client_id: DEMO_SPA_CLIENT_ID,
@@ -57,7 +57,7 @@ export function demoSeed(): SeedDocument {
           redirect_uris: ['http://localhost:5173/callback'],
           post_logout_redirect_uris: ['http://localhost:5173/'],
           grant_types: ['authorization_code', 'refresh_token'],
-          scope: 'openid profile email offline_access demo:read',
+          scope: 'openid profile email offline_access',
         },
       ],
     },

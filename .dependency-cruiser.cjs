@@ -1,0 +1,90 @@
+/**
+ * The dependency rule of ../shared/ARCHITECTURE.md, enforced by `npm run lint` (part of `npm test`).
+ * Dependencies point inward; only main/container see everything; only the provider module, the
+ * interaction gateway and the storage adapters import oidc-provider.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'domain/ imports only server/shared (and other domain files of its module).',
+      severity: 'error',
+      from: { path: '^server/modules/([^/]+)/domain/' },
+      to: { pathNot: ['^server/shared/', '^server/modules/$1/domain/', '^node_modules/zod/'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'domain-no-io',
+      comment: 'Domain code never reads the environment, clock or network through Node built-ins.',
+      severity: 'error',
+      from: { path: '^server/modules/[^/]+/domain/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'use-cases-boundaries',
+      comment: 'use-cases import their own domain and ports, other modules through index.ts, and shared.',
+      severity: 'error',
+      from: { path: '^server/modules/([^/]+)/use-cases/' },
+      to: {
+        path: '^(server|adapters|interactions|config)/',
+        pathNot: [
+          '^server/shared/',
+          '^server/modules/$1/(domain|use-cases)/',
+          '^server/modules/$1/ports\\.ts$',
+          '^server/modules/[^/]+/index\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'http-not-to-adapters',
+      comment: 'HTTP code (server/http, interactions, server/oidc) uses modules through index.ts, never adapters.',
+      severity: 'error',
+      from: { path: '^(server/http|interactions|server/oidc)/' },
+      to: { path: ['^adapters/', '^server/modules/[^/]+/(domain|use-cases)/', '^server/modules/[^/]+/ports\\.ts$'] },
+    },
+    {
+      name: 'adapters-not-to-use-cases-or-http',
+      comment: 'Adapters implement ports; they never import use cases or HTTP code.',
+      severity: 'error',
+      from: { path: '^adapters/' },
+      to: { path: ['^server/modules/[^/]+/use-cases/', '^server/http/', '^interactions/', '^server/oidc/', '^server/app\\.ts', '^server/container\\.ts'] },
+    },
+    {
+      name: 'oidc-provider-behind-gateway',
+      comment: 'Only server/oidc, interactions/gateway.ts and adapters/oidc import oidc-provider.',
+      severity: 'error',
+      from: { pathNot: ['^server/oidc/', '^interactions/gateway\\.ts$', '^adapters/oidc/', '^scripts/bench/'] },
+      to: { path: '^node_modules/oidc-provider/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'only-main-and-container-see-everything',
+      comment: 'Nothing but the composition root imports the container or main.',
+      severity: 'error',
+      from: { pathNot: ['^server/(main|start)\\.ts$', '^scripts/'] },
+      to: { path: '^server/(container|main)\\.ts$' },
+    },
+    {
+      name: 'shared-imports-nothing',
+      severity: 'error',
+      from: { path: '^server/shared/' },
+      to: { path: '^(server|adapters|interactions|config)/', pathNot: '^server/shared/' },
+    },
+    {
+      name: 'migrations-self-contained',
+      severity: 'error',
+      from: { path: '^migrations/' },
+      to: { path: '^(server|adapters|interactions|config)/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

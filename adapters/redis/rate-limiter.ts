@@ -1,0 +1,34 @@
+/**
+ * Rate limiting with rate-limiter-flexible: counters in Redis, shared by every provider process,
+ * or in process memory on the embedded default. If Redis fails, an in-memory limiter takes over
+ * per process (the insurance limiter) rather than letting every request through or failing them.
+ */
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiter } from '../../server/shared/rate-limit.js';
+
+export interface RateLimitOptions {
+  points: number;
+  windowSeconds: number;
+  keyPrefix: string;
+}
+
+export function createRateLimiter(redis: Redis | undefined, options: RateLimitOptions): RateLimiter {
+  const base = { points: options.points, duration: options.windowSeconds, keyPrefix: options.keyPrefix };
+  const limiter: RateLimiterAbstract = redis
+    ? new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: new RateLimiterMemory(base) })
+    : new RateLimiterMemory(base);
+  return {
+    async consume(key) {
+      try {
+        await limiter.consume(key);
+        return { allowed: true };
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) {
+          return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+        }
+        throw rejection;
+      }
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The only code that talks to oidc-provider about interactions: loads the pending interaction
+ * (once per request), finishes it with a login or consent result, and records consent as a
+ * Grant. Routes see plain data, never the provider's objects.
+ */
+import type { Context } from 'koa';
+import type { Provider } from 'oidc-provider';
+import { AppError } from '../server/shared/errors.js';
+
+export interface InteractionClient {
+  clientId: string;
+  name: string;
+  logoUri: string | undefined;
+  clientUri: string | undefined;
+  policyUri: string | undefined;
+  tosUri: string | undefined;
+  redirectUris: string[];
+  firstParty: boolean;
+}
+
+export interface PendingInteraction {
+  uid: string;
+  prompt: 'login' | 'consent' | string;
+  reasons: string[];
+  params: Record<string, unknown>;
+  accountId: string | undefined;
+  client: InteractionClient;
+  missing: { scopes: string[]; claims: string[]; resources: Record<string, string[]> };
+}
+
+export interface LoginOutcome {
+  accountId: string;
+  amr: string[];
+  acr?: string;
+  remember: boolean;
+}
+
+export interface InteractionGateway {
+  /** @throws AppError interaction_expired when there is no live interaction for this browser and uid. */
+  load(ctx: Context, uid: string): Promise<PendingInteraction>;
+  /** @returns where to send the browser next. */
+  finishLogin(ctx: Context, outcome: LoginOutcome): Promise<string>;
+  /** Grants what the interaction is missing and @returns where to send the browser next. */
+  grantConsent(ctx: Context, interaction: PendingInteraction): Promise<string>;
+  /** Ends the interaction with an OAuth error sent to the client's redirect URI. */
+  abort(ctx: Context, error: 'access_denied' | 'login_required', description: string): Promise<string>;
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+export function createInteractionGateway(providerOf: () => Provider): InteractionGateway {
+  async function details(ctx: Context) {
+    try {
+      return await providerOf().interactionDetails(ctx.req, ctx.res);
+    } catch {
+      throw new AppError('interaction_expired', 'This sign-in request has expired or was already completed. Return to the application and start again.');
+    }
+  }
+
+  return {
+    async load(ctx, uid) {
+      const provider = providerOf();
+      const interaction = await details(ctx);
+      if (interaction.uid !== uid) {
+        throw new AppError('interaction_expired', 'This sign-in request is no longer the current one. Return to the application and start again.');
+      }
+      const client = await provider.Client.find(String(interaction.params.client_id));
+      if (!client) throw new AppError('interaction_expired', 'The application of this sign-in request no longer exists.');
+      const metadata = client.metadata() as Record<string, unknown>;
+      const d = interaction.prompt.details as Record<string, unknown>;
+      return {
+        uid: interaction.uid,
+        prompt: interaction.prompt.name,
+        reasons: interaction.prompt.reasons,
+        params: interaction.params,
+        accountId: interaction.session?.accountId,
+        client: {
+          clientId: client.clientId,
+          name: client.clientName ?? client.clientId,
+          logoUri: client.logoUri,
+          clientUri: client.clientUri,
+          policyUri: client.policyUri,
+          tosUri: client.tosUri,
+          redirectUris: [...(client.redirectUris ?? [])],
+          firstParty: metadata.first_party === true,
+        },
+        missing: {
+          scopes: strings(d.missingOIDCScope),
+          claims: strings(d.missingOIDCClaims),
+          resources: Object.fromEntries(
+            Object.entries((d.missingResourceScopes ?? {}) as Record<string, unknown>).map(([k, v]) => [k, strings(v)]),
+          ),
+        },
+      };
+    },
+
+    async finishLogin(ctx, outcome) {
+      return providerOf().interactionResult(
+        ctx.req,
+        ctx.res,
+        { login: { accountId: outcome.accountId, amr: outcome.amr, ...(outcome.acr ? { acr: outcome.acr } : {}), remember: outcome.remember } },
+        { mergeWithLastSubmission: false },
+      );
+    },
+
+    async grantConsent(ctx, pending) {
+      const provider = providerOf();
+      const interaction = await details(ctx);
+      const accountId = interaction.session?.accountId;
+      if (!accountId) throw new AppError('interaction_expired', 'Sign in again to continue.');
+      const grant = interaction.grantId
+        ? await provider.Grant.find(interaction.grantId)
+        : new provider.Grant({ accountId, clientId: pending.client.clientId });
+      if (!grant) throw new AppError('interaction_expired', 'This consent request has expired. Return to the application and start again.');
+      if (pending.missing.scopes.length) grant.addOIDCScope(pending.missing.scopes.join(' '));
+      if (pending.missing.claims.length) grant.addOIDCClaims(pending.missing.claims);
+      for (const [resource, scopes] of Object.entries(pending.missing.resources)) grant.addResourceScope(resource, scopes.join(' '));
+      const grantId = await grant.save();
+      return provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    },
+
+    async abort(ctx, error, description) {
+      return providerOf().interactionResult(ctx.req, ctx.res, { error, error_description: description }, { mergeWithLastSubmission: false });
+    },
+  };
+}

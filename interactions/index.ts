@@ -1,0 +1,39 @@
+/**
+ * The browser face of sign-in: one router for every interaction step. GET dispatches on the
+ * prompt oidc-provider is waiting for; each step registers its own POST handler.
+ */
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { assertCsrf } from './csrf.js';
+import { registerConsent, showConsent, type ConsentDeps } from './consent.js';
+import { registerLogin, showLogin, type LoginDeps } from './login.js';
+import { continueTo } from './page.js';
+
+export type InteractionDeps = LoginDeps & ConsentDeps;
+
+// Form posts are small; a tight limit keeps oversized bodies from costing memory.
+const FORM_LIMIT = '16kb';
+
+export function interactionRoutes(deps: InteractionDeps): Router {
+  const router = new Router();
+  router.use(bodyParser({ enableTypes: ['form'], formLimit: FORM_LIMIT }));
+
+  router.get('/interaction/:uid', async (ctx) => {
+    const interaction = await deps.gateway.load(ctx, ctx.params.uid ?? '');
+    if (interaction.prompt === 'login') return showLogin(ctx, deps, interaction);
+    if (interaction.prompt === 'consent') return showConsent(ctx, deps, interaction);
+    // A prompt we do not handle (none configured today) must not leave the user stuck.
+    continueTo(ctx, await deps.gateway.abort(ctx, 'login_required', `unsupported prompt ${interaction.prompt}`));
+  });
+
+  registerLogin(router, deps);
+  registerConsent(router, deps);
+
+  router.post('/interaction/:uid/abort', async (ctx) => {
+    await deps.gateway.load(ctx, ctx.params.uid ?? '');
+    assertCsrf(ctx, (ctx.request as unknown as { body?: Record<string, unknown> }).body?.csrf);
+    continueTo(ctx, await deps.gateway.abort(ctx, 'access_denied', 'The user cancelled the sign-in.'));
+  });
+
+  return router;
+}

@@ -1,0 +1,61 @@
+/**
+ * The Koa application and its middleware order:
+ *   request id + access log → problem details → security headers → health, assets →
+ *   token rate limit → interactions → oidc-provider (mounted last, at the root).
+ * The provider is reached through a getter so a rotated key set can swap it in without a restart.
+ */
+import Koa from 'koa';
+import mount from 'koa-mount';
+import type { Provider } from 'oidc-provider';
+import { interactionRoutes, type InteractionDeps } from '../interactions/index.js';
+import type { Logger } from './http/logger.js';
+import { problemDetails } from './http/middleware/problem-details.js';
+import { requestContext } from './http/middleware/request-context.js';
+import { securityHeaders } from './http/middleware/security-headers.js';
+import { tokenRateLimit } from './http/middleware/token-rate-limit.js';
+import type { RateLimiter } from './shared/rate-limit.js';
+import { assetRoutes } from './http/routes/assets.js';
+import { healthRoutes, type ReadinessCheck } from './http/routes/health.js';
+import type { Renderer } from './http/views.js';
+
+export interface AppDeps {
+  logger: Logger;
+  renderer: Renderer;
+  trustProxy: boolean;
+  hsts: boolean;
+  cookieKeys: string[];
+  provider: () => Provider;
+  interactions: InteractionDeps;
+  tokenLimiter: RateLimiter;
+  readiness: ReadinessCheck[];
+  isShuttingDown: () => boolean;
+}
+
+export function buildApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: deps.trustProxy, keys: deps.cookieKeys });
+  const health = healthRoutes(deps.readiness, deps.isShuttingDown);
+  const assets = assetRoutes();
+  const interactions = interactionRoutes(deps.interactions);
+
+  let mounted: { provider: Provider; middleware: Koa.Middleware } | undefined;
+  const providerMiddleware: Koa.Middleware = (ctx, next) => {
+    const provider = deps.provider();
+    if (mounted?.provider !== provider) mounted = { provider, middleware: mount(provider) as Koa.Middleware };
+    return mounted.middleware(ctx, next);
+  };
+
+  app.use(requestContext(deps.logger));
+  app.use(problemDetails(deps.renderer));
+  app.use(securityHeaders({ hsts: deps.hsts }));
+  app.use(health.routes());
+  app.use(assets.routes());
+  app.use(tokenRateLimit(deps.tokenLimiter, '/token'));
+  app.use(interactions.routes());
+  app.use(interactions.allowedMethods());
+  app.use(providerMiddleware);
+
+  // Koa's default handler prints stacks to stderr; ours logs a sanitized line instead.
+  app.silent = true;
+  app.on('error', (error: Error) => deps.logger.warn({ err: { type: error.name, message: error.message } }, 'response error'));
+  return app;
+}

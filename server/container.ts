@@ -1,0 +1,159 @@
+/**
+ * The one place that builds adapters and hands them to use cases and HTTP code. Nothing here
+ * decides behaviour; it only wires.
+ */
+import type { Redis } from 'ioredis';
+import type { Provider } from 'oidc-provider';
+import type { Config } from '../config/loader.js';
+import { createSecretSealer } from '../adapters/crypto/envelope.js';
+import { joseKeyGenerator } from '../adapters/crypto/key-generator.js';
+import { createArgon2Hasher } from '../adapters/crypto/password-hasher.js';
+import { createClientRepository } from '../adapters/db/clients-repository.js';
+import { openDatabase, type Database } from '../adapters/db/knex.js';
+import { migrateToLatest, pendingMigrations } from '../adapters/db/migrate.js';
+import { createResourceServerRepository } from '../adapters/db/resource-servers-repository.js';
+import { createSigningKeyRepository } from '../adapters/db/signing-keys-repository.js';
+import { createCredentialRepository, createUserRepository } from '../adapters/db/users-repository.js';
+import { createAdapterFactory } from '../adapters/oidc/factory.js';
+import { purgeExpired } from '../adapters/oidc/sql-store.js';
+import { openRedis } from '../adapters/redis/client.js';
+import { createRateLimiter } from '../adapters/redis/rate-limiter.js';
+import { createInteractionGateway } from '../interactions/gateway.js';
+import type { InteractionDeps } from '../interactions/index.js';
+import type { Logger } from './http/logger.js';
+import type { RateLimiter } from './shared/rate-limit.js';
+import type { ReadinessCheck } from './http/routes/health.js';
+import { createRenderer, type Renderer } from './http/views.js';
+import { authenticatePassword } from './modules/auth/index.js';
+import { applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
+import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys, type SigningKeyDeps } from './modules/keys/index.js';
+import type { UserRepository, CredentialRepository, PasswordHasher } from './modules/users/index.js';
+import { subscribeProviderEvents } from './oidc/events.js';
+import { pagesWith } from './oidc/pages.js';
+import { buildProvider } from './oidc/provider.js';
+import { cachedLookup } from './oidc/resource-servers.js';
+import { systemClock } from './shared/clock.js';
+
+export interface Container {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  redis: Redis | undefined;
+  renderer: Renderer;
+  users: UserRepository;
+  credentials: CredentialRepository;
+  hasher: PasswordHasher;
+  keys: SigningKeyDeps;
+  seedDeps: ApplySeedDeps;
+  provider(): Provider;
+  /** Reloads signing keys; swaps in a new provider when the published set changed. */
+  refreshKeys(): Promise<boolean>;
+  rotateKeys(): ReturnType<typeof rotateSigningKeys>;
+  purge(): Promise<number>;
+  interactions: InteractionDeps;
+  tokenLimiter: RateLimiter;
+  readiness: ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+/** Opens the database for this configuration (Postgres, or PGlite in DATA_DIR). */
+export function databaseFor(config: Config): Database {
+  return config.databaseUrl
+    ? openDatabase({ kind: 'postgres', url: config.databaseUrl, poolMax: config.databasePoolMax })
+    : openDatabase({ kind: 'pglite', directory: `${config.dataDir}/pglite` });
+}
+
+/**
+ * @param config with cookie keys and key-encryption key filled in.
+ * @param options.migrate apply pending migrations (development); otherwise refuse to start on a stale schema.
+ */
+export async function buildContainer(config: Config, logger: Logger, options: { migrate: boolean }): Promise<Container> {
+  if (!config.cookieKeys || !config.keyEncryptionKey) throw new Error('cookie keys and key-encryption key must be resolved before building the container');
+  const database = databaseFor(config);
+  const { knex } = database;
+  if (options.migrate) {
+    const applied = await migrateToLatest(knex);
+    if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+  } else {
+    const pending = await pendingMigrations(knex);
+    if (pending.length) {
+      await database.close();
+      throw new Error(`the database schema is not up to date (${pending.length} pending migrations): run \`npm run migrate\` first`);
+    }
+  }
+  const redis = config.redisUrl ? openRedis(config.redisUrl) : undefined;
+  const sealer = createSecretSealer(config.keyEncryptionKey);
+  const users = createUserRepository(knex);
+  const credentials = createCredentialRepository(knex);
+  const clients = createClientRepository(knex, sealer);
+  const apis = createResourceServerRepository(knex);
+  const hasher = createArgon2Hasher(config.argon2);
+  const keys: SigningKeyDeps = { keys: createSigningKeyRepository(knex, sealer), generator: joseKeyGenerator, clock: systemClock };
+  const renderer = createRenderer({ cache: config.env === 'production', productName: 'Sign in' });
+  const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients });
+  const resourceServers = cachedLookup(apis);
+  const pages = pagesWith(renderer);
+
+  await ensureSigningKeys(keys);
+  const makeProvider = async () => {
+    const loaded = await loadSigningKeys(keys);
+    const provider = buildProvider({ config, jwks: loaded.jwks, adapter, accounts: users, resourceServers, pages });
+    subscribeProviderEvents(provider, logger);
+    return { provider, version: loaded.version };
+  };
+  let current = await makeProvider();
+
+  const gateway = createInteractionGateway(() => current.provider);
+  const interactions: InteractionDeps = {
+    gateway,
+    renderer,
+    authenticate: (login, password) => authenticatePassword({ users, credentials, hasher }, login, password),
+    apiName: async (identifier) => (await resourceServers.find(identifier))?.name ?? identifier,
+    username: async (accountId) => (await users.findById(accountId))?.username,
+  };
+
+  const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await knex.raw('SELECT 1')) }];
+  if (redis) readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
+
+  return {
+    config,
+    logger,
+    database,
+    redis,
+    renderer,
+    users,
+    credentials,
+    hasher,
+    keys,
+    seedDeps: {
+      clients,
+      apis,
+      users,
+      credentials,
+      hasher,
+      validateClientMetadata: async (metadata) => void (await current.provider.Client.validate(metadata as never)),
+      env: process.env,
+    },
+    provider: () => current.provider,
+    async refreshKeys() {
+      const loaded = await loadSigningKeys(keys);
+      if (loaded.version === current.version) return false;
+      current = await makeProvider();
+      logger.info({ keys: loaded.version }, 'signing keys changed; provider reloaded');
+      return true;
+    },
+    rotateKeys: () => rotateSigningKeys(keys, config.keyRotationOverlap),
+    purge: () => purgeExpired(knex, config.purge.batchSize),
+    interactions,
+    tokenLimiter: createRateLimiter(redis, {
+      points: config.tokenRateLimit.points,
+      windowSeconds: config.tokenRateLimit.windowSeconds,
+      keyPrefix: `${config.redisKeyPrefix}ratelimit`,
+    }),
+    readiness,
+    async close() {
+      await database.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

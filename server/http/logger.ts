@@ -1,0 +1,34 @@
+/**
+ * Structured JSON logs (pino). Request logs carry the path without its query string (which can
+ * hold codes and tokens); known secret-bearing fields are redacted wherever they appear.
+ */
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export const REDACTED_PATHS = [
+  '*.password', '*.client_secret', '*.access_token', '*.refresh_token', '*.id_token', '*.code',
+  '*.code_verifier', '*.authorization', '*.cookie', '*.token', 'headers.authorization', 'headers.cookie',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'oidc-server' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}
+
+/** What we log of an error: its kind and message, never its stack or attached request data. */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    const { code, status } = error as Error & { code?: unknown; status?: unknown };
+    return { type: error.name, message: error.message, ...(code ? { code } : {}), ...(status ? { status } : {}) };
+  }
+  return { type: typeof error };
+}

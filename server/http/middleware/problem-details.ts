@@ -1,0 +1,70 @@
+/**
+ * Turns errors thrown by our own routes into responses: RFC 9457 problem+json for JSON APIs,
+ * an HTML page for browser routes. Client errors say what was wrong; server errors say nothing
+ * more than "internal error" and the request id, and are logged without stack or payload.
+ */
+import type { Context, Middleware } from 'koa';
+import { isAppError } from '../../shared/errors.js';
+import { describeError } from '../logger.js';
+import type { Renderer } from '../views.js';
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code: string;
+  requestId?: string;
+  errors?: Array<{ field: string; message: string }>;
+}
+
+function toProblem(ctx: Context, error: unknown): Problem {
+  if (isAppError(error) && error.expose) {
+    return {
+      type: `about:blank`,
+      title: error.code.replace(/_/g, ' '),
+      status: error.status,
+      detail: error.message,
+      code: error.code,
+      requestId: ctx.state.requestId,
+      ...(error.details.fields ? { errors: error.details.fields } : {}),
+    };
+  }
+  const status = (error as { status?: number; expose?: boolean })?.expose ? ((error as { status: number }).status ?? 500) : 500;
+  return {
+    type: 'about:blank',
+    title: status >= 500 ? 'internal error' : 'bad request',
+    status,
+    ...(status < 500 && error instanceof Error ? { detail: error.message } : {}),
+    code: status >= 500 ? 'internal' : 'invalid_input',
+    requestId: ctx.state.requestId,
+  };
+}
+
+export function problemDetails(renderer: Renderer): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      const problem = toProblem(ctx, error);
+      if (problem.status >= 500) ctx.state.log?.error({ err: describeError(error) }, 'unhandled error');
+      const retryAfter = isAppError(error) ? error.details.retryAfterSeconds : undefined;
+      if (retryAfter) ctx.set('Retry-After', String(retryAfter));
+      ctx.status = problem.status;
+      if (ctx.accepts('html', 'json') === 'html' && ctx.method === 'GET' || ctx.path.startsWith('/interaction')) {
+        ctx.type = 'html';
+        ctx.body = renderer.render('errors/error', {
+          title: 'Error',
+          heading: problem.status >= 500 ? 'Something went wrong' : 'This request cannot be completed',
+          message: problem.status >= 500 ? 'Please try again later.' : problem.detail ?? problem.title,
+          code: problem.code,
+          requestId: problem.requestId,
+        });
+      } else {
+        ctx.type = 'application/problem+json';
+        ctx.body = problem;
+      }
+    }
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Per-client rate limit on the token endpoint, answered with 429 and Retry-After. The client is
+ * identified before oidc-provider authenticates it: from HTTP Basic, or from the form body (read
+ * here and pushed back onto the request stream for oidc-provider to parse). Public clients are
+ * counted per client and IP, since their id is public and one caller must not exhaust the
+ * budget of every user of a single-page app.
+ */
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { Middleware } from 'koa';
+import type { RateLimiter } from '../../shared/rate-limit.js';
+
+
+// oidc-provider refuses token request bodies over 56 KiB; larger ones are not worth reading.
+const BODY_LIMIT = 56 * 1024;
+
+async function peekBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const length = Number(req.headers['content-length']);
+  if (!Number.isInteger(length) || length <= 0 || length > BODY_LIMIT) return undefined;
+  const chunks: Buffer[] = [];
+  let received = 0;
+  while (received < length) {
+    const chunk = req.read(Math.min(length - received, req.readableLength || length - received)) as Buffer | null;
+    if (chunk === null) {
+      if (req.readableEnded || req.destroyed) break;
+      await Promise.race([once(req, 'readable'), once(req, 'end'), once(req, 'close')]);
+      continue;
+    }
+    chunks.push(chunk);
+    received += chunk.length;
+  }
+  const body = Buffer.concat(chunks);
+  if (!req.readableEnded) req.unshift(body);
+  else return undefined;
+  return body;
+}
+
+function basicClientId(authorization: string): string | undefined {
+  if (!authorization.toLowerCase().startsWith('basic ')) return undefined;
+  const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  try {
+    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function rateLimitKey(req: IncomingMessage, ip: string): Promise<string> {
+  const basic = basicClientId(String(req.headers.authorization ?? ''));
+  if (basic) return `token:client:${basic}`;
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return `token:ip:${ip}`;
+  const body = await peekBody(req);
+  if (!body) return `token:ip:${ip}`;
+  const params = new URLSearchParams(body.toString('utf8'));
+  const clientId = params.get('client_id');
+  if (!clientId) return `token:ip:${ip}`;
+  const authenticated = params.has('client_secret') || params.has('client_assertion');
+  return authenticated ? `token:client:${clientId}` : `token:client:${clientId}:ip:${ip}`;
+}
+
+export function tokenRateLimit(limiter: RateLimiter, tokenPath: string): Middleware {
+  return async (ctx, next) => {
+    if (ctx.method !== 'POST' || ctx.path !== tokenPath) return next();
+    const result = await limiter.consume(await rateLimitKey(ctx.req, ctx.ip));
+    if (!result.allowed) {
+      ctx.status = 429;
+      ctx.set('Retry-After', String(result.retryAfterSeconds));
+      ctx.type = 'application/json';
+      // RFC 6749 has no rate-limit error code; this mirrors its error shape for OAuth clients.
+      ctx.body = { error: 'temporarily_unavailable', error_description: 'too many token requests; retry after the time in Retry-After' };
+      return;
+    }
+    return next();
+  };
+}
+

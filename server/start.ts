@@ -1,0 +1,132 @@
+/**
+ * Boot sequence shared by `main.ts` and the integration tests: load config → build container →
+ * first-run bootstrap and seeds → listen → background jobs. Returns a handle to stop it all.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { loadConfig, type Config } from '../config/loader.js';
+import { withDevelopmentSecrets } from '../config/dev-secrets.js';
+import { buildApp } from './app.js';
+import { buildContainer, type Container } from './container.js';
+import { createLogger, describeError, type Logger } from './http/logger.js';
+import { applySeed, bootstrapAdmin, demoSeed, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
+import { AppError } from './shared/errors.js';
+
+export interface Running {
+  url: string;
+  server: Server;
+  container: Container;
+  firstRun: FirstRunReport;
+  stop(): Promise<void>;
+}
+
+export interface FirstRunReport {
+  admin: { username: string; password: string } | undefined;
+  demo: SeedReport | undefined;
+  seed: SeedReport | undefined;
+}
+
+async function readSeedFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new AppError('invalid_seed', `SEED_FILE ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AppError('invalid_seed', `SEED_FILE ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+async function bootstrap(container: Container): Promise<FirstRunReport> {
+  const { config, seedDeps } = container;
+  const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(), 'demo clients', 'demo') : undefined;
+  let seed: SeedReport | undefined;
+  if (config.seedFile) {
+    const document = parseSeedDocument(await readSeedFile(config.seedFile), `SEED_FILE ${config.seedFile}`);
+    seed = await applySeed(seedDeps, document, `SEED_FILE ${config.seedFile}`);
+  }
+  const admin = config.bootstrapAdmin ? await bootstrapAdmin(container) : undefined;
+  return { admin, demo, seed };
+}
+
+function startJobs(container: Container, logger: Logger): () => void {
+  const { config } = container;
+  const run = (name: string, job: () => Promise<unknown>) => async () => {
+    try {
+      const result = await job();
+      if (result) logger.debug({ job: name, result }, 'background job done');
+    } catch (error) {
+      logger.warn({ job: name, err: describeError(error) }, 'background job failed');
+    }
+  };
+  const timers = [
+    setInterval(run('purge', () => container.purge()), config.purge.intervalSeconds * 1000),
+    setInterval(run('keys', () => container.refreshKeys()), config.keyRefreshInterval * 1000),
+  ];
+  for (const timer of timers) timer.unref();
+  return () => timers.forEach(clearInterval);
+}
+
+export interface StartOptions {
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+}
+
+/** @throws ConfigError / AppError invalid_seed with a message naming what to fix. */
+export async function startServer(options: StartOptions = {}): Promise<Running> {
+  const loaded: Config = loadConfig(options.env ?? process.env);
+  const { config } = loaded.env === 'production' ? { config: loaded } : withDevelopmentSecrets(loaded);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const container = await buildContainer(config, logger, { migrate: config.env !== 'production' });
+  let firstRun: FirstRunReport;
+  try {
+    firstRun = await bootstrap(container);
+  } catch (error) {
+    await container.close();
+    throw error;
+  }
+  let shuttingDown = false;
+  const app = buildApp({
+    logger,
+    renderer: container.renderer,
+    trustProxy: config.trustProxy,
+    hsts: new URL(config.issuer).protocol === 'https:',
+    cookieKeys: config.cookieKeys ?? [],
+    provider: container.provider,
+    interactions: container.interactions,
+    tokenLimiter: container.tokenLimiter,
+    readiness: container.readiness,
+    isShuttingDown: () => shuttingDown,
+  });
+  const server = createServer(app.callback());
+  // Longer than a load balancer's idle timeout (commonly 60 s), so the balancer closes first.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const stopJobs = startJobs(container, logger);
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address === '0.0.0.0' ? 'localhost' : address.address}:${address.port}`;
+
+  return {
+    url,
+    server,
+    container,
+    firstRun,
+    async stop() {
+      shuttingDown = true;
+      stopJobs();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
+      await closed;
+      clearTimeout(grace);
+      await container.close();
+    },
+  };
+}
