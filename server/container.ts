@@ -9,7 +9,7 @@ import { createSecretSealer } from '../adapters/crypto/envelope.js';
 import { joseKeyGenerator } from '../adapters/crypto/key-generator.js';
 import { createArgon2Hasher } from '../adapters/crypto/password-hasher.js';
 import { createClientRepository } from '../adapters/db/clients-repository.js';
-import { openDatabase, type Database } from '../adapters/db/knex.js';
+import { databaseFor, type Database } from '../adapters/db/knex.js';
 import { migrateToLatest, pendingMigrations } from '../adapters/db/migrate.js';
 import { createResourceServerRepository } from '../adapters/db/resource-servers-repository.js';
 import { createSigningKeyRepository } from '../adapters/db/signing-keys-repository.js';
@@ -54,13 +54,6 @@ export interface Container {
   tokenLimiter: RateLimiter;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
-}
-
-/** Opens the database for this configuration (Postgres, or PGlite in DATA_DIR). */
-export function databaseFor(config: Config): Database {
-  return config.databaseUrl
-    ? openDatabase({ kind: 'postgres', url: config.databaseUrl, poolMax: config.databasePoolMax })
-    : openDatabase({ kind: 'pglite', directory: `${config.dataDir}/pglite` });
 }
 
 /**

@@ -45,3 +45,10 @@ export function openDatabase(target: DatabaseTarget): Database {
 export function toCount(value: unknown): number {
   return typeof value === 'number' ? value : Number.parseInt(String(value ?? '0'), 10);
 }
+
+/** Opens the configured database: Postgres at DATABASE_URL, or PGlite in DATA_DIR/pglite. */
+export function databaseFor(config: { databaseUrl: string | undefined; databasePoolMax: number; dataDir: string }): Database {
+  return config.databaseUrl
+    ? openDatabase({ kind: 'postgres', url: config.databaseUrl, poolMax: config.databasePoolMax })
+    : openDatabase({ kind: 'pglite', directory: `${config.dataDir}/pglite` });
+}

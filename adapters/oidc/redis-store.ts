@@ -62,7 +62,7 @@ return 1
 
 // KEYS: record. ARGV: nowSeconds. 0 = no record, 1 = consumed now, -1 = already consumed.
 const CONSUME = `
-
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('HSETNX', KEYS[1], 'consumed', ARGV[1]) == 1 then return 1 end
 return -1
 `;

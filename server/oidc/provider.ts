@@ -37,7 +37,15 @@ export function buildProvider(deps: ProviderDeps): Provider {
     clients: [],
     jwks: { keys: deps.jwks as never[] },
     findAccount: findAccountWith(deps.accounts),
-    claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
+    claims: {
+      // Claims not tied to a scope (null): always released when the token type carries them.
+      acr: null,
+      amr: null,
+      auth_time: null,
+      iss: null,
+      sid: null,
+      ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
+    },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address'],
     responseTypes: ['code'],
     clientDefaults: {

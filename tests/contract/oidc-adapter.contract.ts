@@ -258,10 +258,14 @@ export function runAdapterContract(name: string, makeFactory: () => AdapterFacto
         expect(rest).toStrictEqual(payload);
       });
 
-      it.each(CONSUMABLE)('%s: consume of a missing id is a no-op (and creates nothing)', async (model) => {
+      it.each(CONSUMABLE)('%s: consume of a missing id is a no-op (and leaves no trace)', async (model) => {
         const id = newId('missing');
         await expect(adapter(model).consume(id)).resolves.toBeUndefined();
         expect(await adapter(model).find(id)).toBeUndefined();
+        // a record stored under that id later starts unconsumed
+        const payload = samplePayload(model, id);
+        await adapter(model).upsert(id, payload, 3600);
+        expect(await adapter(model).find(id)).toStrictEqual(payload);
       });
 
       it.each(CONSUMABLE)('%s: a second consume is refused with the error oidc-provider gives a reused artifact', async (model) => {
@@ -311,6 +315,9 @@ export function runAdapterContract(name: string, makeFactory: () => AdapterFacto
         await adapter(model).destroy(id);
         await expect(adapter(model).consume(id)).resolves.toBeUndefined();
         expect(await adapter(model).find(id)).toBeUndefined();
+        const again = samplePayload(model, id);
+        await adapter(model).upsert(id, again, 3600);
+        expect(await adapter(model).find(id)).toStrictEqual(again);
       });
     });
 

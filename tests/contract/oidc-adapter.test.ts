@@ -268,6 +268,27 @@ describe.skipIf(!redisUrl)(`RedisStore keys${redisSkip}`, () => {
     expect(await codes.findByUserCode(first.userCode!)).toStrictEqual(second);
   });
 
+  it('destroy, revokeByGrantId and consume leave no orphaned keys behind', async () => {
+    const [a, b, missing] = [newId(), newId(), newId('missing')];
+    const grant = newId('grant');
+    const pa = samplePayload('DeviceCode', a, { grantId: grant });
+    const pb = samplePayload('DeviceCode', b, { grantId: grant });
+    const session = newId();
+    const ps = samplePayload('Session', session);
+    await store('DeviceCode').upsert(a, pa, 600);
+    await store('DeviceCode').upsert(b, pb, 600);
+    await store('Session').upsert(session, ps, 600);
+    await store('DeviceCode').consume(b);
+    await store('DeviceCode').destroy(a);
+    await store('Session').destroy(session);
+    await store('DeviceCode').revokeByGrantId(grant);
+    await store('DeviceCode').consume(missing);
+    await store('DeviceCode').consume(a);
+    const [, keys] = await r.redis.scan('0', 'MATCH', `${r.prefix}*`, 'COUNT', 10_000);
+    const ours = [a, b, missing, grant, session, pa.userCode!, pb.userCode!, ps.uid!];
+    expect(keys.filter((k) => ours.some((part) => k.includes(part)))).toStrictEqual([]);
+  });
+
   it('lookup keys expire with their record', async () => {
     const id = newId();
     const payload = samplePayload('Session', id);

@@ -40,7 +40,7 @@ export const clientDefinitionSchema = z
       .array(z.enum(['authorization_code', 'refresh_token', 'client_credentials']))
       .min(1)
       .default(['authorization_code', 'refresh_token']),
-    response_types: z.array(z.literal('code')).default(['code']),
+    response_types: z.array(z.literal('code')).optional(),
     scope: z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be space-separated scope tokens').optional(),
     web_origins: z.array(origin).default([]),
     first_party: z.boolean().default(false),
@@ -66,7 +66,12 @@ export const clientDefinitionSchema = z
     if (!confidential && (client.client_secret || client.client_secret_env)) {
       ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'a public client (token_endpoint_auth_method none) has no secret' });
     }
-  });
+  })
+  // Only the code flow has a response type; a client_credentials-only client has none.
+  .transform((client) => ({
+    ...client,
+    response_types: client.response_types ?? (client.grant_types.includes('authorization_code') ? ['code' as const] : []),
+  }));
 
 export type ClientDefinition = z.output<typeof clientDefinitionSchema>;
 
