@@ -45,10 +45,21 @@ export class SqlStore implements Adapter {
       account_id: payload.accountId ?? null,
       expires_at: typeof expiresIn === 'number' ? new Date(Date.now() + expiresIn * 1000) : null,
     };
+    const excluded = (column: string) => this.knex.raw('excluded.??', [column]);
     await this.knex(TABLE)
       .insert(row)
       .onConflict(['model', 'id'])
-      .merge(['payload', 'grant_id', 'uid', 'user_code', 'account_id', 'expires_at']);
+      .merge({
+        payload: excluded('payload'),
+        grant_id: excluded('grant_id'),
+        uid: excluded('uid'),
+        user_code: excluded('user_code'),
+        account_id: excluded('account_id'),
+        expires_at: excluded('expires_at'),
+        // A row that expired (but is not purged yet) is gone: a record stored again under its id
+        // starts unconsumed, as it does in Redis. A live row keeps consumed_at.
+        consumed_at: this.knex.raw('CASE WHEN ??.expires_at <= now() THEN NULL ELSE ??.consumed_at END', [TABLE, TABLE]),
+      });
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {

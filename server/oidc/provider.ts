@@ -45,6 +45,9 @@ export function buildProvider(deps: ProviderDeps): Provider {
       iss: null,
       sid: null,
       ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
+      // amr (RFC 8176) rides with `openid` so every ID token says how the user authenticated;
+      // otherwise oidc-provider releases it only when requested through the claims parameter.
+      openid: ['sub', 'amr'],
     },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address'],
     responseTypes: ['code'],

@@ -463,6 +463,13 @@ export function runAdapterContract(name: string, makeFactory: () => AdapterFacto
           expect(await adapter('AuthorizationCode').find(ids.consumed)).toBeUndefined();
         });
 
+        it('a record stored again under an expired id starts fresh (not consumed)', async () => {
+          const payload = samplePayload('AuthorizationCode', ids.consumed, { scope: 'again' });
+          await adapter('AuthorizationCode').upsert(ids.consumed, payload, 60);
+          expect(await adapter('AuthorizationCode').find(ids.consumed)).toStrictEqual(payload);
+          await expect(adapter('AuthorizationCode').consume(ids.consumed)).resolves.toBeUndefined();
+        });
+
         it('uid and user code lookups expire with their record', async () => {
           expect(await adapter('Session').findByUid(sessionPayload.uid!)).toBeUndefined();
           expect(await adapter('DeviceCode').findByUserCode(devicePayload.userCode!)).toBeUndefined();
