@@ -5,6 +5,16 @@ import type { SecretSealer } from '../crypto/envelope.js';
 
 const context = (kid: string) => `signing-key:${kid}`;
 
+function openPrivateJwk(sealer: SecretSealer, kid: string, ciphertext: string): Jwk {
+  try {
+    return JSON.parse(sealer.open(ciphertext, context(kid))) as Jwk;
+  } catch {
+    throw new Error(
+      `signing key ${kid} cannot be decrypted: KEY_ENCRYPTION_KEY is not the key it was stored with (restore the previous key, or delete the signing_keys rows to start over)`,
+    );
+  }
+}
+
 export function createSigningKeyRepository(knex: Knex, sealer: SecretSealer): SigningKeyRepository {
   return {
     async list() {
@@ -17,7 +27,7 @@ export function createSigningKeyRepository(knex: Knex, sealer: SecretSealer): Si
           createdAt: new Date(row.created_at),
           verifyUntil: row.verify_until ? new Date(row.verify_until) : null,
           publicJwk: row.public_jwk as Jwk,
-          privateJwk: JSON.parse(sealer.open(row.private_jwk_ciphertext, context(row.kid))) as Jwk,
+          privateJwk: openPrivateJwk(sealer, row.kid, row.private_jwk_ciphertext),
         }),
       );
     },

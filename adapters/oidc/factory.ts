@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import type { Adapter } from 'oidc-provider';
 import type { ClientRepository } from '../../server/modules/clients/index.js';
-import { ClientStore } from './client-store.js';
+import { cachedClients, ClientStore } from './client-store.js';
 import { isModelName, MODEL_STORE } from './models.js';
 import { RedisStore } from './redis-store.js';
 import { SqlStore } from './sql-store.js';
@@ -21,10 +21,11 @@ export interface AdapterStores {
 export type AdapterFactory = (model: string) => Adapter;
 
 export function createAdapterFactory(stores: AdapterStores): AdapterFactory {
+  const clients = cachedClients(stores.clients);
   return (model: string) => {
     if (!isModelName(model)) throw new Error(`no store is routed for oidc-provider model ${model}`);
     const kind = MODEL_STORE[model];
-    if (kind === 'clients') return new ClientStore(stores.clients);
+    if (kind === 'clients') return new ClientStore(clients);
     if (kind === 'ephemeral' && stores.redis) return new RedisStore(stores.redis, model, stores.redisKeyPrefix);
     return new SqlStore(stores.knex, model);
   };
