@@ -19,6 +19,15 @@ export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolMax: number }
   | { kind: 'pglite'; directory: string | undefined };
 
+/** knex prints its own warnings (with stacks) to the console; route them as one plain line instead. */
+function knexLog(): Knex.Config['log'] {
+  const line = (level: string) => (message: unknown) => {
+    const text = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
+    process.stderr.write(`${JSON.stringify({ level, service: 'oidc-server', component: 'knex', msg: text })}\n`);
+  };
+  return { warn: line('warn'), error: line('error'), deprecate: line('warn'), debug: () => undefined };
+}
+
 export function openDatabase(target: DatabaseTarget): Database {
   let knex: Knex;
   if (target.kind === 'postgres') {
@@ -29,6 +38,7 @@ export function openDatabase(target: DatabaseTarget): Database {
       // for a connection when the pool is exhausted instead of queuing forever.
       pool: { min: 0, max: target.poolMax },
       acquireConnectionTimeout: 10_000,
+      log: knexLog(),
     });
   } else {
     if (target.directory) mkdirSync(target.directory, { recursive: true });
@@ -36,6 +46,7 @@ export function openDatabase(target: DatabaseTarget): Database {
       client: ClientPgLite as unknown as typeof knexPkg.Client,
       dialect: 'postgres',
       connection: target.directory ? { filename: target.directory } : {},
+      log: knexLog(),
     });
   }
   return { knex, kind: target.kind, close: () => knex.destroy() };
