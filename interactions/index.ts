@@ -8,6 +8,7 @@ import { assertCsrf } from './csrf.js';
 import { registerConsent, showConsent, type ConsentDeps } from './consent.js';
 import { registerLogin, showLogin, type LoginDeps } from './login.js';
 import { continueTo } from './page.js';
+import { registerPasswordChange } from './password-change.js';
 
 export type InteractionDeps = LoginDeps & ConsentDeps;
 
@@ -27,6 +28,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   });
 
   registerLogin(router, deps);
+  registerPasswordChange(router, deps);
   registerConsent(router, deps);
 
   router.post('/interaction/:uid/abort', async (ctx) => {

@@ -12,8 +12,9 @@ import { assertCsrf, csrfToken } from './csrf.js';
 import type { InteractionGateway, PendingInteraction } from './gateway.js';
 import { continueTo, renderInteractionPage } from './page.js';
 import type { Context } from 'koa';
+import { startPasswordChange, type PasswordChangeDeps } from './password-change.js';
 
-export interface LoginDeps {
+export interface LoginDeps extends PasswordChangeDeps {
   gateway: InteractionGateway;
   renderer: Renderer;
   authenticate(login: string, password: string): Promise<PasswordAuthResult>;
@@ -59,6 +60,7 @@ export function registerLogin(router: Router, deps: LoginDeps): void {
       ctx.status = 401;
       return showLogin(ctx, deps, interaction, { error: INVALID_LOGIN, login: form.data.login });
     }
+    if (result.mustChangePassword) return startPasswordChange(ctx, deps, interaction, result.userId);
     const next = await deps.gateway.finishLogin(ctx, {
       accountId: result.userId,
       amr: ['pwd'],

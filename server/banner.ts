@@ -29,7 +29,7 @@ function authorizationUrl(issuer: string, clientId: string, redirectUri: string)
 export function startupBanner(config: Config, report: FirstRunReport, listening: string): string {
   const lines = [`OpenID Provider listening on ${listening}`, `  issuer:    ${config.issuer}`, `  discovery: ${config.issuer}/.well-known/openid-configuration`];
   if (report.admin) {
-    lines.push('', 'First run: an administrator account was created. This password is shown only now:', `  username: ${report.admin.username}`, `  password: ${report.admin.password}`);
+    lines.push('', 'First run: an administrator account was created. This one-time password is shown only now;', 'you choose your own at the first sign-in:', `  username: ${report.admin.username}`, `  password: ${report.admin.password}`);
   }
   if (report.demo) {
     const web = report.demo.clients.find((c) => c.clientId === DEMO_WEB_CLIENT_ID);

@@ -27,7 +27,7 @@ import { createRenderer, type Renderer } from './http/views.js';
 import { authenticatePassword } from './modules/auth/index.js';
 import { applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
 import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys, type SigningKeyDeps } from './modules/keys/index.js';
-import type { UserRepository, CredentialRepository, PasswordHasher } from './modules/users/index.js';
+import { changePassword, type UserRepository, type CredentialRepository, type PasswordHasher } from './modules/users/index.js';
 import { subscribeProviderEvents } from './oidc/events.js';
 import { pagesWith } from './oidc/pages.js';
 import { buildProvider } from './oidc/provider.js';
@@ -101,6 +101,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     gateway,
     renderer,
     authenticate: (login, password) => authenticatePassword({ users, credentials, hasher }, login, password),
+    changePassword: (userId, password) => changePassword({ users, credentials, hasher }, userId, password),
     apiName: async (identifier) => (await resourceServers.find(identifier))?.name ?? identifier,
     username: async (accountId) => (await users.findById(accountId))?.username,
   };

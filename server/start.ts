@@ -43,13 +43,14 @@ async function readSeedFile(path: string): Promise<unknown> {
 
 async function bootstrap(container: Container): Promise<FirstRunReport> {
   const { config, seedDeps } = container;
+  // Before the seeds: "first run" means no accounts yet, whatever users a seed file declares.
+  const admin = config.bootstrapAdmin ? await bootstrapAdmin(container) : undefined;
   const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(), 'demo clients', 'demo') : undefined;
   let seed: SeedReport | undefined;
   if (config.seedFile) {
     const document = parseSeedDocument(await readSeedFile(config.seedFile), `SEED_FILE ${config.seedFile}`);
     seed = await applySeed(seedDeps, document, `SEED_FILE ${config.seedFile}`);
   }
-  const admin = config.bootstrapAdmin ? await bootstrapAdmin(container) : undefined;
   return { admin, demo, seed };
 }
 

@@ -105,7 +105,7 @@ export async function authorize(
   agent: UserAgent,
   authorizationUrl: URL | string,
   user: { login: string; password: string } | undefined,
-  options: { consent?: 'allow' | 'deny' } = {},
+  options: { consent?: 'allow' | 'deny'; newPassword?: string } = {},
 ): Promise<FlowResult> {
   const pages: string[] = [];
   let { response, url } = await agent.follow(authorizationUrl);
@@ -115,7 +115,10 @@ export async function authorize(
     agent.lastPage = html;
     pages.push(html);
     if (response.status >= 400 && !html.includes('name="csrf"')) throw new Error(`provider answered ${response.status}: ${html.slice(0, 500)}`);
-    if (html.includes('name="password"')) {
+    if (html.includes('name="confirm"')) {
+      if (!options.newPassword) throw new Error('the provider asks for a new password but no newPassword was given');
+      ({ response, url } = await agent.submit(formAction(html, '/interaction/'), { csrf: csrfOf(html), password: options.newPassword, confirm: options.newPassword }));
+    } else if (html.includes('name="password"')) {
       if (!user) throw new Error('login requested but no user given');
       ({ response, url } = await agent.submit(formAction(html, '/interaction/'), { csrf: csrfOf(html), login: user.login, password: user.password }));
     } else if (html.includes('name="decision"')) {
