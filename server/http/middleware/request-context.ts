@@ -14,15 +14,17 @@ export function requestContext(logger: Logger): Middleware {
     const requestId = INBOUND_ID.test(inbound) ? inbound : randomUUID();
     const started = process.hrtime.bigint();
     ctx.state.requestId = requestId;
-    ctx.state.log = logger.child({ requestId });
+    // Created on first use: most requests log one line and need no child logger of their own.
+    let child: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', { get: () => (child ??= logger.child({ requestId })), configurable: true });
     ctx.set('X-Request-Id', requestId);
     try {
       await next();
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const status = ctx.status;
-      ctx.state.log[status >= 500 ? 'error' : 'info'](
-        { method: ctx.method, path: ctx.path, status, ms: Math.round(ms * 10) / 10, ip: ctx.ip },
+      logger[status >= 500 ? 'error' : 'info'](
+        { requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(ms * 10) / 10, ip: ctx.ip },
         'request',
       );
     }
