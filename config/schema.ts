@@ -37,7 +37,11 @@ export const settings = {
   HOST: { schema: z.string().min(1), default: '0.0.0.0', description: 'Interface the HTTP server binds to.' },
   PORT: { schema: z.coerce.number().int().min(0).max(65535), default: '3000', description: 'TCP port of the HTTP server.' },
   ISSUER: {
-    schema: url(['http:', 'https:']).refine((v) => !new URL(v).search && !new URL(v).hash, 'must not have a query or fragment'),
+    // zod runs this refinement even when the URL check above failed: parse without throwing.
+    schema: url(['http:', 'https:']).refine((v) => {
+      const parsed = URL.parse(v);
+      return !parsed || (!parsed.search && !parsed.hash);
+    }, 'must not have a query or fragment'),
     description: 'Public issuer URL (OpenID Connect `iss`). Defaults to http://localhost:PORT in development.',
   },
   TRUST_PROXY: {

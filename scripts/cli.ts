@@ -69,7 +69,8 @@ export async function runCli(argv: string[]): Promise<number> {
     console.log(USAGE);
     return words.length === 0 ? 2 : 0;
   }
-  const name = [words.slice(0, 2).join(' '), words[0]].find((n) => n && commands[n]);
+  // Own properties only: `constructor` or `toString` must be unknown commands, not Object's methods.
+  const name = [words.slice(0, 2).join(' '), words[0]].find((n) => n && Object.hasOwn(commands, n));
   if (!name) {
     console.error(`Unknown command: ${words.join(' ')}\n\n${USAGE}`);
     return 2;

@@ -45,7 +45,7 @@ export function startupBanner(config: Config, report: FirstRunReport, listening:
       '',
       'Try it: open this URL, sign in, and read `code` from the address you are sent to:',
       `  ${spa.url}`,
-      '  then exchange the code (within 60 s):',
+      `  then exchange the code (within ${config.ttl.authorizationCode} s):`,
       `  curl -s ${config.issuer}/token -d grant_type=authorization_code -d client_id=${DEMO_SPA_CLIENT_ID} \\`,
       `       -d redirect_uri=${DEMO_SPA_REDIRECT} -d code_verifier=${spa.verifier} -d code=CODE`,
       '',

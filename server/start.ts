@@ -41,16 +41,21 @@ async function readSeedFile(path: string): Promise<unknown> {
   }
 }
 
-async function bootstrap(container: Container): Promise<FirstRunReport> {
-  const { config, seedDeps } = container;
-  // Before the seeds: "first run" means no accounts yet, whatever users a seed file declares.
-  const admin = config.bootstrapAdmin ? await bootstrapAdmin(container) : undefined;
+async function bootstrap(container: Container, env: Record<string, string | undefined>): Promise<FirstRunReport> {
+  const { config } = container;
+  // `client_secret_env` / `password_env` name variables of the environment this server was started with.
+  const seedDeps = { ...container.seedDeps, env };
+  // Decided before the seeds: "first run" means no accounts yet, whatever users a seed file declares...
+  const firstRun = config.bootstrapAdmin && (await container.users.count()) === 0;
   const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(), 'demo clients', 'demo') : undefined;
   let seed: SeedReport | undefined;
   if (config.seedFile) {
     const document = parseSeedDocument(await readSeedFile(config.seedFile), `SEED_FILE ${config.seedFile}`);
     seed = await applySeed(seedDeps, document, `SEED_FILE ${config.seedFile}`);
   }
+  // ...but the admin is created after them: a seed that fails must not leave an admin behind whose
+  // one-time password was never shown (the next start would see a user and create none).
+  const admin = firstRun ? await bootstrapAdmin(container, { firstRun }) : undefined;
   return { admin, demo, seed };
 }
 
@@ -79,13 +84,14 @@ export interface StartOptions {
 
 /** @throws ConfigError / AppError invalid_seed with a message naming what to fix. */
 export async function startServer(options: StartOptions = {}): Promise<Running> {
-  const loaded: Config = loadConfig(options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const loaded: Config = loadConfig(env);
   const { config } = loaded.env === 'production' ? { config: loaded } : withDevelopmentSecrets(loaded);
   const logger = options.logger ?? createLogger(config.logLevel);
   const container = await buildContainer(config, logger, { migrate: config.env !== 'production' });
   let firstRun: FirstRunReport;
   try {
-    firstRun = await bootstrap(container);
+    firstRun = await bootstrap(container, env);
   } catch (error) {
     await container.close();
     throw error;
@@ -123,9 +129,13 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
       shuttingDown = true;
       stopJobs();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A keep-alive connection goes idle when its in-flight response ends, not when close() is
+      // called: sweep until every one is gone, or the server waits out the whole grace period.
       server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
       await closed;
+      clearInterval(sweep);
       clearTimeout(grace);
       await container.close();
     },

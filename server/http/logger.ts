@@ -11,6 +11,18 @@ export const REDACTED_PATHS = [
   '*.code_verifier', '*.authorization', '*.cookie', '*.token', 'headers.authorization', 'headers.cookie',
 ];
 
+/**
+ * Replaces pino's default `err` serializer, which renames our `type` to "Object" and adds a
+ * stack. An error's code (internal, 23505, ECONNREFUSED) is logged as `errorCode`: redaction runs
+ * after serializers, and `*.code` (there for authorization codes) would hide it.
+ */
+function serializeError(value: unknown): unknown {
+  const described = value instanceof Error ? describeError(value) : value;
+  if (!described || typeof described !== 'object' || !('code' in described)) return described;
+  const { code, ...rest } = described as Record<string, unknown>;
+  return { ...rest, errorCode: code };
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -18,6 +30,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: 'oidc-server' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: serializeError },
       formatters: { level: (label) => ({ level: label }) },
     },
     destination,

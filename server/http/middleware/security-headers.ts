@@ -29,7 +29,9 @@ export function securityHeaders(options: { hsts: boolean }): Middleware {
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-    if (options.hsts) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    // RFC 6797 §7.2: never over plain HTTP. Behind a proxy ctx.secure comes from X-Forwarded-Proto
+    // (TRUST_PROXY), so a request that reached the proxy over http gets no header either.
+    if (options.hsts && ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     ctx.set('Cache-Control', 'no-store');
     await next();
   };

@@ -13,9 +13,17 @@ export interface BootstrapAdminDeps {
   hasher: PasswordHasher;
 }
 
-/** @returns the one-time password when the admin was created now, undefined when users exist. */
-export async function bootstrapAdmin(deps: BootstrapAdminDeps): Promise<{ username: string; password: string } | undefined> {
-  if ((await deps.users.count()) > 0) return undefined;
+/**
+ * @param options.firstRun decided by the caller before seeds added users; by default, "no users now".
+ * @returns the one-time password when the admin was created now; undefined when this is not a
+ * first run, or when an account named admin exists already (a seed file declared one).
+ */
+export async function bootstrapAdmin(
+  deps: BootstrapAdminDeps,
+  options: { firstRun?: boolean } = {},
+): Promise<{ username: string; password: string } | undefined> {
+  const firstRun = options.firstRun ?? (await deps.users.count()) === 0;
+  if (!firstRun || (await deps.users.findByUsername('admin'))) return undefined;
   // 18 random bytes: 24 characters, 144 bits: far beyond guessing, still typeable once.
   const password = newSecret(18);
   await createUser(deps, { username: 'admin', password, mustChangePassword: true, profile: { name: 'Administrator' } });

@@ -64,6 +64,9 @@ function describePath(input: unknown, path: ReadonlyArray<PropertyKey>): string 
 export function parseSeedDocument(input: unknown, source: string): SeedDocument {
   const result = seedDocumentSchema.safeParse(input);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `${describePath(input, issue.path)}: ${issue.message}`);
+  const lines = result.error.issues.map((issue) => {
+    const where = describePath(input, issue.path);
+    return where ? `${where}: ${issue.message}` : issue.message;
+  });
   throw new AppError('invalid_seed', `${source}: ${lines.join('; ')}`);
 }

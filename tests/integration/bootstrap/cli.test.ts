@@ -1,0 +1,177 @@
+/**
+ * The real binaries, built once: `oidc-server migrate` and `keys rotate` against a test database
+ * (and the rotated keys are what a provider then publishes), usage errors exit 2, and
+ * `dist/server/main.js` refuses an unsafe production environment or a bad seed with exit 1 and
+ * a message naming what to fix.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../../config/paths.js';
+import { openDatabase } from '../../../adapters/db/knex.js';
+import { startTestProvider } from '../../helpers/provider.js';
+import { postgresUrl, type TestDatabase } from '../../helpers/stores.js';
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string>, command = process.execPath): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    // A clean environment: nothing leaks in from the test runner's own DATABASE_URL or REDIS_URL.
+    const child = spawn(command, args, {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const cli = (args: string[], env: Record<string, string> = {}) => run(['bin/oidc-server.js', ...args], env);
+
+async function adminQuery(sql: string) {
+  const connection = new pg.Client({ connectionString: postgresUrl });
+  await connection.connect();
+  try {
+    await connection.query(sql);
+  } finally {
+    await connection.end();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'oidc-cli-test-'));
+const dbName = `oidc_cli_${randomBytes(6).toString('hex')}`;
+const databaseUrl = postgresUrl ? Object.assign(new URL(postgresUrl), { pathname: `/${dbName}` }).toString() : undefined;
+/** The environment of an operator running the CLI against this deployment's database. */
+const deployment: Record<string, string> = {
+  NODE_ENV: 'test',
+  DATA_DIR: dir,
+  KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+  COOKIE_KEYS: randomBytes(32).toString('base64url'),
+  LOG_LEVEL: 'silent',
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+};
+
+beforeAll(async () => {
+  const build = await run(['run', '-s', 'build'], {}, 'npm');
+  expect(build.stdout + build.stderr).toBe('');
+  expect(build.code).toBe(0);
+  // An empty database, as a new deployment has before its first `migrate`.
+  if (postgresUrl) await adminQuery(`CREATE DATABASE ${dbName}`);
+}, 90_000);
+
+afterAll(async () => {
+  if (postgresUrl) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const kidsOf = (line: string | undefined) => (line ?? '').split(': ').slice(1).join(': ').split(', ').filter(Boolean);
+
+describe('oidc-server CLI', () => {
+  it('migrate applies the migrations to an empty database, then finds nothing to do', async () => {
+    const first = await cli(['migrate'], deployment);
+    expect(first.stderr).not.toMatch(/Error|failed/i);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Applied \d+ migration\(s\): .*20261128_001_initial/);
+    const again = await cli(['migrate'], deployment);
+    expect(again.code).toBe(0);
+    expect(again.stdout.trim()).toBe('Database is up to date.');
+  });
+
+  const rotations: Array<{ created: string[]; retired: string[] }> = [];
+
+  it('keys rotate prints the new kids and retires the previous ones', async () => {
+    for (let i = 0; i < 2; i += 1) {
+      const result = await cli(['keys', 'rotate'], deployment);
+      expect(result.stderr).not.toMatch(/failed/i);
+      expect(result.code).toBe(0);
+      const lines = result.stdout.split('\n');
+      const created = kidsOf(lines.find((l) => l.startsWith('New signing keys:')));
+      const retired = kidsOf(lines.find((l) => l.startsWith('Retired keys')));
+      expect(created).toHaveLength(2);
+      for (const kid of created) expect(kid).toMatch(/^[\w-]{43}$/);
+      rotations.push({ created, retired });
+    }
+    expect(rotations[1]!.retired.sort()).toEqual([...rotations[0]!.created].sort());
+    expect(rotations[1]!.created.filter((kid) => rotations[0]!.created.includes(kid))).toEqual([]);
+  });
+
+  it('refuses to rotate with another key-encryption key, saying which setting is wrong', async () => {
+    const result = await cli(['keys', 'rotate'], { ...deployment, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url') });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('KEY_ENCRYPTION_KEY');
+  });
+
+  it('the rotated keys are what a provider started on that database publishes, newest first', async () => {
+    const database: TestDatabase | undefined = databaseUrl
+      ? { database: openDatabase({ kind: 'postgres', url: databaseUrl, poolMax: 2 }), url: databaseUrl, drop: async () => undefined }
+      : undefined;
+    const op = await startTestProvider({
+      seed: false,
+      ...(database ? { database } : {}),
+      env: { DATA_DIR: dir, KEY_ENCRYPTION_KEY: deployment.KEY_ENCRYPTION_KEY!, COOKIE_KEYS: deployment.COOKIE_KEYS! },
+    });
+    try {
+      const { keys } = (await (await fetch(`${op.issuer}/jwks`)).json()) as { keys: Array<{ kid: string; kty: string }> };
+      const latest = rotations[1]!.created;
+      const published = keys.map((k) => k.kid);
+      // The latest keys sign; the two earlier generations still verify within the overlap.
+      expect([...published].sort()).toEqual([...latest, ...rotations[1]!.retired, ...rotations[0]!.retired].sort());
+      for (const kty of ['RSA', 'EC']) expect(latest).toContain(keys.find((k) => k.kty === kty)!.kid);
+    } finally {
+      await op.stop();
+      await database?.database.close();
+    }
+  });
+
+  it('stops a start on a bad seed entry with exit 1, naming entry and field', async () => {
+    const seedFile = join(dir, 'bad-seed.json');
+    writeFileSync(seedFile, JSON.stringify({ clients: [{ client_id: 'shop', client_secret: 'x'.repeat(40), redirect_uris: ['not a url'] }] }));
+    const result = await run(['dist/server/main.js'], { ...deployment, HOST: '127.0.0.1', PORT: '0', SEED_FILE: seedFile, BOOTSTRAP_ADMIN: 'false', DEMO_CLIENTS: 'false' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Cannot start: SEED_FILE ${seedFile}: clients[0] ("shop").redirect_uris[0]: must be an absolute URI`);
+    expect(result.stdout).not.toContain('listening');
+  });
+
+  it.each(['frobnicate', 'keys', 'keys destroy', 'constructor', 'toString'])('exits 2 with usage on the unknown command "%s"', async (command) => {
+    const result = await cli(command.split(' '));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Unknown command');
+    expect(result.stderr).toContain('Usage: oidc-server <command>');
+  });
+
+  it('exits 2 with usage without a command, and 0 when asked for help', async () => {
+    const none = await cli([]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toContain('Usage: oidc-server <command>');
+    const help = await cli(['help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('keys rotate');
+  });
+});
+
+describe('dist/server/main.js in production', () => {
+  it('exits 1 without settings, naming every missing one', async () => {
+    const result = await run(['dist/server/main.js'], { NODE_ENV: 'production' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    for (const name of ['ISSUER', 'TRUST_PROXY', 'COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL']) expect(result.stderr).toContain(name);
+    expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+});
