@@ -129,7 +129,8 @@ export function buildProvider(deps: ProviderDeps): Provider {
       BackchannelAuthenticationRequest: 600,
     },
     renderError: deps.pages.renderError,
-    // Never reveal internals in error_description of server errors.
+    // OIDC Core §5.4: in the code flow, claims requested by scope are released at userinfo, not in
+    // the ID token (claims asked for through the `claims` parameter still go in).
     conformIdTokenClaims: true,
   };
   const provider = new Provider(config.issuer, configuration);
