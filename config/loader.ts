@@ -35,7 +35,7 @@ export interface Config {
   };
   keyRotationOverlap: number;
   keyRefreshInterval: number;
-  tokenRateLimit: { points: number; windowSeconds: number };
+  tokenRateLimit: { points: number; windowSeconds: number; authFailures: number };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   purge: { intervalSeconds: number; batchSize: number };
   shutdownGraceSeconds: number;
@@ -134,7 +134,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ttl,
     keyRotationOverlap: overlap,
     keyRefreshInterval: raw.KEY_REFRESH_INTERVAL as number,
-    tokenRateLimit: { points: raw.TOKEN_RATE_LIMIT as number, windowSeconds: raw.TOKEN_RATE_LIMIT_WINDOW as number },
+    tokenRateLimit: {
+      points: raw.TOKEN_RATE_LIMIT as number,
+      windowSeconds: raw.TOKEN_RATE_LIMIT_WINDOW as number,
+      authFailures: raw.TOKEN_AUTH_FAILURE_LIMIT as number,
+    },
     argon2: {
       memoryCost: raw.ARGON2_MEMORY_KIB as number,
       timeCost: raw.ARGON2_TIME_COST as number,

@@ -118,7 +118,12 @@ export const settings = {
     default: '600',
     description: 'Token endpoint requests allowed per client (public clients: per client and IP) per TOKEN_RATE_LIMIT_WINDOW.',
   },
-  TOKEN_RATE_LIMIT_WINDOW: { schema: seconds, default: '60', description: 'Window (s) of TOKEN_RATE_LIMIT.' },
+  TOKEN_RATE_LIMIT_WINDOW: { schema: seconds, default: '60', description: 'Window (s) of TOKEN_RATE_LIMIT and TOKEN_AUTH_FAILURE_LIMIT.' },
+  TOKEN_AUTH_FAILURE_LIMIT: {
+    schema: positiveInt,
+    default: '30',
+    description: 'Failed client authentications (401) at the token endpoint allowed per IP per TOKEN_RATE_LIMIT_WINDOW.',
+  },
   ARGON2_MEMORY_KIB: {
     schema: positiveInt,
     default: '19456',

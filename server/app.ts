@@ -12,8 +12,7 @@ import type { Logger } from './http/logger.js';
 import { problemDetails } from './http/middleware/problem-details.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
-import { tokenRateLimit } from './http/middleware/token-rate-limit.js';
-import type { RateLimiter } from './shared/rate-limit.js';
+import { tokenRateLimit, type TokenLimiters } from './http/middleware/token-rate-limit.js';
 import { assetRoutes } from './http/routes/assets.js';
 import { healthRoutes, type ReadinessCheck } from './http/routes/health.js';
 import type { Renderer } from './http/views.js';
@@ -26,13 +25,15 @@ export interface AppDeps {
   cookieKeys: string[];
   provider: () => Provider;
   interactions: InteractionDeps;
-  tokenLimiter: RateLimiter;
+  tokenLimiters: TokenLimiters;
   readiness: ReadinessCheck[];
   isShuttingDown: () => boolean;
 }
 
 export function buildApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: deps.trustProxy, keys: deps.cookieKeys });
+  // maxIpsCount 1: only the address our own proxy appended to X-Forwarded-For is trusted; the
+  // entries before it are whatever the caller sent.
+  const app = new Koa({ proxy: deps.trustProxy, maxIpsCount: 1, keys: deps.cookieKeys });
   const health = healthRoutes(deps.readiness, deps.isShuttingDown);
   const assets = assetRoutes();
   const interactions = interactionRoutes(deps.interactions);
@@ -49,7 +50,7 @@ export function buildApp(deps: AppDeps): Koa {
   app.use(securityHeaders({ hsts: deps.hsts }));
   app.use(health.routes());
   app.use(assets.routes());
-  app.use(tokenRateLimit(deps.tokenLimiter, '/token'));
+  app.use(tokenRateLimit(deps.tokenLimiters, '/token'));
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
   app.use(providerMiddleware);

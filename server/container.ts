@@ -21,7 +21,7 @@ import { createRateLimiter } from '../adapters/redis/rate-limiter.js';
 import { createInteractionGateway } from '../interactions/gateway.js';
 import type { InteractionDeps } from '../interactions/index.js';
 import type { Logger } from './http/logger.js';
-import type { RateLimiter } from './shared/rate-limit.js';
+import type { TokenLimiters } from './http/middleware/token-rate-limit.js';
 import type { ReadinessCheck } from './http/routes/health.js';
 import { createRenderer, type Renderer } from './http/views.js';
 import { authenticatePassword } from './modules/auth/index.js';
@@ -51,7 +51,7 @@ export interface Container {
   rotateKeys(): ReturnType<typeof rotateSigningKeys>;
   purge(): Promise<number>;
   interactions: InteractionDeps;
-  tokenLimiter: RateLimiter;
+  tokenLimiters: TokenLimiters;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -139,11 +139,18 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     rotateKeys: () => rotateSigningKeys(keys, config.keyRotationOverlap),
     purge: () => purgeExpired(knex, config.purge.batchSize),
     interactions,
-    tokenLimiter: createRateLimiter(redis, {
-      points: config.tokenRateLimit.points,
-      windowSeconds: config.tokenRateLimit.windowSeconds,
-      keyPrefix: `${config.redisKeyPrefix}ratelimit`,
-    }),
+    tokenLimiters: {
+      perClient: createRateLimiter(redis, {
+        points: config.tokenRateLimit.points,
+        windowSeconds: config.tokenRateLimit.windowSeconds,
+        keyPrefix: `${config.redisKeyPrefix}ratelimit`,
+      }),
+      authFailures: createRateLimiter(redis, {
+        points: config.tokenRateLimit.authFailures,
+        windowSeconds: config.tokenRateLimit.windowSeconds,
+        keyPrefix: `${config.redisKeyPrefix}ratelimit-authfail`,
+      }),
+    },
     readiness,
     async close() {
       await database.close();

@@ -105,7 +105,7 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     cookieKeys: config.cookieKeys ?? [],
     provider: container.provider,
     interactions: container.interactions,
-    tokenLimiter: container.tokenLimiter,
+    tokenLimiters: container.tokenLimiters,
     readiness: container.readiness,
     isShuttingDown: () => shuttingDown,
   });

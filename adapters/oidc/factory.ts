@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Adapter } from 'oidc-provider';
 import type { ClientRepository } from '../../server/modules/clients/index.js';
 import { cachedClients, ClientStore } from './client-store.js';
-import { isModelName, MODEL_STORE } from './models.js';
+import { GRANT_BOUND_MODELS, isModelName, MODEL_STORE } from './models.js';
 import { RedisStore } from './redis-store.js';
 import { SqlStore } from './sql-store.js';
 
@@ -22,13 +22,20 @@ export type AdapterFactory = (model: string) => Adapter;
 
 export function createAdapterFactory(stores: AdapterStores): AdapterFactory {
   const clients = cachedClients(stores.clients);
-  return (model: string) => {
+  // What oidc-provider's own revoke() does on a sequential reuse, for the concurrent case the
+  // stores detect: every token of the grant, in whichever store it lives, and the grant itself.
+  const revokeGrant = async (grantId: string) => {
+    await Promise.all([...GRANT_BOUND_MODELS].map((model) => adapterFor(model).revokeByGrantId(grantId)));
+    await adapterFor('Grant').destroy(grantId);
+  };
+  const adapterFor = (model: string): Adapter => {
     if (!isModelName(model)) throw new Error(`no store is routed for oidc-provider model ${model}`);
     const kind = MODEL_STORE[model];
     if (kind === 'clients') return new ClientStore(clients);
-    if (kind === 'ephemeral' && stores.redis) return new RedisStore(stores.redis, model, stores.redisKeyPrefix);
-    return new SqlStore(stores.knex, model);
+    if (kind === 'ephemeral' && stores.redis) return new RedisStore(stores.redis, model, stores.redisKeyPrefix, revokeGrant);
+    return new SqlStore(stores.knex, model, revokeGrant);
   };
+  return adapterFor;
 }
 
 /** Which store each model uses in this deployment, for the startup log. */

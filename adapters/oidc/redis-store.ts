@@ -8,6 +8,7 @@
 import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { alreadyConsumed, GRANT_BOUND_MODELS } from './models.js';
+import type { ReuseHandler } from './sql-store.js';
 
 // Shared by the scripts that change a grant index. Time is Redis's own (TIME), never the
 // caller's: records expire by Redis's clock, so scores and the index expiry must use it too, or a
@@ -121,6 +122,7 @@ export class RedisStore implements Adapter {
     redis: Redis,
     private readonly model: string,
     private readonly prefix: string,
+    private readonly onReuse: ReuseHandler = async () => undefined,
   ) {
     this.redis = withOidcScripts(redis);
   }
@@ -174,10 +176,16 @@ export class RedisStore implements Adapter {
     return id ? this.find(id) : undefined;
   }
 
-  /** @throws as SqlStore.consume: the loser of a concurrent consume is refused. */
+  /** @throws as SqlStore.consume: only the call that consumed the record succeeds; a concurrent reuse revokes the grant. */
   async consume(id: string): Promise<void> {
     const result = await this.redis.oidcConsume(this.key(id), String(Math.floor(Date.now() / 1000)));
-    if (result === -1) throw alreadyConsumed(this.model);
+    if (result === 1) return;
+    if (result === -1) {
+      const payload = await this.redis.hget(this.key(id), 'payload');
+      const grantId = payload ? (JSON.parse(payload) as AdapterPayload).grantId : undefined;
+      if (grantId) await this.onReuse(grantId);
+    }
+    throw alreadyConsumed(this.model);
   }
 
   async destroy(id: string): Promise<void> {

@@ -9,6 +9,9 @@ import { alreadyConsumed, GRANT_BOUND_MODELS } from './models.js';
 
 const TABLE = 'oidc_payloads';
 
+/** Revokes everything issued under a grant, in every store (see factory.ts). */
+export type ReuseHandler = (grantId: string) => Promise<void>;
+
 interface Row {
   payload: AdapterPayload;
   consumed_at: Date | string | null;
@@ -22,9 +25,11 @@ function toPayload(row: Row | undefined): AdapterPayload | undefined {
 }
 
 export class SqlStore implements Adapter {
+  /** @param onReuse called with the grant of a record a concurrent request had already consumed. */
   constructor(
     private readonly knex: Knex,
     private readonly model: string,
+    private readonly onReuse: ReuseHandler = async () => undefined,
   ) {}
 
   private live() {
@@ -75,17 +80,19 @@ export class SqlStore implements Adapter {
   }
 
   /**
-   * @throws oidc-provider's InvalidGrant (InvalidRequestUri for PAR) when the record was
-   * consumed by a concurrent request between oidc-provider's read and this write.
+   * Exactly one consumer wins. A loser whose record was consumed concurrently is treated as a
+   * reuse (the grant is revoked, as oidc-provider does for a sequential reuse); a record that is
+   * gone (expired, or its grant revoked meanwhile) cannot be consumed either.
+   * @throws oidc-provider's InvalidGrant (InvalidRequestUri for PAR) unless this call consumed it.
    */
   async consume(id: string): Promise<void> {
-    const updated = await this.live()
-      .andWhere({ id })
-      .whereNull('consumed_at')
-      .update({ consumed_at: this.knex.fn.now() });
+    const updated = affectedRows(
+      await this.live().andWhere({ id }).whereNull('consumed_at').update({ consumed_at: this.knex.fn.now() }),
+    );
     if (updated === 1) return;
-    const exists = await this.live().andWhere({ id }).first('id');
-    if (exists) throw alreadyConsumed(this.model);
+    const row = (await this.live().andWhere({ id }).first('grant_id')) as { grant_id: string | null } | undefined;
+    if (row?.grant_id) await this.onReuse(row.grant_id);
+    throw alreadyConsumed(this.model);
   }
 
   async destroy(id: string): Promise<void> {
@@ -99,8 +106,8 @@ export class SqlStore implements Adapter {
 }
 
 /**
- * knex resolves a DELETE to the affected row count on pg, but knex-pglite hands back the raw
- * result ({ affectedRows, rowCount, ... }) because PGlite's command name is not 'DELETE'.
+ * knex resolves UPDATE and DELETE to the affected row count on pg, but knex-pglite may hand back
+ * the raw result ({ affectedRows, rowCount, ... }).
  */
 function affectedRows(result: unknown): number {
   if (typeof result === 'number') return result;

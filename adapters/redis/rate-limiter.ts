@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { RateLimiter } from '../../server/shared/rate-limit.js';
+import type { RateDecision, RateLimiter } from '../../server/shared/rate-limit.js';
 
 export interface RateLimitOptions {
   points: number;
@@ -18,14 +18,19 @@ export function createRateLimiter(redis: Redis | undefined, options: RateLimitOp
   const limiter: RateLimiterAbstract = redis
     ? new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: new RateLimiterMemory(base) })
     : new RateLimiterMemory(base);
+  const denied = (msBeforeNext: number): RateDecision => ({ allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)) });
   return {
+    async peek(key) {
+      const state = await limiter.get(key);
+      return state && state.consumedPoints >= options.points ? denied(state.msBeforeNext) : { allowed: true };
+    },
     async consume(key) {
       try {
         await limiter.consume(key);
         return { allowed: true };
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) {
-          return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+          return denied(rejection.msBeforeNext);
         }
         throw rejection;
       }

@@ -1,5 +1,9 @@
 /** Rate limiting as a port: HTTP middleware and use cases spend points; adapters keep the counters. */
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
 export interface RateLimiter {
-  /** Spends one point of `key`. @returns seconds to wait when the budget is exhausted. */
-  consume(key: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
+  /** Spends one point of `key`. @returns whether it was still within budget, else how long to wait. */
+  consume(key: string): Promise<RateDecision>;
+  /** Whether `key` still has budget, without spending any. */
+  peek(key: string): Promise<RateDecision>;
 }

@@ -75,9 +75,17 @@ function expectErrorFor(model: string, error: unknown): void {
   }
 }
 
-export function runAdapterContract(name: string, makeFactory: () => AdapterFactory | Promise<AdapterFactory>): void {
+/** Records the grants a store reports as reused (the ReuseHandler the adapter factory wires). */
+export type ReuseRecorder = (grantId: string) => Promise<void>;
+
+export function runAdapterContract(
+  name: string,
+  makeFactory: (onReuse: ReuseRecorder) => AdapterFactory | Promise<AdapterFactory>,
+): void {
   describe(`oidc adapter contract: ${name}`, () => {
     let factory: AdapterFactory | undefined;
+    const reusedGrants: string[] = [];
+    const onReuse: ReuseRecorder = async (grantId) => void reusedGrants.push(grantId);
     const adapters = new Map<string, Adapter>();
     /** One adapter per model, as oidc-provider keeps one per model class. */
     const adapter = (model: string): Adapter => {
@@ -91,7 +99,7 @@ export function runAdapterContract(name: string, makeFactory: () => AdapterFacto
     };
 
     beforeAll(async () => {
-      factory = await makeFactory();
+      factory = await makeFactory(onReuse);
     });
     afterAll(async () => {
       await factory?.close();
@@ -258,9 +266,9 @@ export function runAdapterContract(name: string, makeFactory: () => AdapterFacto
         expect(rest).toStrictEqual(payload);
       });
 
-      it.each(CONSUMABLE)('%s: consume of a missing id is a no-op (and leaves no trace)', async (model) => {
+      it.each(CONSUMABLE)('%s: consume of a missing id is refused (and leaves no trace)', async (model) => {
         const id = newId('missing');
-        await expect(adapter(model).consume(id)).resolves.toBeUndefined();
+        await expect(adapter(model).consume(id)).rejects.toMatchObject({ error: model === 'PushedAuthorizationRequest' ? 'invalid_request_uri' : 'invalid_grant' });
         expect(await adapter(model).find(id)).toBeUndefined();
         // a record stored under that id later starts unconsumed
         const payload = samplePayload(model, id);
@@ -295,6 +303,28 @@ export function runAdapterContract(name: string, makeFactory: () => AdapterFacto
         expect((await adapter(model).find(id))?.consumed).toEqual(expect.any(Number));
       });
 
+      it.each(GRANT_BOUND.filter((m) => CONSUMABLE.includes(m)))(
+        '%s: the losers of a concurrent consume report the grant as reused; the winner does not',
+        async (model) => {
+          const id = newId();
+          const grantId = newId('grant');
+          await adapter(model).upsert(id, samplePayload(model, id, { grantId }), 3600);
+          const results = await Promise.allSettled(Array.from({ length: 4 }, () => adapter(model).consume(id)));
+          const losers = results.filter((r) => r.status === 'rejected').length;
+          expect(losers).toBe(3);
+          expect(reusedGrants.filter((g) => g === grantId)).toHaveLength(losers);
+        },
+      );
+
+      it('a record without a grant is refused on reuse without reporting any grant', async () => {
+        const id = newId();
+        await adapter('PushedAuthorizationRequest').upsert(id, samplePayload('PushedAuthorizationRequest', id), 3600);
+        const before = reusedGrants.length;
+        await adapter('PushedAuthorizationRequest').consume(id);
+        await expect(adapter('PushedAuthorizationRequest').consume(id)).rejects.toMatchObject({ error: 'invalid_request_uri' });
+        expect(reusedGrants).toHaveLength(before);
+      });
+
       it.each(CONSUMABLE)('%s: upsert after consume never clears `consumed`', async (model) => {
         const id = newId();
         await adapter(model).upsert(id, samplePayload(model, id), 3600);
@@ -313,7 +343,7 @@ export function runAdapterContract(name: string, makeFactory: () => AdapterFacto
         const id = newId();
         await adapter(model).upsert(id, samplePayload(model, id), 3600);
         await adapter(model).destroy(id);
-        await expect(adapter(model).consume(id)).resolves.toBeUndefined();
+        await expect(adapter(model).consume(id)).rejects.toBeInstanceOf(Error);
         expect(await adapter(model).find(id)).toBeUndefined();
         const again = samplePayload(model, id);
         await adapter(model).upsert(id, again, 3600);
@@ -457,8 +487,8 @@ export function runAdapterContract(name: string, makeFactory: () => AdapterFacto
         });
 
         it('consume does not resurrect an expired record, consumed or not', async () => {
-          await expect(adapter('AuthorizationCode').consume(ids.unconsumed)).resolves.toBeUndefined();
-          await expect(adapter('AuthorizationCode').consume(ids.consumed)).resolves.toBeUndefined();
+          await expect(adapter('AuthorizationCode').consume(ids.unconsumed)).rejects.toBeInstanceOf(Error);
+          await expect(adapter('AuthorizationCode').consume(ids.consumed)).rejects.toBeInstanceOf(Error);
           expect(await adapter('AuthorizationCode').find(ids.unconsumed)).toBeUndefined();
           expect(await adapter('AuthorizationCode').find(ids.consumed)).toBeUndefined();
         });

@@ -15,22 +15,22 @@ import { newId, runAdapterContract, samplePayload } from './oidc-adapter.contrac
 const postgresSkip = postgresUrl ? '' : ' (SKIPPED: DATABASE_URL not set)';
 const redisSkip = redisUrl ? '' : ' (SKIPPED: REDIS_URL not set)';
 
-runAdapterContract('SqlStore on PGlite', async () => {
+runAdapterContract('SqlStore on PGlite', async (onReuse) => {
   const db = await createTestDatabase('pglite');
-  return { adapterFor: (model) => new SqlStore(db.database.knex, model), close: () => db.drop() };
+  return { adapterFor: (model) => new SqlStore(db.database.knex, model, onReuse), close: () => db.drop() };
 });
 
 describe.skipIf(!postgresUrl)(`SqlStore on Postgres${postgresSkip}`, () => {
-  runAdapterContract('SqlStore on Postgres', async () => {
+  runAdapterContract('SqlStore on Postgres', async (onReuse) => {
     const db = await createTestDatabase('postgres');
-    return { adapterFor: (model) => new SqlStore(db.database.knex, model), close: () => db.drop() };
+    return { adapterFor: (model) => new SqlStore(db.database.knex, model, onReuse), close: () => db.drop() };
   });
 });
 
 describe.skipIf(!redisUrl)(`RedisStore${redisSkip}`, () => {
-  runAdapterContract('RedisStore', async () => {
+  runAdapterContract('RedisStore', async (onReuse) => {
     const r = await createTestRedis();
-    return { adapterFor: (model) => new RedisStore(r.redis, model, r.prefix), close: () => r.close() };
+    return { adapterFor: (model) => new RedisStore(r.redis, model, r.prefix, onReuse), close: () => r.close() };
   });
 });
 
@@ -282,8 +282,8 @@ describe.skipIf(!redisUrl)(`RedisStore keys${redisSkip}`, () => {
     await store('DeviceCode').destroy(a);
     await store('Session').destroy(session);
     await store('DeviceCode').revokeByGrantId(grant);
-    await store('DeviceCode').consume(missing);
-    await store('DeviceCode').consume(a);
+    await expect(store('DeviceCode').consume(missing)).rejects.toBeInstanceOf(Error);
+    await expect(store('DeviceCode').consume(a)).rejects.toBeInstanceOf(Error);
     const [, keys] = await r.redis.scan('0', 'MATCH', `${r.prefix}*`, 'COUNT', 10_000);
     const ours = [a, b, missing, grant, session, pa.userCode!, pb.userCode!, ps.uid!];
     expect(keys.filter((k) => ours.some((part) => k.includes(part)))).toStrictEqual([]);

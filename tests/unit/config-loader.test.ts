@@ -52,7 +52,7 @@ describe('defaults', () => {
       logLevel: 'info',
       keyRotationOverlap: 172_800,
       keyRefreshInterval: 60,
-      tokenRateLimit: { points: 600, windowSeconds: 60 },
+      tokenRateLimit: { points: 600, windowSeconds: 60, authFailures: 30 },
       argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
       purge: { intervalSeconds: 300, batchSize: 500 },
       shutdownGraceSeconds: 10,
@@ -91,7 +91,7 @@ describe('defaults', () => {
     const config = loadConfig({ COOKIE_KEYS: ` ${a}, ${b} ,`, TRUST_PROXY: '1', TOKEN_RATE_LIMIT: '3', TOKEN_RATE_LIMIT_WINDOW: '5' });
     expect(config.cookieKeys).toEqual([a, b]);
     expect(config.trustProxy).toBe(true);
-    expect(config.tokenRateLimit).toEqual({ points: 3, windowSeconds: 5 });
+    expect(config.tokenRateLimit).toEqual({ points: 3, windowSeconds: 5, authFailures: 30 });
   });
 });
 

@@ -60,19 +60,39 @@ export async function rateLimitKey(req: IncomingMessage, ip: string): Promise<st
   return authenticated ? `token:client:${clientId}` : `token:client:${clientId}:ip:${ip}`;
 }
 
-export function tokenRateLimit(limiter: RateLimiter, tokenPath: string): Middleware {
+export interface TokenLimiters {
+  /** Requests per client (public clients: per client and IP). */
+  perClient: RateLimiter;
+  /** Failed client authentications per IP. */
+  authFailures: RateLimiter;
+}
+
+/**
+ * Budgets are checked before the request and charged after it: a request that fails client
+ * authentication (401) is charged to its IP, not to the client it named, so nobody can lock a
+ * confidential client out by sending its id with wrong secrets. Concurrent requests may overshoot
+ * a budget by the number in flight. The charge is not awaited: the response does not wait for it.
+ */
+export function tokenRateLimit(limiters: TokenLimiters, tokenPath: string): Middleware {
   return async (ctx, next) => {
     if (ctx.method !== 'POST' || ctx.path !== tokenPath) return next();
-    const result = await limiter.consume(await rateLimitKey(ctx.req, ctx.ip));
-    if (!result.allowed) {
+    const key = await rateLimitKey(ctx.req, ctx.ip);
+    const failureKey = `token:authfail:ip:${ctx.ip}`;
+    const decisions = await Promise.all([limiters.perClient.peek(key), limiters.authFailures.peek(failureKey)]);
+    const denied = decisions.find((d): d is Extract<typeof d, { allowed: false }> => !d.allowed);
+    if (denied) {
       ctx.status = 429;
-      ctx.set('Retry-After', String(result.retryAfterSeconds));
+      ctx.set('Retry-After', String(denied.retryAfterSeconds));
       ctx.type = 'application/json';
       // RFC 6749 has no rate-limit error code; this mirrors its error shape for OAuth clients.
       ctx.body = { error: 'temporarily_unavailable', error_description: 'too many token requests; retry after the time in Retry-After' };
       return;
     }
-    return next();
+    try {
+      await next();
+    } finally {
+      const charge = ctx.status === 401 ? limiters.authFailures.consume(failureKey) : limiters.perClient.consume(key);
+      charge.catch((error: unknown) => ctx.state.log?.warn({ err: { message: (error as Error)?.message } }, 'rate limit counter failed'));
+    }
   };
 }
-

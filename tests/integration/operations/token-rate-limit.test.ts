@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSeed, SERVICE_CLIENT, SPA_CLIENT, startTestProvider, type TestProvider } from '../../helpers/provider.js';
 
 const POST_CLIENT = { client_id: 'service-post', client_secret: 'service-post-secret-that-is-long-enough-123' };
+const TARGET_CLIENT = { client_id: 'service-target', client_secret: 'service-target-secret-that-is-long-enough-12' };
 const LIMIT = 3;
 const WINDOW = 60;
 
@@ -19,8 +20,14 @@ beforeAll(async () => {
     token_endpoint_auth_method: 'client_secret_post',
     grant_types: ['client_credentials'],
   });
+  seed.clients.push({ ...TARGET_CLIENT, grant_types: ['client_credentials'] });
   // TRUST_PROXY so each test can speak for a different client IP through X-Forwarded-For.
-  op = await startTestProvider({ seed, env: { TOKEN_RATE_LIMIT: String(LIMIT), TOKEN_RATE_LIMIT_WINDOW: String(WINDOW), TRUST_PROXY: 'true' } });
+  op = await startTestProvider({ seed, env: {
+      TOKEN_RATE_LIMIT: String(LIMIT),
+      TOKEN_AUTH_FAILURE_LIMIT: String(LIMIT),
+      TOKEN_RATE_LIMIT_WINDOW: String(WINDOW),
+      TRUST_PROXY: 'true',
+    }, });
 });
 afterAll(async () => {
   await op?.stop();
@@ -82,6 +89,36 @@ describe('token endpoint rate limit', () => {
     const elsewhere = await publicRefresh('203.0.113.11');
     expect(elsewhere.status).toBe(400);
     expect(((await elsewhere.json()) as Record<string, unknown>).error).toBe('invalid_grant');
+  });
+
+  it('charges wrong secrets to the caller’s IP, so nobody can lock a client out by naming it', async () => {
+    const basic = (secret: string) => `Basic ${Buffer.from(`${TARGET_CLIENT.client_id}:${secret}`).toString('base64')}`;
+    const attempt = (secret: string, ip: string) => token({ grant_type: 'client_credentials' }, { authorization: basic(secret), 'x-forwarded-for': ip });
+    for (let i = 0; i < LIMIT + 2; i += 1) {
+      const response = await attempt('wrong-secret-wrong-secret-wrong-secret', '192.0.2.66');
+      if (i < LIMIT) expect(response.status).toBe(401);
+      else await expectLimited(response);
+    }
+    // The attacker's IP is stopped, even with the right secret...
+    await expectLimited(await attempt(TARGET_CLIENT.client_secret, '192.0.2.66'));
+    // ...while the client itself, calling from its own address, keeps its whole budget.
+    for (let i = 0; i < LIMIT; i += 1) expect((await attempt(TARGET_CLIENT.client_secret, '192.0.2.10')).status).toBe(200);
+  });
+
+  it('trusts only the address the proxy appended to X-Forwarded-For, not entries the caller wrote', async () => {
+    for (let i = 0; i < LIMIT; i += 1) {
+      const response = await token(
+        { grant_type: 'refresh_token', client_id: SPA_CLIENT.client_id, refresh_token: 'not-a-real-refresh-token' },
+        { 'x-forwarded-for': `10.${i}.0.1, 203.0.113.77` },
+      );
+      expect(response.status).toBe(400);
+    }
+    await expectLimited(
+      await token(
+        { grant_type: 'refresh_token', client_id: SPA_CLIENT.client_id, refresh_token: 'not-a-real-refresh-token' },
+        { 'x-forwarded-for': '10.99.0.1, 203.0.113.77' },
+      ),
+    );
   });
 
   it('limits only the token endpoint', async () => {

@@ -61,13 +61,11 @@ describe('concurrent token requests', () => {
     expect(await introspect(op, String(won[0]!.body.access_token))).toEqual({ active: false });
   });
 
-  // KNOWN BUG (adapters/oidc, reported): with three or more concurrent exchanges, a request can
-  // read the code while it is unconsumed, another request's reuse detection then revokes the
-  // grant (deleting the code), and the first request's consume finds no record — which both
-  // stores treat as success ("consume of a missing id is a no-op") — so it is issued tokens too.
-  // Seen over HTTP as up to 4 of 8 racing requests answered 200. The two tests below replay that
-  // interleaving step by step through the provider's own model: the first checks the steps, the
-  // second (`it.fails`) the outcome, and flips to a failure when the adapters are fixed.
+  // With three or more concurrent exchanges, a request can read the code while it is unconsumed,
+  // another request's reuse detection then revokes the grant (deleting the code), and the first
+  // request's consume finds no record. That consume must be refused, or it would be issued tokens
+  // too (seen as 4 of 8 racing requests answered 200 before the stores refused it). The two tests
+  // below replay that interleaving step by step through the provider's own model.
   let lateConsume: string | undefined;
   it('a code read before a reuse revoked its grant: replaying the interleaving', async () => {
     const fields = await codeFields();
@@ -83,7 +81,7 @@ describe('concurrent token requests', () => {
     );
   });
 
-  it.fails('a code read before a reuse revoked its grant cannot be consumed afterwards', () => {
+  it('a code read before a reuse revoked its grant cannot be consumed afterwards', () => {
     expect(lateConsume).toBe('invalid_grant');
   });
 
