@@ -20,6 +20,8 @@ export interface InteractionClient {
 
 export interface PendingInteraction {
   uid: string;
+  /** The grant this client already has for the account, if any (consent adds to it). */
+  grantId: string | undefined;
   prompt: 'login' | 'consent' | string;
   reasons: string[];
   params: Record<string, unknown>;
@@ -70,6 +72,7 @@ export function createInteractionGateway(providerOf: () => Provider): Interactio
       const d = interaction.prompt.details as Record<string, unknown>;
       return {
         uid: interaction.uid,
+        grantId: interaction.grantId,
         prompt: interaction.prompt.name,
         reasons: interaction.prompt.reasons,
         params: interaction.params,
@@ -105,11 +108,10 @@ export function createInteractionGateway(providerOf: () => Provider): Interactio
 
     async grantConsent(ctx, pending) {
       const provider = providerOf();
-      const interaction = await details(ctx);
-      const accountId = interaction.session?.accountId;
+      const { accountId } = pending;
       if (!accountId) throw new AppError('interaction_expired', 'Sign in again to continue.');
-      const grant = interaction.grantId
-        ? await provider.Grant.find(interaction.grantId)
+      const grant = pending.grantId
+        ? await provider.Grant.find(pending.grantId)
         : new provider.Grant({ accountId, clientId: pending.client.clientId });
       if (!grant) throw new AppError('interaction_expired', 'This consent request has expired. Return to the application and start again.');
       if (pending.missing.scopes.length) grant.addOIDCScope(pending.missing.scopes.join(' '));
