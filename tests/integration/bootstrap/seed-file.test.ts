@@ -156,6 +156,24 @@ describe('SEED_FILE', () => {
     expect(await counts()).toMatchObject({ clients: 3, users: 2 });
   });
 
+  it('does not reset what a person changed and the seed does not state (verified email, other profile fields)', async () => {
+    const { container } = op!.running;
+    const carol = (await container.users.findByUsername(CAROL.username))!;
+    await container.users.update(carol.id, { emailVerified: true, profile: { ...carol.profile, locale: 'fr-FR' } });
+    await op!.restart({ BATCH_CLIENT_SECRET: BATCH_SECRET });
+    const after = (await op!.running.container.users.findByUsername(CAROL.username))!;
+    expect(after.emailVerified).toBe(true);
+    expect(after.profile).toMatchObject({ locale: 'fr-FR' });
+
+    // Changing the address in the seed makes it unverified again, unless the seed says otherwise.
+    const seed = goodSeed();
+    seed.users[0]!.email = 'carol.new@example.com';
+    writeSeed(seed);
+    await op!.restart({ BATCH_CLIENT_SECRET: BATCH_SECRET });
+    const moved = (await op!.running.container.users.findByUsername(CAROL.username))!;
+    expect(moved).toMatchObject({ email: 'carol.new@example.com', emailVerified: false });
+  });
+
   it('keeps client secrets encrypted at rest and out of the logs', async () => {
     const { knex } = op!.running.container.database;
     const rows = (await knex('clients').select('client_id', 'metadata', 'secret_ciphertext')) as Array<{ client_id: string; metadata: unknown; secret_ciphertext: string }>;

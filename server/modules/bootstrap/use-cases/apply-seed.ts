@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors.js';
 import { newSecret } from '../../../shared/ids.js';
 import { usesSharedSecret, type ClientDefinition, type ClientRepository } from '../../clients/index.js';
 import type { ResourceServerRepository } from '../../permissions/index.js';
-import { createUser, type CredentialRepository, type PasswordHasher, type UserRepository } from '../../users/index.js';
+import { createUser, type CredentialRepository, type PasswordHasher, type Profile, type UserRepository } from '../../users/index.js';
 import type { SeedDocument, SeedUser } from './seed-document.js';
 
 export interface ApplySeedDeps {
@@ -77,17 +77,31 @@ function userPassword(deps: ApplySeedDeps, source: string, index: number, user: 
   return value;
 }
 
+/**
+ * An existing user gets only the fields the entry states: what people changed themselves (a
+ * verified address, their profile) is not reset by a seed that does not mention it. A changed
+ * email without `email_verified` is unverified again.
+ */
+function statedFields(user: SeedUser, existing: { email: string | null; profile: Profile } | undefined) {
+  const fields: { email?: string | null; emailVerified?: boolean; profile?: Profile } = {};
+  if (user.email !== undefined) fields.email = user.email;
+  if (user.email_verified !== undefined) fields.emailVerified = user.email_verified;
+  else if (existing && user.email !== undefined && user.email.toLowerCase() !== existing.email?.toLowerCase()) fields.emailVerified = false;
+  if (user.profile !== undefined) fields.profile = { ...existing?.profile, ...user.profile };
+  return fields;
+}
+
 async function applyUser(deps: ApplySeedDeps, source: string, index: number, user: SeedUser) {
   const existing = await deps.users.findByUsername(user.username);
-  const fields = { email: user.email ?? null, emailVerified: user.email_verified, profile: user.profile };
   if (existing) {
-    await deps.users.update(existing.id, fields);
+    const fields = statedFields(user, existing);
+    if (Object.keys(fields).length) await deps.users.update(existing.id, fields);
     return { username: user.username, created: false };
   }
   const password = userPassword(deps, source, index, user);
   await createUser(deps, {
     username: user.username,
-    ...fields,
+    ...statedFields(user, undefined),
     ...(password ? { password } : {}),
     ...(user.password_hash ? { passwordHash: user.password_hash } : {}),
   });

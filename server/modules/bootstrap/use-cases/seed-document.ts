@@ -14,7 +14,7 @@ const seedUserSchema = z
   .object({
     username: z.string().regex(USERNAME_PATTERN, 'must be 3-64 letters, digits, dots, dashes or underscores'),
     email: z.email().optional(),
-    email_verified: z.boolean().default(false),
+    email_verified: z.boolean().optional(),
     password: z.string().min(12, 'must be at least 12 characters').optional(),
     password_env: envName.optional(),
     password_hash: z.string().startsWith('$argon2', 'must be an argon2 PHC string').optional(),
@@ -27,7 +27,7 @@ const seedUserSchema = z
         phone_number: z.string().optional(),
       })
       .strict()
-      .default({}),
+      .optional(),
   })
   .strict()
   .refine((u) => [u.password, u.password_env, u.password_hash].filter(Boolean).length <= 1, {
