@@ -50,10 +50,11 @@ export class ConfigError extends Error {
 
 type Raw = { [K in SettingName]: z.output<(typeof settings)[K]['schema']> | undefined };
 
-function parseAll(env: Record<string, string | undefined>): { raw: Raw; problems: string[] } {
+function parseAll(env: Record<string, string | undefined>, only?: ReadonlySet<string>): { raw: Raw; problems: string[] } {
   const problems: string[] = [];
   const raw = {} as Record<string, unknown>;
   for (const [name, setting] of Object.entries(settings)) {
+    if (only && !only.has(name)) continue;
     const given = env[name];
     const value = given === undefined || given === '' ? ('default' in setting ? setting.default : undefined) : given;
     if (value === undefined) {
@@ -146,5 +147,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     purge: { intervalSeconds: raw.PURGE_INTERVAL as number, batchSize: raw.PURGE_BATCH_SIZE as number },
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE as number,
+  };
+}
+
+export interface DatabaseSettings {
+  env: Config['env'];
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  dataDir: string;
+}
+
+const DATABASE_SETTINGS = new Set<string>(['NODE_ENV', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DATA_DIR']);
+
+/**
+ * Just what reaching the database takes, for operator commands such as `migrate` that must run
+ * before (and without) the rest of the production configuration.
+ * @throws ConfigError as loadConfig does; in production DATABASE_URL is required.
+ */
+export function loadDatabaseSettings(env: Record<string, string | undefined> = process.env): DatabaseSettings {
+  const { raw, problems } = parseAll(env, DATABASE_SETTINGS);
+  if (raw.NODE_ENV === 'production' && !raw.DATABASE_URL) problems.push('DATABASE_URL is required in production: the embedded database is for development only');
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    env: raw.NODE_ENV as Config['env'],
+    databaseUrl: raw.DATABASE_URL as string | undefined,
+    databasePoolMax: raw.DATABASE_POOL_MAX as number,
+    dataDir: raw.DATA_DIR as string,
   };
 }

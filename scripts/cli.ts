@@ -2,7 +2,9 @@
  * Operator commands. `npm run cli -- <command>` or `npx oidc-server <command>`.
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
-import { ConfigError, loadConfig, type Config } from '../config/loader.js';
+import type { Knex } from 'knex';
+import { ConfigError, loadConfig, loadDatabaseSettings, type Config, type DatabaseSettings } from '../config/loader.js';
+import { settings } from '../config/schema.js';
 import { withDevelopmentSecrets } from '../config/dev-secrets.js';
 import { createSecretSealer } from '../adapters/crypto/envelope.js';
 import { joseKeyGenerator } from '../adapters/crypto/key-generator.js';
@@ -23,43 +25,62 @@ Commands:
 
 Configuration comes from the environment (see .env.example).`;
 
-type Command = (config: Config) => Promise<void>;
+interface Command {
+  /** `database`: only what reaching the database takes; `full`: the whole server configuration. */
+  needs: 'database' | 'full';
+  run(config: Config | DatabaseSettings): Promise<void>;
+}
+
+/** Rows per purge statement when run by hand; the same bound as the server's default. */
+const PURGE_BATCH = Number(settings.PURGE_BATCH_SIZE.default);
+
+async function withDatabase<T>(config: DatabaseSettings, work: (knex: Knex) => Promise<T>): Promise<T> {
+  const database = databaseFor(config);
+  try {
+    return await work(database.knex);
+  } finally {
+    await database.close();
+  }
+}
 
 const commands: Record<string, Command> = {
-  async migrate(config) {
-    const database = databaseFor(config);
-    try {
-      const applied = await migrateToLatest(database.knex);
-      console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database is up to date.');
-    } finally {
-      await database.close();
-    }
+  migrate: {
+    needs: 'database',
+    run: (config) =>
+      withDatabase(config, async (knex) => {
+        const applied = await migrateToLatest(knex);
+        console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database is up to date.');
+      }),
   },
-  async 'keys rotate'(config) {
-    const database = databaseFor(config);
-    try {
-      await migrateToLatest(database.knex);
-      const deps = {
-        keys: createSigningKeyRepository(database.knex, createSecretSealer(config.keyEncryptionKey!)),
-        generator: joseKeyGenerator,
-        clock: systemClock,
-      };
-      await ensureSigningKeys(deps);
-      const result = await rotateSigningKeys(deps, config.keyRotationOverlap);
-      console.log(`New signing keys: ${result.created.join(', ')}`);
-      console.log(`Retired keys (verifying until ${result.verifyUntil.toISOString()}): ${result.retired.join(', ') || 'none'}`);
-      console.log(`Running providers switch within KEY_REFRESH_INTERVAL (${config.keyRefreshInterval}s).`);
-    } finally {
-      await database.close();
-    }
+  'keys rotate': {
+    needs: 'full',
+    run: (settings) =>
+      withDatabase(settings, async (knex) => {
+        const config = settings as Config;
+        await migrateToLatest(knex);
+        const deps = {
+          keys: createSigningKeyRepository(knex, createSecretSealer(config.keyEncryptionKey!)),
+          generator: joseKeyGenerator,
+          clock: systemClock,
+        };
+        const initial = await ensureSigningKeys(deps);
+        if (initial.length) {
+          // A fresh database had no keys: creating them is the rotation; retiring them at once would waste them.
+          console.log(`No signing keys existed; created: ${initial.join(', ')}`);
+          return;
+        }
+        const result = await rotateSigningKeys(deps, config.keyRotationOverlap);
+        console.log(`New signing keys: ${result.created.join(', ')}`);
+        console.log(`Retired keys (verifying until ${result.verifyUntil.toISOString()}): ${result.retired.join(', ') || 'none'}`);
+        console.log(`Running providers switch within KEY_REFRESH_INTERVAL (${config.keyRefreshInterval}s).`);
+      }),
   },
-  async purge(config) {
-    const database = databaseFor(config);
-    try {
-      console.log(`Deleted ${await purgeExpired(database.knex, config.purge.batchSize, 1000)} expired record(s).`);
-    } finally {
-      await database.close();
-    }
+  purge: {
+    needs: 'database',
+    run: (config) =>
+      withDatabase(config, async (knex) => {
+        console.log(`Deleted ${await purgeExpired(knex, PURGE_BATCH, 1000)} expired record(s).`);
+      }),
   },
 };
 
@@ -76,9 +97,13 @@ export async function runCli(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const loaded = loadConfig();
-    const config = loaded.env === 'production' ? loaded : withDevelopmentSecrets(loaded).config;
-    await commands[name]!(config);
+    const command = commands[name]!;
+    if (command.needs === 'database') {
+      await command.run(loadDatabaseSettings());
+    } else {
+      const loaded = loadConfig();
+      await command.run(loaded.env === 'production' ? loaded : withDevelopmentSecrets(loaded).config);
+    }
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) console.error(error.message);

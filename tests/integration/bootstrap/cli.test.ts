@@ -96,7 +96,12 @@ describe('oidc-server CLI', () => {
 
   const rotations: Array<{ created: string[]; retired: string[] }> = [];
 
-  it('keys rotate prints the new kids and retires the previous ones', async () => {
+  it('keys rotate creates the first keys on a fresh database, then replaces them and retires the previous ones', async () => {
+    const first = await cli(['keys', 'rotate'], deployment);
+    expect(first.code).toBe(0);
+    const initial = kidsOf(first.stdout.split('\n').find((l) => l.startsWith('No signing keys existed; created:')));
+    expect(initial).toHaveLength(2);
+    rotations.push({ created: initial, retired: [] });
     for (let i = 0; i < 2; i += 1) {
       const result = await cli(['keys', 'rotate'], deployment);
       expect(result.stderr).not.toMatch(/failed/i);
@@ -108,8 +113,20 @@ describe('oidc-server CLI', () => {
       for (const kid of created) expect(kid).toMatch(/^[\w-]{43}$/);
       rotations.push({ created, retired });
     }
-    expect(rotations[1]!.retired.sort()).toEqual([...rotations[0]!.created].sort());
-    expect(rotations[1]!.created.filter((kid) => rotations[0]!.created.includes(kid))).toEqual([]);
+    for (let i = 1; i < rotations.length; i += 1) {
+      expect(rotations[i]!.retired.sort()).toEqual([...rotations[i - 1]!.created].sort());
+      expect(rotations[i]!.created.filter((kid) => rotations[i - 1]!.created.includes(kid))).toEqual([]);
+    }
+  });
+
+  it.skipIf(!postgresUrl)('migrate in production needs nothing but DATABASE_URL', async () => {
+    const result = await cli(['migrate'], { NODE_ENV: 'production', DATABASE_URL: databaseUrl! });
+    expect(result.stderr).not.toMatch(/Invalid configuration/);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe('Database is up to date.');
+    const refused = await cli(['migrate'], { NODE_ENV: 'production' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('DATABASE_URL is required in production');
   });
 
   it('refuses to rotate with another key-encryption key, saying which setting is wrong', async () => {
@@ -129,10 +146,10 @@ describe('oidc-server CLI', () => {
     });
     try {
       const { keys } = (await (await fetch(`${op.issuer}/jwks`)).json()) as { keys: Array<{ kid: string; kty: string }> };
-      const latest = rotations[1]!.created;
+      const latest = rotations.at(-1)!.created;
       const published = keys.map((k) => k.kid);
-      // The latest keys sign; the two earlier generations still verify within the overlap.
-      expect([...published].sort()).toEqual([...latest, ...rotations[1]!.retired, ...rotations[0]!.retired].sort());
+      // The latest keys sign; every earlier generation still verifies within the overlap.
+      expect([...published].sort()).toEqual(rotations.flatMap((r) => r.created).sort());
       for (const kty of ['RSA', 'EC']) expect(latest).toContain(keys.find((k) => k.kty === kty)!.kid);
     } finally {
       await op.stop();
