@@ -89,14 +89,9 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
   const { config } = loaded.env === 'production' ? { config: loaded } : withDevelopmentSecrets(loaded);
   const logger = options.logger ?? createLogger(config.logLevel);
   const container = await buildContainer(config, logger, { migrate: config.env !== 'production' });
-  let firstRun: FirstRunReport;
-  try {
-    firstRun = await bootstrap(container, env);
-  } catch (error) {
-    await container.close();
-    throw error;
-  }
   let shuttingDown = false;
+  // Not ready (503 on /readyz) until the first-run bootstrap and seeds are applied.
+  let bootstrapped = false;
   const app = buildApp({
     logger,
     renderer: container.renderer,
@@ -106,16 +101,32 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     provider: container.provider,
     interactions: container.interactions,
     tokenLimiters: container.tokenLimiters,
-    readiness: container.readiness,
+    readiness: [...container.readiness, { name: 'bootstrap', check: async () => { if (!bootstrapped) throw new Error('not yet'); } }],
     isShuttingDown: () => shuttingDown,
   });
   const server = createServer(app.callback());
   // Longer than a load balancer's idle timeout (commonly 60 s), so the balancer closes first.
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  // Listen before the bootstrap: a port that is taken must fail the start before a one-time
+  // admin password is created that nobody would ever see.
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    await container.close();
+    throw error;
+  }
+  let firstRun: FirstRunReport;
+  try {
+    firstRun = await bootstrap(container, env);
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await container.close();
+    throw error;
+  }
+  bootstrapped = true;
   const stopJobs = startJobs(container, logger);
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address === '0.0.0.0' ? 'localhost' : address.address}:${address.port}`;
