@@ -60,7 +60,7 @@ describe('problem details', () => {
     const problem = await response.json();
     expect(problem).toEqual({
       type: 'about:blank',
-      title: expect.any(String),
+      title: 'Bad Request',
       status: 400,
       detail: 'email is not an email address',
       code: 'invalid_input',

@@ -3,6 +3,7 @@
  * an HTML page for browser routes. Client errors say what was wrong; server errors say nothing
  * more than "internal error" and the request id, and are logged without stack or payload.
  */
+import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import { isAppError } from '../../shared/errors.js';
 import { describeError } from '../logger.js';
@@ -23,7 +24,8 @@ function toProblem(ctx: Context, error: unknown): Problem {
   if (isAppError(error) && error.expose) {
     return {
       type: `about:blank`,
-      title: error.code.replace(/_/g, ' '),
+      // RFC 9457 §4.2.1: with type about:blank the title is the status phrase.
+      title: STATUS_CODES[error.status] ?? 'Error',
       status: error.status,
       detail: error.message,
       code: error.code,
@@ -34,7 +36,7 @@ function toProblem(ctx: Context, error: unknown): Problem {
   const status = (error as { status?: number; expose?: boolean })?.expose ? ((error as { status: number }).status ?? 500) : 500;
   return {
     type: 'about:blank',
-    title: status >= 500 ? 'internal error' : 'bad request',
+    title: STATUS_CODES[status] ?? 'Error',
     status,
     ...(status < 500 && error instanceof Error ? { detail: error.message } : {}),
     code: status >= 500 ? 'internal' : 'invalid_input',
