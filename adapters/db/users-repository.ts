@@ -1,7 +1,7 @@
 /** Users and their password credentials in SQL. Unique violations become AppError conflicts. */
 import type { Knex } from 'knex';
 import { AppError } from '../../server/shared/errors.js';
-import type { CredentialRepository, NewUser, PasswordCredential, User, UserRepository } from '../../server/modules/users/index.js';
+import { normalizeLogin, type CredentialRepository, type NewUser, type PasswordCredential, type User, type UserRepository } from '../../server/modules/users/index.js';
 import { newId } from '../../server/shared/ids.js';
 import { toCount } from './knex.js';
 
@@ -40,7 +40,7 @@ export function createUserRepository(knex: Knex): UserRepository {
       return row ? toUser(row) : undefined;
     },
     async findByLogin(identifier) {
-      const login = identifier.trim().toLowerCase();
+      const login = normalizeLogin(identifier);
       const row = await users()
         .whereRaw('lower(username) = ?', [login])
         .orWhereRaw('lower(email) = ?', [login])
