@@ -17,7 +17,9 @@ const FORM_LIMIT = '16kb';
 
 export function interactionRoutes(deps: InteractionDeps): Router {
   const router = new Router();
-  router.use(bodyParser({ enableTypes: ['form'], formLimit: FORM_LIMIT }));
+  // Only under /interaction: a router-wide parser would also read the provider's own POST bodies
+  // (token, introspection...), which oidc-provider must parse itself.
+  router.use('/interaction', bodyParser({ enableTypes: ['form'], formLimit: FORM_LIMIT }));
 
   router.get('/interaction/:uid', async (ctx) => {
     const interaction = await deps.gateway.load(ctx, ctx.params.uid ?? '');
