@@ -6,6 +6,7 @@
  */
 import Koa from 'koa';
 import mount from 'koa-mount';
+import compose from 'koa-compose';
 import type { Provider } from 'oidc-provider';
 import { interactionRoutes, type InteractionDeps } from '../interactions/index.js';
 import type { Logger } from './http/logger.js';
@@ -30,6 +31,10 @@ export interface AppDeps {
   isShuttingDown: () => boolean;
 }
 
+function onlyUnder(prefixes: string[], middleware: Koa.Middleware): Koa.Middleware {
+  return (ctx, next) => (prefixes.some((prefix) => ctx.path.startsWith(prefix)) ? middleware(ctx, next) : next());
+}
+
 export function buildApp(deps: AppDeps): Koa {
   // maxIpsCount 1: only the address our own proxy appended to X-Forwarded-For is trusted; the
   // entries before it are whatever the caller sent.
@@ -48,11 +53,12 @@ export function buildApp(deps: AppDeps): Koa {
   app.use(requestContext(deps.logger));
   app.use(problemDetails(deps.renderer));
   app.use(securityHeaders({ hsts: deps.hsts }));
-  app.use(health.routes());
-  app.use(assets.routes());
+  // Each router is entered only under its own paths: every other request (all protocol traffic)
+  // goes to the provider without paying for route matching it cannot need.
+  app.use(onlyUnder(['/healthz', '/readyz'], health.routes() as Koa.Middleware));
+  app.use(onlyUnder(['/assets/'], assets.routes() as Koa.Middleware));
   app.use(tokenRateLimit(deps.tokenLimiters, '/token'));
-  app.use(interactions.routes());
-  app.use(interactions.allowedMethods());
+  app.use(onlyUnder(['/interaction/'], compose([interactions.routes(), interactions.allowedMethods()]) as Koa.Middleware));
   app.use(providerMiddleware);
 
   // Koa's default handler prints stacks to stderr; ours logs a sanitized line instead.

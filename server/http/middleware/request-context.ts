@@ -21,12 +21,13 @@ export function requestContext(logger: Logger): Middleware {
     try {
       await next();
     } finally {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const status = ctx.status;
-      logger[status >= 500 ? 'error' : 'info'](
-        { requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(ms * 10) / 10, ip: ctx.ip },
-        'request',
-      );
+      const level = status >= 500 ? 'error' : 'info';
+      // Checked first: building the line (ctx.ip parses forwarding headers) costs even when it is dropped.
+      if (logger.isLevelEnabled(level)) {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        logger[level]({ requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(ms * 10) / 10, ip: ctx.ip }, 'request');
+      }
     }
   };
 }
