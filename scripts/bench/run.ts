@@ -11,6 +11,7 @@ import autocannon from 'autocannon';
 import argon2 from 'argon2';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { dirname, join } from 'node:path';
@@ -180,8 +181,27 @@ async function oneFlow(url: string): Promise<void> {
   if (!response.ok) throw new Error(`code exchange failed: ${response.status}`);
 }
 
+/** CPU seconds a child process has used so far (Linux /proc; undefined elsewhere). */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs `task` with `concurrency` workers for `seconds`; @returns completions per second. */
 async function rate(seconds: number, concurrency: number, task: () => Promise<void>): Promise<number> {
+  return (await measured(seconds, concurrency, task)).perSecond;
+}
+
+/** As rate(), and the server CPU each completion cost when `serverPid` is given. */
+async function measured(seconds: number, concurrency: number, task: () => Promise<void>, serverPid?: number) {
+  const cpuBefore = cpuSeconds(serverPid);
   const until = Date.now() + seconds * 1000;
   let done = 0;
   await Promise.all(
@@ -192,7 +212,9 @@ async function rate(seconds: number, concurrency: number, task: () => Promise<vo
       }
     }),
   );
-  return done / seconds;
+  const cpuAfter = cpuSeconds(serverPid);
+  const cpuMsEach = cpuBefore !== undefined && cpuAfter !== undefined && done ? ((cpuAfter - cpuBefore) * 1000) / done : undefined;
+  return { perSecond: done / seconds, cpuMsEach };
 }
 
 const fmt = (n: number, digits = 0) => n.toFixed(digits).padStart(9);
@@ -206,14 +228,14 @@ async function main() {
   console.log(`ours:  ${ours.url} (${ours.info})`);
   console.log(`plain: ${plain.url} (oidc-provider, in-memory adapter, same client and API)`);
   let results: Array<{ ours: Measure; plain: Measure }>;
-  let flowsPerSecond: number;
-  let cheapFlowsPerSecond: number;
+  let flows: { perSecond: number; cpuMsEach: number | undefined };
+  let cheapFlows: { perSecond: number; cpuMsEach: number | undefined };
   // Flow concurrency matches the libuv threadpool (4 threads), where argon2 runs.
   const flowConcurrency = 4;
   try {
     results = await compareScenarios(ours.url, plain.url);
     await stop(plain.child);
-    flowsPerSecond = await rate(duration, flowConcurrency, () => oneFlow(ours.url));
+    flows = await measured(duration, flowConcurrency, () => oneFlow(ours.url), ours.child.pid);
   } finally {
     if (plain.child.exitCode === null) await stop(plain.child);
     await stop(ours.child);
@@ -223,7 +245,7 @@ async function main() {
   const cheapDatabase = await benchDatabase();
   const cheap = await launch('our-provider.js', { DATABASE_URL: cheapDatabase.url, ARGON2_MEMORY_KIB: '64', ARGON2_TIME_COST: '1' });
   try {
-    cheapFlowsPerSecond = await rate(duration, flowConcurrency, () => oneFlow(cheap.url));
+    cheapFlows = await measured(duration, flowConcurrency, () => oneFlow(cheap.url), cheap.child.pid);
   } finally {
     await stop(cheap.child);
     await cheapDatabase.drop();
@@ -238,11 +260,15 @@ async function main() {
     const errors = o.errors + p.errors ? `  (non-2xx/errors: ours ${o.errors}, plain ${p.errors})` : '';
     console.log(`${scenario.name.padEnd(38)}${fmt(o.rps)}${fmt(o.p99, 1)}   ${fmt(p.rps)}${fmt(p.p99, 1)}   ${fmt(o.rps / p.rps, 2)}${errors}`);
   });
-  console.log(`\nauthorization-code flows/s (login POST + consent + token, ${flowConcurrency} concurrent): ${flowsPerSecond.toFixed(1)}`);
-  console.log(`argon2id verifications/s alone (m=${config.argon2.memoryCost} KiB, t=${config.argon2.timeCost}, ${flowConcurrency} concurrent): ${verifiesPerSecond.toFixed(1)}`);
-  console.log(`authorization-code flows/s with argon2 at minimum cost (m=64 KiB, t=1): ${cheapFlowsPerSecond.toFixed(1)}`);
-  const argonShare = 1 - flowsPerSecond / cheapFlowsPerSecond;
-  console.log(`share of a flow's cost that is argon2 verification: ${(argonShare * 100).toFixed(0)}% (flow rate / argon2-alone rate: ${(flowsPerSecond / verifiesPerSecond).toFixed(2)})`);
+  const ms = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(1)} ms`);
+  console.log(`\nauthorization-code flow (login POST + consent + token, ${flowConcurrency} concurrent):`);
+  console.log(`  argon2 as configured (m=${config.argon2.memoryCost} KiB, t=${config.argon2.timeCost}): ${flows.perSecond.toFixed(1)} flows/s, server CPU ${ms(flows.cpuMsEach)} per flow`);
+  console.log(`  argon2 at minimum cost (m=64 KiB, t=1):      ${cheapFlows.perSecond.toFixed(1)} flows/s, server CPU ${ms(cheapFlows.cpuMsEach)} per flow`);
+  console.log(`  argon2id verification alone: ${verifiesPerSecond.toFixed(1)}/s (${flowConcurrency} concurrent)`);
+  if (flows.cpuMsEach !== undefined && cheapFlows.cpuMsEach !== undefined) {
+    const share = (flows.cpuMsEach - cheapFlows.cpuMsEach) / flows.cpuMsEach;
+    console.log(`  share of the server's CPU per sign-in spent in argon2: ${(share * 100).toFixed(0)}%`);
+  }
 }
 
 main().catch((error) => {

@@ -14,8 +14,10 @@ const ERROR_EVENTS = [
   'device_authorization.error',
 ] as const;
 
-function logFor(ctx: KoaContextWithOIDC | undefined, fallback: Logger): Logger {
-  return (ctx?.state?.log as Logger | undefined) ?? fallback;
+/** Logs at `level` with the request id, building nothing when the level is off (these run per token). */
+function emit(logger: Logger, level: 'error' | 'info' | 'debug', ctx: KoaContextWithOIDC | undefined, fields: () => Record<string, unknown>, msg: string) {
+  if (!logger.isLevelEnabled(level)) return;
+  logger[level]({ requestId: ctx?.state?.requestId, ...fields() }, msg);
 }
 
 function oidcFields(ctx: KoaContextWithOIDC | undefined): Record<string, unknown> {
@@ -25,18 +27,18 @@ function oidcFields(ctx: KoaContextWithOIDC | undefined): Record<string, unknown
 
 export function subscribeProviderEvents(provider: Provider, logger: Logger): void {
   provider.on('server_error', (ctx: KoaContextWithOIDC, error: Error) => {
-    logFor(ctx, logger).error({ event: 'server_error', ...oidcFields(ctx), err: describeError(error) }, 'provider server error');
+    emit(logger, 'error', ctx, () => ({ event: 'server_error', ...oidcFields(ctx), err: describeError(error) }), 'provider server error');
   });
   for (const event of ERROR_EVENTS) {
     // The typings list these events one overload at a time; the loop needs the common signature.
     (provider.on as (e: string, l: (ctx: KoaContextWithOIDC, error: Error & { error?: string; error_description?: string }) => void) => void)(event, (ctx, error) => {
-      logFor(ctx, logger).info({ event, ...oidcFields(ctx), error: error.error ?? error.name, description: error.error_description }, 'protocol error');
+      emit(logger, 'info', ctx, () => ({ event, ...oidcFields(ctx), error: error.error ?? error.name, description: error.error_description }), 'protocol error');
     });
   }
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
-    logFor(ctx, logger).debug({ event: 'grant.success', ...oidcFields(ctx), grantType: ctx.oidc.params?.grant_type }, 'token issued');
+    emit(logger, 'debug', ctx, () => ({ event: 'grant.success', ...oidcFields(ctx), grantType: ctx.oidc.params?.grant_type }), 'token issued');
   });
   provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
-    logFor(ctx, logger).info({ event: 'grant.revoked', ...oidcFields(ctx), grantId }, 'grant revoked');
+    emit(logger, 'info', ctx, () => ({ event: 'grant.revoked', ...oidcFields(ctx), grantId }), 'grant revoked');
   });
 }

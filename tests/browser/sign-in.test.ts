@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { chromiumPath, launchChromium, screenshot } from '../helpers/chromium.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../helpers/provider.js';
-import { client, discover, pkcePair } from '../helpers/rp.js';
+import { authorizationRequest, client, discover } from '../helpers/rp.js';
 
 const hasChromium = existsSync(chromiumPath);
 let op: TestProvider;
@@ -22,15 +22,7 @@ afterAll(async () => {
 describe.skipIf(!hasChromium)(`sign-in pages in Chromium (${chromiumPath})`, () => {
   it('logs in, consents and lands on the client with a code; no CSP violation on the way', async () => {
     const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
-    const { verifier, challenge } = await pkcePair();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: WEB_CLIENT.redirect_uri,
-      scope: 'openid profile email',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      state,
-    });
+    const { url, verifier, state } = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid profile email' });
     const page = await browser.newPage();
     const cspViolations: string[] = [];
     page.on('console', (message) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorize, csrfOf, formAction, UserAgent } from '../../helpers/browser.js';
 import { startTestProvider, type TestProvider } from '../../helpers/provider.js';
-import { client, discover, pkcePair } from '../../helpers/rp.js';
+import { authorizationRequest, client, discover } from '../../helpers/rp.js';
 
 let op: TestProvider;
 beforeAll(async () => {
@@ -13,16 +13,7 @@ afterAll(async () => {
 
 async function authorizationUrl() {
   const config = await discover(op.issuer, 'demo-spa');
-  const { verifier, challenge } = await pkcePair();
-  const state = client.randomState();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: 'http://localhost:5173/callback',
-    scope: 'openid profile',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    state,
-  });
-  return { config, url, verifier, state };
+  return { config, ...(await authorizationRequest(config, { redirect_uri: 'http://localhost:5173/callback', scope: 'openid profile' })) };
 }
 
 async function reachPasswordChange(agent: UserAgent, password: string) {

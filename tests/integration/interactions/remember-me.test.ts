@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfOf, formAction, UserAgent } from '../../helpers/browser.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../../helpers/provider.js';
-import { client, discover, pkcePair } from '../../helpers/rp.js';
+import { authorizationRequest, discover } from '../../helpers/rp.js';
 
 let op: TestProvider;
 beforeAll(async () => {
@@ -14,13 +14,7 @@ afterAll(async () => {
 /** Logs in and @returns the Set-Cookie header that carried the provider's session cookie. */
 async function sessionCookieAfterLogin(remember: boolean): Promise<string> {
   const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
-  const { challenge } = await pkcePair();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: WEB_CLIENT.redirect_uri,
-    scope: 'openid',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  });
+  const { url } = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid' });
   const agent = new UserAgent(op.issuer);
   const { response } = await agent.follow(url);
   const html = await response.text();

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorize, csrfOf, formAction, UserAgent } from '../../helpers/browser.js';
 import { SERVICE_CLIENT, startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../../helpers/provider.js';
-import { client, discover, pkcePair } from '../../helpers/rp.js';
+import { authorizationRequest, client, discover } from '../../helpers/rp.js';
 
 let op: TestProvider;
 beforeAll(async () => {
@@ -29,15 +29,10 @@ describe('logs', () => {
 
     // A failed login first, then the real one.
     const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
-    const { verifier, challenge } = await pkcePair();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
+    const { url, verifier, state } = await authorizationRequest(config, {
       redirect_uri: WEB_CLIENT.redirect_uri,
       scope: 'openid profile email offline_access',
       prompt: 'consent',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      state,
     });
     const agent = new UserAgent(op.issuer);
     const first = await agent.follow(url);

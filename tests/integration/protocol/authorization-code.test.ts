@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorize, UserAgent } from '../../helpers/browser.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, SPA_CLIENT, type TestProvider } from '../../helpers/provider.js';
-import { client, discover, pkcePair } from '../../helpers/rp.js';
+import { authorizationRequest, client, discover } from '../../helpers/rp.js';
 
 let op: TestProvider;
 beforeAll(async () => {
@@ -16,17 +16,10 @@ const alice = { login: TEST_USER.username, password: TEST_USER.password };
 describe('authorization code flow with PKCE (openid-client as RP)', () => {
   it('signs a confidential client in and returns ID token, access token and refresh token', async () => {
     const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
-    const { verifier, challenge } = await pkcePair();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
+    const { url, verifier, state, nonce } = await authorizationRequest(config, {
       redirect_uri: WEB_CLIENT.redirect_uri,
       scope: 'openid profile email offline_access',
       prompt: 'consent',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      state,
-      nonce,
     });
     const agent = new UserAgent(op.issuer);
     const { callback } = await authorize(agent, url, alice);
@@ -43,15 +36,7 @@ describe('authorization code flow with PKCE (openid-client as RP)', () => {
 
   it('serves a public SPA client with PKCE and no secret', async () => {
     const config = await discover(op.issuer, SPA_CLIENT.client_id);
-    const { verifier, challenge } = await pkcePair();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: SPA_CLIENT.redirect_uri,
-      scope: 'openid email',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      state,
-    });
+    const { url, verifier, state } = await authorizationRequest(config, { redirect_uri: SPA_CLIENT.redirect_uri, scope: 'openid email' });
     const { callback } = await authorize(new UserAgent(op.issuer), url, alice);
     const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
     expect(tokens.claims()?.sub).toBeTruthy();

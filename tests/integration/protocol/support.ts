@@ -7,7 +7,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyResult } 
 import { expect } from 'vitest';
 import { authorize, UserAgent } from '../../helpers/browser.js';
 import { TEST_USER, WEB_CLIENT, type TestProvider } from '../../helpers/provider.js';
-import { client, discover, pkcePair } from '../../helpers/rp.js';
+import { authorizationRequest, client, discover } from '../../helpers/rp.js';
 
 export const alice = { login: TEST_USER.username, password: TEST_USER.password };
 
@@ -29,16 +29,9 @@ export interface SignInOptions {
 
 /** Starts an authorization request and drives the browser to the client's redirect URI (no token request yet). */
 export async function authorizeOnly(op: TestProvider, config: RpConfig, options: SignInOptions = {}) {
-  const { verifier, challenge } = await pkcePair();
-  const state = client.randomState();
-  const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(config, {
+  const { url, verifier, state, nonce } = await authorizationRequest(config, {
     redirect_uri: options.redirectUri ?? WEB_CLIENT.redirect_uri,
     scope: options.scope ?? 'openid email',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    state,
-    nonce,
     ...(options.prompt ? { prompt: options.prompt } : {}),
     ...(options.resource ? { resource: options.resource } : {}),
     ...options.extra,

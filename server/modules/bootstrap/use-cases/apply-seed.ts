@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors.js';
 import { newSecret } from '../../../shared/ids.js';
 import { usesSharedSecret, type ClientDefinition, type ClientRepository } from '../../clients/index.js';
 import type { ResourceServerRepository } from '../../permissions/index.js';
-import { createUser, type CredentialRepository, type PasswordHasher, type Profile, type UserRepository } from '../../users/index.js';
+import { createUser, PASSWORD_MIN_LENGTH, type CredentialRepository, type PasswordHasher, type Profile, type UserRepository } from '../../users/index.js';
 import type { SeedDocument, SeedUser } from './seed-document.js';
 
 export interface ApplySeedDeps {
@@ -33,14 +33,15 @@ function clientMetadata(def: ClientDefinition): Record<string, unknown> {
   return Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined));
 }
 
-function secretFromEnv(deps: ApplySeedDeps, source: string, index: number, def: ClientDefinition): string | undefined {
-  if (!def.client_secret_env) return def.client_secret;
-  const value = deps.env[def.client_secret_env];
-  if (!value || value.length < 32) {
-    throw new AppError(
-      'invalid_seed',
-      `${source}: clients[${index}] (${JSON.stringify(def.client_id)}).client_secret_env: environment variable ${def.client_secret_env} must hold at least 32 characters`,
-    );
+/**
+ * Reads a secret a seed entry names by environment variable (`client_secret_env`, `password_env`).
+ * @param where the entry and field, e.g. `clients[2] ("batch").client_secret_env`, for the error.
+ * @throws AppError invalid_seed when the variable is unset or shorter than `minLength`.
+ */
+function secretFromEnv(deps: ApplySeedDeps, source: string, where: string, variable: string, minLength: number): string {
+  const value = deps.env[variable];
+  if (!value || value.length < minLength) {
+    throw new AppError('invalid_seed', `${source}: ${where}: environment variable ${variable} must hold at least ${minLength} characters`);
   }
   return value;
 }
@@ -48,7 +49,9 @@ function secretFromEnv(deps: ApplySeedDeps, source: string, index: number, def: 
 async function applyClient(deps: ApplySeedDeps, source: string, index: number, def: ClientDefinition, origin: string) {
   const metadata = clientMetadata(def);
   const existing = await deps.clients.find(def.client_id);
-  let secret = secretFromEnv(deps, source, index, def);
+  let secret = def.client_secret_env
+    ? secretFromEnv(deps, source, `clients[${index}] (${JSON.stringify(def.client_id)}).client_secret_env`, def.client_secret_env, 32)
+    : def.client_secret;
   let generatedSecret: string | undefined;
   if (usesSharedSecret(def) && !secret) {
     secret = existing?.secret;
@@ -67,14 +70,7 @@ async function applyClient(deps: ApplySeedDeps, source: string, index: number, d
 
 function userPassword(deps: ApplySeedDeps, source: string, index: number, user: SeedUser): string | undefined {
   if (!user.password_env) return user.password;
-  const value = deps.env[user.password_env];
-  if (!value || value.length < 12) {
-    throw new AppError(
-      'invalid_seed',
-      `${source}: users[${index}] (${JSON.stringify(user.username)}).password_env: environment variable ${user.password_env} must hold at least 12 characters`,
-    );
-  }
-  return value;
+  return secretFromEnv(deps, source, `users[${index}] (${JSON.stringify(user.username)}).password_env`, user.password_env, PASSWORD_MIN_LENGTH);
 }
 
 /**

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AppError } from '../../../shared/errors.js';
 import { clientDefinitionSchema } from '../../clients/index.js';
 import { resourceServerSchema } from '../../permissions/index.js';
-import { USERNAME_PATTERN } from '../../users/index.js';
+import { PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from '../../users/index.js';
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name');
 
@@ -15,7 +15,7 @@ const seedUserSchema = z
     username: z.string().regex(USERNAME_PATTERN, 'must be 3-64 letters, digits, dots, dashes or underscores'),
     email: z.email().optional(),
     email_verified: z.boolean().optional(),
-    password: z.string().min(12, 'must be at least 12 characters').optional(),
+    password: z.string().min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`).optional(),
     password_env: envName.optional(),
     password_hash: z.string().startsWith('$argon2', 'must be an argon2 PHC string').optional(),
     profile: z
