@@ -82,7 +82,8 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const apis = createResourceServerRepository(knex);
   const hasher = createArgon2Hasher(config.argon2);
   const keys: SigningKeyDeps = { keys: createSigningKeyRepository(knex, sealer), generator: joseKeyGenerator, clock: systemClock };
-  const renderer = createRenderer({ cache: config.env === 'production', productName: 'Sign in' });
+  // Templates are re-read on every render only in development, where they are being edited.
+  const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in' });
   const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients });
   const resourceServers = cachedLookup(apis);
   const pages = pagesWith(renderer);

@@ -22,7 +22,7 @@ afterAll(async () => {
 describe.skipIf(!hasChromium)(`sign-in pages in Chromium (${chromiumPath})`, () => {
   it('logs in, consents and lands on the client with a code; no CSP violation on the way', async () => {
     const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
-    const { url, verifier, state } = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid profile email' });
+    const { url, verifier, state, nonce } = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid profile email' });
     const page = await browser.newPage();
     const cspViolations: string[] = [];
     page.on('console', (message) => {
@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)(`sign-in pages in Chromium (${chromiumPath})`, () 
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL((u) => u.origin === new URL(WEB_CLIENT.redirect_uri).origin);
     expect(landed?.searchParams.get('state')).toBe(state);
-    const tokens = await client.authorizationCodeGrant(config, landed!, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await client.authorizationCodeGrant(config, landed!, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
     // conformIdTokenClaims: scope-requested claims come from userinfo, not the ID token.
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
     expect(userinfo.email).toBe(TEST_USER.email);

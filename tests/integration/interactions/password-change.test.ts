@@ -52,7 +52,7 @@ describe('one-time admin password', () => {
     const newPassword = 'my own admin passphrase 2026';
     const first = await authorizationUrl();
     const { callback } = await authorize(new UserAgent(op.issuer), first.url, { login: 'admin', password: admin.password }, { newPassword });
-    const tokens = await client.authorizationCodeGrant(first.config, callback, { pkceCodeVerifier: first.verifier, expectedState: first.state });
+    const tokens = await client.authorizationCodeGrant(first.config, callback, { pkceCodeVerifier: first.verifier, expectedState: first.state, expectedNonce: first.nonce });
     expect(tokens.claims()?.amr).toEqual(['pwd']);
 
     const second = await authorizationUrl();

@@ -29,7 +29,7 @@ describe('logs', () => {
 
     // A failed login first, then the real one.
     const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
-    const { url, verifier, state } = await authorizationRequest(config, {
+    const { url, verifier, state, nonce } = await authorizationRequest(config, {
       redirect_uri: WEB_CLIENT.redirect_uri,
       scope: 'openid profile email offline_access',
       prompt: 'consent',
@@ -47,7 +47,7 @@ describe('logs', () => {
     secrets.verifier = verifier;
     expect(secrets.code).toBeTruthy();
 
-    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
     secrets.accessToken = tokens.access_token;
     secrets.idToken = tokens.id_token!;
     secrets.refreshToken = tokens.refresh_token!;

@@ -36,9 +36,9 @@ describe('authorization code flow with PKCE (openid-client as RP)', () => {
 
   it('serves a public SPA client with PKCE and no secret', async () => {
     const config = await discover(op.issuer, SPA_CLIENT.client_id);
-    const { url, verifier, state } = await authorizationRequest(config, { redirect_uri: SPA_CLIENT.redirect_uri, scope: 'openid email' });
+    const { url, verifier, state, nonce } = await authorizationRequest(config, { redirect_uri: SPA_CLIENT.redirect_uri, scope: 'openid email' });
     const { callback } = await authorize(new UserAgent(op.issuer), url, alice);
-    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
     expect(tokens.claims()?.sub).toBeTruthy();
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
   });
