@@ -13,6 +13,7 @@ import type { Logger } from './http/logger.js';
 import { problemDetails } from './http/middleware/problem-details.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
+import { corsPreflightGate } from './http/middleware/cors-preflight.js';
 import { tokenRateLimit, type TokenLimiters } from './http/middleware/token-rate-limit.js';
 import { assetRoutes } from './http/routes/assets.js';
 import { healthRoutes, type ReadinessCheck } from './http/routes/health.js';
@@ -27,9 +28,13 @@ export interface AppDeps {
   provider: () => Provider;
   interactions: InteractionDeps;
   tokenLimiters: TokenLimiters;
+  isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
   isShuttingDown: () => boolean;
 }
+
+/** The provider's endpoints that answer browsers cross-origin (oidc-provider's clientBasedCORS routes). */
+const CORS_PATHS = ['/token', '/me', '/token/introspection', '/token/revocation'];
 
 function onlyUnder(prefixes: string[], middleware: Koa.Middleware): Koa.Middleware {
   return (ctx, next) => (prefixes.some((prefix) => ctx.path.startsWith(prefix)) ? middleware(ctx, next) : next());
@@ -57,6 +62,7 @@ export function buildApp(deps: AppDeps): Koa {
   // goes to the provider without paying for route matching it cannot need.
   app.use(onlyUnder(['/healthz', '/readyz'], health.routes() as Koa.Middleware));
   app.use(onlyUnder(['/assets/'], assets.routes() as Koa.Middleware));
+  app.use(corsPreflightGate(CORS_PATHS, deps.isRegisteredOrigin));
   app.use(tokenRateLimit(deps.tokenLimiters, '/token'));
   app.use(onlyUnder(['/interaction/'], compose([interactions.routes(), interactions.allowedMethods()]) as Koa.Middleware));
   app.use(providerMiddleware);

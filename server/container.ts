@@ -14,6 +14,7 @@ import { migrateToLatest, pendingMigrations } from '../adapters/db/migrate.js';
 import { createResourceServerRepository } from '../adapters/db/resource-servers-repository.js';
 import { createSigningKeyRepository } from '../adapters/db/signing-keys-repository.js';
 import { createCredentialRepository, createUserRepository } from '../adapters/db/users-repository.js';
+import { cachedClients } from '../adapters/oidc/client-store.js';
 import { createAdapterFactory } from '../adapters/oidc/factory.js';
 import { purgeExpired } from '../adapters/oidc/sql-store.js';
 import { openRedis } from '../adapters/redis/client.js';
@@ -52,6 +53,7 @@ export interface Container {
   purge(): Promise<number>;
   interactions: InteractionDeps;
   tokenLimiters: TokenLimiters;
+  isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -78,7 +80,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const sealer = createSecretSealer(config.keyEncryptionKey);
   const users = createUserRepository(knex);
   const credentials = createCredentialRepository(knex);
-  const clients = createClientRepository(knex, sealer);
+  const clients = cachedClients(createClientRepository(knex, sealer));
   const apis = createResourceServerRepository(knex);
   const hasher = createArgon2Hasher(config.argon2);
   const keys: SigningKeyDeps = { keys: createSigningKeyRepository(knex, sealer), generator: joseKeyGenerator, clock: systemClock };
@@ -153,6 +155,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       }),
     },
     readiness,
+    isRegisteredOrigin: async (origin) => (await clients.origins()).has(origin),
     async close() {
       await database.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());

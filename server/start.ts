@@ -101,6 +101,7 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     provider: container.provider,
     interactions: container.interactions,
     tokenLimiters: container.tokenLimiters,
+    isRegisteredOrigin: container.isRegisteredOrigin,
     readiness: [...container.readiness, { name: 'bootstrap', check: async () => { if (!bootstrapped) throw new Error('not yet'); } }],
     isShuttingDown: () => shuttingDown,
   });

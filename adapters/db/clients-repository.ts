@@ -1,6 +1,6 @@
 /** Clients in SQL; shared secrets are sealed with the key-encryption key, bound to the client id. */
 import type { Knex } from 'knex';
-import type { ClientRepository, StoredClient } from '../../server/modules/clients/index.js';
+import { allowedOrigins, type ClientRepository, type StoredClient } from '../../server/modules/clients/index.js';
 import type { SecretSealer } from '../crypto/envelope.js';
 
 const context = (clientId: string) => `client-secret:${clientId}`;
@@ -28,6 +28,12 @@ export function createClientRepository(knex: Knex, sealer: SecretSealer): Client
     },
     async delete(clientId) {
       await knex('clients').where({ client_id: clientId }).delete();
+    },
+    async origins() {
+      const rows = (await knex('clients').select('metadata')) as Array<{ metadata: { redirect_uris?: string[]; web_origins?: string[] } }>;
+      const all = new Set<string>();
+      for (const row of rows) for (const origin of allowedOrigins(row.metadata)) all.add(origin);
+      return all;
     },
   };
 }

@@ -19,7 +19,17 @@ type Cached = { value: StoredClient | undefined; until: number };
 /** Wraps a repository with the read cache; writes through this wrapper invalidate at once. */
 export function cachedClients(clients: ClientRepository, now: () => number = Date.now): ClientRepository {
   const cache = new Map<string, Cached>();
+  let origins: { value: Promise<Set<string>>; until: number } | undefined;
   return {
+    origins() {
+      if (!origins || origins.until <= now()) {
+        const value = clients.origins();
+        origins = { value, until: now() + CLIENT_CACHE_MS };
+        // A failed read must not be cached.
+        value.catch(() => (origins = undefined));
+      }
+      return origins.value;
+    },
     async find(clientId) {
       const hit = cache.get(clientId);
       if (hit && hit.until > now()) return hit.value;
@@ -30,10 +40,12 @@ export function cachedClients(clients: ClientRepository, now: () => number = Dat
     },
     async save(client) {
       cache.delete(client.clientId);
+      origins = undefined;
       await clients.save(client);
     },
     async delete(clientId) {
       cache.delete(clientId);
+      origins = undefined;
       await clients.delete(clientId);
     },
   };

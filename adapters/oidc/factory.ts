@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import type { Adapter } from 'oidc-provider';
 import type { ClientRepository } from '../../server/modules/clients/index.js';
-import { cachedClients, ClientStore } from './client-store.js';
+import { ClientStore } from './client-store.js';
 import { GRANT_BOUND_MODELS, isModelName, MODEL_STORE } from './models.js';
 import { RedisStore } from './redis-store.js';
 import { SqlStore } from './sql-store.js';
@@ -15,13 +15,14 @@ export interface AdapterStores {
   knex: Knex;
   redis: Redis | undefined;
   redisKeyPrefix: string;
+  /** Read through cachedClients (client-store.ts): clients are read on every token request. */
   clients: ClientRepository;
 }
 
 export type AdapterFactory = (model: string) => Adapter;
 
 export function createAdapterFactory(stores: AdapterStores): AdapterFactory {
-  const clients = cachedClients(stores.clients);
+  const { clients } = stores;
   // What oidc-provider's own revoke() does on a sequential reuse, for the concurrent case the
   // stores detect: every token of the grant, in whichever store it lives, and the grant itself.
   const revokeGrant = async (grantId: string) => {

@@ -13,4 +13,6 @@ export interface ClientRepository {
   /** Inserts or replaces; the secret is encrypted at rest by the repository. */
   save(client: StoredClient): Promise<void>;
   delete(clientId: string): Promise<void>;
+  /** Every origin any client registered (redirect URI origins and web_origins). */
+  origins(): Promise<Set<string>>;
 }

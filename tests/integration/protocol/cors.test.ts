@@ -3,9 +3,10 @@
  * browser only from an origin the client owns (its redirect URI origins and web_origins, see
  * clientBasedCORS in server/oidc/provider.ts); discovery and JWKS are public.
  *
- * Preflights carry no client, so oidc-provider answers every preflight permissively (its
- * lib/shared/cors.js); the client's origins are enforced on the actual request, whose response
- * a foreign origin can then neither read (no Access-Control-Allow-Origin) nor use (an error).
+ * Preflights carry no client: ours refuses one from an origin that no client registered, and lets
+ * the others reach oidc-provider, which answers them permissively (lib/shared/cors.js). The
+ * client's own origins are enforced on the actual request, whose response a foreign origin can
+ * then neither read (no Access-Control-Allow-Origin) nor use (an error).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPA_CLIENT, startTestProvider, type TestProvider } from '../../helpers/provider.js';
@@ -74,10 +75,20 @@ describe('preflight (OPTIONS)', () => {
     }
   });
 
-  it('is permissive for any origin too (no client is known yet); the actual request is what is checked', async () => {
-    const response = await preflight(endpoints(op).token, EVIL);
+  it.each(['token', 'userinfo', 'revocation', 'introspection'] as const)(
+    '%s: refuses a preflight from an origin no client registered, with no CORS headers',
+    async (name) => {
+      const response = await preflight(endpoints(op)[name], EVIL, name === 'userinfo' ? 'GET' : 'POST');
+      expect(response.status).toBe(403);
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect(response.headers.get('access-control-allow-methods')).toBeNull();
+    },
+  );
+
+  it('lets a preflight through for an origin registered by some client (the actual request checks which)', async () => {
+    const response = await preflight(endpoints(op).token, 'http://127.0.0.1:9999');
     expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-origin')).toBe(EVIL);
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:9999');
   });
 });
 
