@@ -57,7 +57,7 @@ export function buildApp(deps: AppDeps): Koa {
 
   app.use(requestContext(deps.logger));
   app.use(problemDetails(deps.renderer));
-  app.use(securityHeaders({ hsts: deps.hsts }));
+  app.use(securityHeaders({ hsts: deps.hsts, apiPaths: [...CORS_PATHS, '/jwks', '/.well-known/openid-configuration'] }));
   // Each router is entered only under its own paths: every other request (all protocol traffic)
   // goes to the provider without paying for route matching it cannot need.
   app.use(onlyUnder(['/healthz', '/readyz'], health.routes() as Koa.Middleware));

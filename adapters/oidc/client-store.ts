@@ -52,12 +52,21 @@ export function cachedClients(clients: ClientRepository, now: () => number = Dat
 }
 
 export class ClientStore implements Adapter {
+  // The cache hands back the same StoredClient while it is fresh; its payload is built once.
+  private readonly payloads = new WeakMap<StoredClient, AdapterPayload>();
+
   constructor(private readonly clients: ClientRepository) {}
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     const client = await this.clients.find(id);
     if (!client) return undefined;
-    return { ...client.metadata, client_id: client.clientId, ...(client.secret ? { client_secret: client.secret } : {}) } as AdapterPayload;
+    let payload = this.payloads.get(client);
+    if (!payload) {
+      payload = { ...client.metadata, client_id: client.clientId, ...(client.secret ? { client_secret: client.secret } : {}) } as AdapterPayload;
+      this.payloads.set(client, payload);
+    }
+    // A copy: oidc-provider may annotate what it is given.
+    return { ...payload };
   }
 
   /** Dynamic registration (RFC 7591) writes here. */

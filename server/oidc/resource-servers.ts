@@ -33,6 +33,16 @@ export function cachedLookup(lookup: ResourceServerLookup, now: () => number = D
 type ResourceIndicators = NonNullable<NonNullable<Configuration['features']>['resourceIndicators']>;
 
 export function resourceIndicatorsWith(lookup: ResourceServerLookup): ResourceIndicators {
+  // Called on every token request for an API; the scope list of a cached definition is joined once.
+  const scopeStrings = new WeakMap<ResourceServer, string>();
+  const scopeOf = (server: ResourceServer) => {
+    let scope = scopeStrings.get(server);
+    if (scope === undefined) {
+      scope = server.scopes.map((s) => s.value).join(' ');
+      scopeStrings.set(server, scope);
+    }
+    return scope;
+  };
   return {
     enabled: true,
     defaultResource: async (_ctx, _client, oneOf) => oneOf ?? undefined,
@@ -43,7 +53,7 @@ export function resourceIndicatorsWith(lookup: ResourceServerLookup): ResourceIn
       if (!server) throw new errors.InvalidTarget(`unknown resource ${indicator}`);
       return {
         audience: server.identifier,
-        scope: server.scopes.map((s) => s.value).join(' '),
+        scope: scopeOf(server),
         ...(server.accessTokenTtl ? { accessTokenTTL: server.accessTokenTtl } : {}),
         accessTokenFormat: 'jwt',
         jwt: { sign: { alg: ACCESS_TOKEN_ALG } },

@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import { isAppError } from '../../shared/errors.js';
 import { describeError } from '../logger.js';
+import { requestLog } from './request-context.js';
 import type { Renderer } from '../views.js';
 
 interface Problem {
@@ -50,7 +51,7 @@ export function problemDetails(renderer: Renderer): Middleware {
       await next();
     } catch (error) {
       const problem = toProblem(ctx, error);
-      if (problem.status >= 500) ctx.state.log?.error({ err: describeError(error) }, 'unhandled error');
+      if (problem.status >= 500) requestLog(ctx)?.error({ err: describeError(error) }, 'unhandled error');
       const retryAfter = isAppError(error) ? error.details.retryAfterSeconds : undefined;
       if (retryAfter) ctx.set('Retry-After', String(retryAfter));
       ctx.status = problem.status;

@@ -14,9 +14,7 @@ export function requestContext(logger: Logger): Middleware {
     const requestId = INBOUND_ID.test(inbound) ? inbound : randomUUID();
     const started = process.hrtime.bigint();
     ctx.state.requestId = requestId;
-    // Created on first use: most requests log one line and need no child logger of their own.
-    let child: Logger | undefined;
-    Object.defineProperty(ctx.state, 'log', { get: () => (child ??= logger.child({ requestId })), configurable: true });
+    ctx.state.logger = logger;
     ctx.set('X-Request-Id', requestId);
     try {
       await next();
@@ -30,4 +28,11 @@ export function requestContext(logger: Logger): Middleware {
       }
     }
   };
+}
+
+/** The request's logger, bound to its request id; made on first use, as most requests log once. */
+export function requestLog(ctx: { state: Record<string, unknown> }): Logger | undefined {
+  const state = ctx.state as { log?: Logger; logger?: Logger; requestId?: string };
+  if (!state.log && state.logger) state.log = state.logger.child({ requestId: state.requestId });
+  return state.log;
 }

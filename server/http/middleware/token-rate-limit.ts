@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
 import type { RateLimiter } from '../../shared/rate-limit.js';
+import { requestLog } from './request-context.js';
 
 
 // oidc-provider refuses token request bodies over 56 KiB; larger ones are not worth reading.
@@ -92,7 +93,7 @@ export function tokenRateLimit(limiters: TokenLimiters, tokenPath: string): Midd
       await next();
     } finally {
       const charge = ctx.status === 401 ? limiters.authFailures.consume(failureKey) : limiters.perClient.consume(key);
-      charge.catch((error: unknown) => ctx.state.log?.warn({ err: { message: (error as Error)?.message } }, 'rate limit counter failed'));
+      charge.catch((error: unknown) => requestLog(ctx)?.warn({ err: { message: (error as Error)?.message } }, 'rate limit counter failed'));
     }
   };
 }
