@@ -59,7 +59,7 @@ export function createRateLimiter(redis: Redis | undefined, options: RateLimitOp
   };
 
   return {
-    async peek(key): Promise<RateDecision> {
+    peek(key): RateDecision {
       const state = current(key);
       // Refused only when this process knows the shared budget is spent for the window.
       if (state && state.remaining === 0 && state.exhausted) return { allowed: false, retryAfterSeconds: retryAfter(state.until - now()) };

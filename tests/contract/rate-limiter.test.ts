@@ -17,11 +17,11 @@ describe('leased rate limiter (in memory)', () => {
   it('admits exactly the budget within a window, then refuses with Retry-After, and peek agrees', async () => {
     const limiter = createRateLimiter(undefined, { points: 100, windowSeconds: 60, keyPrefix: 'unit' });
     expect(await spend(limiter, 'k', 100)).toBe(100);
-    expect(await limiter.peek('k')).toMatchObject({ allowed: false });
+    expect(limiter.peek('k')).toMatchObject({ allowed: false });
     const refused = await limiter.consume('k');
     expect(refused).toMatchObject({ allowed: false });
     expect(refused.allowed === false && refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
-    expect(await limiter.peek('other')).toEqual({ allowed: true });
+    expect(limiter.peek('other')).toEqual({ allowed: true });
   });
 
   it('opens again when the window ends', async () => {
@@ -30,7 +30,7 @@ describe('leased rate limiter (in memory)', () => {
     expect(await spend(limiter, 'k', 4)).toBe(3);
     clock += 1_100;
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect(await limiter.peek('k')).toEqual({ allowed: true });
+    expect(limiter.peek('k')).toEqual({ allowed: true });
     expect((await limiter.consume('k')).allowed).toBe(true);
   });
 });

@@ -48,9 +48,15 @@ function basicClientId(authorization: string): string | undefined {
   }
 }
 
-export async function rateLimitKey(req: IncomingMessage, ip: string): Promise<string> {
+/** The key of a request that authenticates with HTTP Basic, found without reading the body. */
+function basicKey(req: IncomingMessage): string | undefined {
   const basic = basicClientId(String(req.headers.authorization ?? ''));
-  if (basic) return `token:client:${basic}`;
+  return basic ? `token:client:${basic}` : undefined;
+}
+
+export async function rateLimitKey(req: IncomingMessage, ip: string): Promise<string> {
+  const basic = basicKey(req);
+  if (basic) return basic;
   if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return `token:ip:${ip}`;
   const body = await peekBody(req);
   if (!body) return `token:ip:${ip}`;
@@ -77,9 +83,10 @@ export interface TokenLimiters {
 export function tokenRateLimit(limiters: TokenLimiters, tokenPath: string): Middleware {
   return async (ctx, next) => {
     if (ctx.method !== 'POST' || ctx.path !== tokenPath) return next();
-    const key = await rateLimitKey(ctx.req, ctx.ip);
+    // Most clients authenticate with Basic: their key needs no body read and no await.
+    const key = basicKey(ctx.req) ?? (await rateLimitKey(ctx.req, ctx.ip));
     const failureKey = `token:authfail:ip:${ctx.ip}`;
-    const decisions = await Promise.all([limiters.perClient.peek(key), limiters.authFailures.peek(failureKey)]);
+    const decisions = [limiters.perClient.peek(key), limiters.authFailures.peek(failureKey)];
     const denied = decisions.find((d): d is Extract<typeof d, { allowed: false }> => !d.allowed);
     if (denied) {
       ctx.status = 429;
