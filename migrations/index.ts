@@ -1,6 +1,7 @@
 /** The ordered list of migrations. Add new ones at the end; never edit or reorder applied ones. */
 import type { Knex } from 'knex';
 import * as initial from './20261128_001_initial.js';
+import * as roles from './20261128_002_roles.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -9,4 +10,5 @@ export interface Migration {
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['20261128_001_initial', initial],
+  ['20261128_002_roles', roles],
 ];

@@ -12,6 +12,7 @@ import { createClientRepository } from '../adapters/db/clients-repository.js';
 import { databaseFor, type Database } from '../adapters/db/knex.js';
 import { migrateToLatest, pendingMigrations } from '../adapters/db/migrate.js';
 import { createResourceServerRepository } from '../adapters/db/resource-servers-repository.js';
+import { createRoleRepository } from '../adapters/db/roles-repository.js';
 import { createSigningKeyRepository } from '../adapters/db/signing-keys-repository.js';
 import { createCredentialRepository, createUserRepository } from '../adapters/db/users-repository.js';
 import { cachedClients } from '../adapters/oidc/client-store.js';
@@ -82,6 +83,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const credentials = createCredentialRepository(knex);
   const clients = cachedClients(createClientRepository(knex, sealer));
   const apis = createResourceServerRepository(knex);
+  const roles = createRoleRepository(knex);
   const hasher = createArgon2Hasher(config.argon2);
   const keys: SigningKeyDeps = { keys: createSigningKeyRepository(knex, sealer), generator: joseKeyGenerator, clock: systemClock };
   // Templates are re-read on every render only in development, where they are being edited.
@@ -93,7 +95,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   await ensureSigningKeys(keys);
   const makeProvider = async () => {
     const loaded = await loadSigningKeys(keys);
-    const provider = buildProvider({ config, jwks: loaded.jwks, adapter, accounts: users, resourceServers, pages });
+    const provider = buildProvider({ config, jwks: loaded.jwks, adapter, accounts: users, resourceServers, permissions: roles, pages });
     subscribeProviderEvents(provider, logger);
     return { provider, version: loaded.version };
   };
@@ -125,6 +127,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     seedDeps: {
       clients,
       apis,
+      roles,
       users,
       credentials,
       hasher,

@@ -15,7 +15,7 @@ export function benchSeed() {
   return {
     apis: [{ identifier: BENCH_API.identifier, name: 'Bench API', scopes: BENCH_API.scope.split(' ').map((value) => ({ value, description: value })) }],
     clients: [
-      { ...BENCH_CLIENT, grant_types: ['client_credentials'], redirect_uris: [] },
+      { ...BENCH_CLIENT, grant_types: ['client_credentials'], redirect_uris: [], resource_scopes: { [BENCH_API.identifier]: BENCH_API.scope.split(' ') } },
       {
         client_id: BENCH_WEB_CLIENT.client_id,
         client_secret: BENCH_WEB_CLIENT.client_secret,

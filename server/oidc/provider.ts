@@ -10,7 +10,7 @@ import { SCOPE_CLAIMS } from '../modules/users/index.js';
 import { allowedOrigins } from '../modules/clients/index.js';
 import type { Jwk } from '../modules/keys/index.js';
 import { findAccountWith, type AccountLookup } from './accounts.js';
-import { resourceIndicatorsWith, type ResourceServerLookup } from './resource-servers.js';
+import { resourceIndicatorsWith, type GrantedScopesLookup, type ResourceServerLookup } from './resource-servers.js';
 import type { ProviderPages } from './pages.js';
 
 export interface ProviderDeps {
@@ -19,11 +19,12 @@ export interface ProviderDeps {
   adapter: (model: string) => unknown;
   accounts: AccountLookup;
   resourceServers: ResourceServerLookup;
+  permissions: GrantedScopesLookup & { roleNamesOf(userId: string): Promise<string[]> };
   pages: ProviderPages;
 }
 
 /** Our extensions to client metadata (see clients/domain/client-definition.ts). */
-const EXTRA_CLIENT_METADATA = ['web_origins', 'first_party'];
+const EXTRA_CLIENT_METADATA = ['web_origins', 'first_party', 'resource_scopes'];
 
 function isConfidential(client: { clientAuthMethod?: string | undefined }): boolean {
   return client.clientAuthMethod !== 'none';
@@ -36,7 +37,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     adapter: deps.adapter as Configuration['adapter'],
     clients: [],
     jwks: { keys: deps.jwks as never[] },
-    findAccount: findAccountWith(deps.accounts),
+    findAccount: findAccountWith(deps.accounts, deps.permissions),
     claims: {
       // Claims not tied to a scope (null): always released when the token type carries them.
       acr: null,
@@ -48,8 +49,17 @@ export function buildProvider(deps: ProviderDeps): Provider {
       // amr (RFC 8176) rides with `openid` so every ID token says how the user authenticated;
       // otherwise oidc-provider releases it only when requested through the claims parameter.
       openid: ['sub', 'amr'],
+      // The names of the user's roles, for ID tokens and userinfo when the `roles` scope is granted.
+      roles: ['roles'],
     },
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address'],
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'roles'],
+    // JWT access tokens for an API carry the user's role names next to the scope (RFC 9068 §2.2.3.1).
+    async extraTokenClaims(_ctx, token) {
+      const accountId = (token as { accountId?: string }).accountId;
+      if (!accountId || !(token as { resourceServer?: unknown }).resourceServer) return undefined;
+      const roles = await deps.permissions.roleNamesOf(accountId);
+      return roles.length ? { roles } : undefined;
+    },
     responseTypes: ['code'],
     clientDefaults: {
       grant_types: ['authorization_code'],
@@ -67,6 +77,11 @@ export function buildProvider(deps: ProviderDeps): Provider {
         }
         if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
           throw new Error('first_party must be a boolean');
+        }
+        if (key === 'resource_scopes' && value !== undefined) {
+          const valid = typeof value === 'object' && value !== null && !Array.isArray(value)
+            && Object.values(value).every((scopes) => Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'));
+          if (!valid) throw new Error('resource_scopes must map API identifiers to arrays of scopes');
         }
       },
     },
@@ -106,7 +121,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
         logoutSource: deps.pages.logoutSource,
         postLogoutSuccessSource: deps.pages.postLogoutSuccessSource,
       },
-      resourceIndicators: resourceIndicatorsWith(deps.resourceServers),
+      resourceIndicators: resourceIndicatorsWith(deps.resourceServers, deps.permissions),
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,

@@ -4,7 +4,7 @@
  * API's scopes. An unknown resource is refused with invalid_target.
  */
 import { errors, type Configuration } from 'oidc-provider';
-import type { ResourceServer } from '../modules/permissions/index.js';
+import { clientAllowance, grantableScopes, type ResourceScopes, type ResourceServer } from '../modules/permissions/index.js';
 
 export interface ResourceServerLookup {
   find(identifier: string): Promise<ResourceServer | undefined>;
@@ -32,28 +32,45 @@ export function cachedLookup(lookup: ResourceServerLookup, now: () => number = D
 
 type ResourceIndicators = NonNullable<NonNullable<Configuration['features']>['resourceIndicators']>;
 
-export function resourceIndicatorsWith(lookup: ResourceServerLookup): ResourceIndicators {
-  // Called on every token request for an API; the scope list of a cached definition is joined once.
-  const scopeStrings = new WeakMap<ResourceServer, string>();
-  const scopeOf = (server: ResourceServer) => {
-    let scope = scopeStrings.get(server);
-    if (scope === undefined) {
-      scope = server.scopes.map((s) => s.value).join(' ');
-      scopeStrings.set(server, scope);
+export interface GrantedScopesLookup {
+  /** Scopes of one API that a user's roles grant. */
+  grantedScopes(userId: string, resource: string): Promise<string[]>;
+}
+
+/**
+ * Scopes of an API a token may carry (permissions/domain/scope-mapping.ts): the API's, within
+ * what the client may ask for, within what the user's roles grant when a user is involved. It
+ * is worked out at every issuance, so a role removed stops counting at the next token.
+ */
+export function resourceIndicatorsWith(lookup: ResourceServerLookup, permissions: GrantedScopesLookup): ResourceIndicators {
+  // Called on every token request for an API; the scope list of a cached definition is built once.
+  const scopeLists = new WeakMap<ResourceServer, string[]>();
+  const scopesOf = (server: ResourceServer) => {
+    let scopes = scopeLists.get(server);
+    if (!scopes) {
+      scopes = server.scopes.map((s) => s.value);
+      scopeLists.set(server, scopes);
     }
-    return scope;
+    return scopes;
   };
   return {
     enabled: true,
     defaultResource: async (_ctx, _client, oneOf) => oneOf ?? undefined,
     // Refresh and code exchanges without `resource` get a token for the resource that was granted.
     useGrantedResource: async () => true,
-    async getResourceServerInfo(_ctx, indicator) {
+    async getResourceServerInfo(ctx, indicator, client) {
       const server = await lookup.find(indicator);
       if (!server) throw new errors.InvalidTarget(`unknown resource ${indicator}`);
+      const resourceScopes = (client as unknown as { resource_scopes?: ResourceScopes }).resource_scopes;
+      const clientAllowed = clientAllowance(resourceScopes, indicator);
+      if (clientAllowed === undefined) throw new errors.InvalidTarget(`client is not allowed to request ${indicator}`);
+      // The account of this issuance: the token endpoint loads it; at the authorization endpoint it is the session's.
+      const accountId = ctx.oidc.entities.Account?.accountId ?? ctx.oidc.entities.Session?.accountId;
+      const userGranted = accountId ? await permissions.grantedScopes(accountId, indicator) : undefined;
+      const scope = (grantableScopes({ apiScopes: scopesOf(server), clientAllowed, userGranted }) ?? []).join(' ');
       return {
         audience: server.identifier,
-        scope: scopeOf(server),
+        scope,
         ...(server.accessTokenTtl ? { accessTokenTTL: server.accessTokenTtl } : {}),
         accessTokenFormat: 'jwt',
         jwt: { sign: { alg: ACCESS_TOKEN_ALG } },

@@ -45,6 +45,7 @@ export const API = { identifier: 'https://api.example.com', scopes: ['orders:rea
 export function defaultSeed(): Record<string, unknown> {
   return {
     apis: [{ identifier: API.identifier, name: 'Orders API', scopes: API.scopes.map((value) => ({ value, description: value })) }],
+    roles: [{ name: 'order-manager', description: 'Reads and changes orders', permissions: [{ resource: API.identifier, scopes: API.scopes }] }],
     clients: [
       {
         client_id: WEB_CLIENT.client_id,
@@ -53,7 +54,8 @@ export function defaultSeed(): Record<string, unknown> {
         redirect_uris: [WEB_CLIENT.redirect_uri],
         post_logout_redirect_uris: ['http://127.0.0.1:9999/logged-out'],
         grant_types: ['authorization_code', 'refresh_token'],
-        scope: 'openid profile email offline_access',
+        scope: 'openid profile email offline_access roles',
+        resource_scopes: { [API.identifier]: API.scopes },
       },
       {
         client_id: SPA_CLIENT.client_id,
@@ -63,6 +65,7 @@ export function defaultSeed(): Record<string, unknown> {
         web_origins: ['https://spa.example.com'],
         grant_types: ['authorization_code', 'refresh_token'],
         scope: 'openid profile email offline_access',
+        resource_scopes: { [API.identifier]: API.scopes },
       },
       {
         client_id: SERVICE_CLIENT.client_id,
@@ -70,6 +73,7 @@ export function defaultSeed(): Record<string, unknown> {
         client_secret: SERVICE_CLIENT.client_secret,
         grant_types: ['client_credentials'],
         redirect_uris: [],
+        resource_scopes: { [API.identifier]: API.scopes },
       },
     ],
     users: [
@@ -79,6 +83,7 @@ export function defaultSeed(): Record<string, unknown> {
         email_verified: true,
         password: TEST_USER.password,
         profile: { name: 'Alice Liddell', given_name: 'Alice', family_name: 'Liddell' },
+        roles: ['order-manager'],
       },
     ],
   };

@@ -25,7 +25,7 @@ describe('parseSeedDocument', () => {
     expect(doc.clients[0]).toMatchObject({ client_id: 'web', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] });
     // Fields a user entry leaves out stay undefined, so re-applying the seed does not reset them.
     expect(doc.users[0]).toEqual({ username: 'bob', password: 'long enough password' });
-    expect(parseSeedDocument({}, SOURCE)).toEqual({ apis: [], clients: [], users: [] });
+    expect(parseSeedDocument({}, SOURCE)).toEqual({ apis: [], roles: [], clients: [], users: [] });
   });
 
   it('names the client by index and id, and the failing redirect URI by position', () => {

@@ -6,13 +6,14 @@
 import { AppError } from '../../../shared/errors.js';
 import { newSecret } from '../../../shared/ids.js';
 import { usesSharedSecret, type ClientDefinition, type ClientRepository } from '../../clients/index.js';
-import type { ResourceServerRepository } from '../../permissions/index.js';
+import type { Permission, ResourceServerRepository, RoleRepository } from '../../permissions/index.js';
 import { createUser, PASSWORD_MIN_LENGTH, type CredentialRepository, type PasswordHasher, type Profile, type UserRepository } from '../../users/index.js';
-import type { SeedDocument, SeedUser } from './seed-document.js';
+import type { SeedDocument, SeedRole, SeedUser } from './seed-document.js';
 
 export interface ApplySeedDeps {
   clients: ClientRepository;
   apis: ResourceServerRepository;
+  roles: RoleRepository;
   users: UserRepository;
   credentials: CredentialRepository;
   hasher: PasswordHasher;
@@ -24,6 +25,7 @@ export interface ApplySeedDeps {
 export interface SeedReport {
   clients: Array<{ clientId: string; created: boolean; generatedSecret?: string }>;
   apis: string[];
+  roles: string[];
   users: Array<{ username: string; created: boolean }>;
 }
 
@@ -46,8 +48,32 @@ function secretFromEnv(deps: ApplySeedDeps, source: string, where: string, varia
   return value;
 }
 
+/**
+ * @throws AppError invalid_seed at `where` unless `resource` is a registered API defining every one of `scopes`.
+ */
+async function assertApiScopes(deps: ApplySeedDeps, source: string, where: string, resource: string, scopes: readonly string[]) {
+  const api = await deps.apis.find(resource);
+  if (!api) throw new AppError('invalid_seed', `${source}: ${where}: ${JSON.stringify(resource)} is not a registered API`);
+  const defined = new Set(api.scopes.map((s) => s.value));
+  const unknown = scopes.filter((scope) => !defined.has(scope));
+  if (unknown.length) throw new AppError('invalid_seed', `${source}: ${where}: ${unknown.map((s) => JSON.stringify(s)).join(', ')} not defined by API ${resource}`);
+}
+
+async function applyRole(deps: ApplySeedDeps, source: string, index: number, role: SeedRole, origin: string) {
+  const permissions: Permission[] = [];
+  for (const [j, permission] of role.permissions.entries()) {
+    await assertApiScopes(deps, source, `roles[${index}] (${JSON.stringify(role.name)}).permissions[${j}]`, permission.resource, permission.scopes);
+    for (const scope of permission.scopes) permissions.push({ resource: permission.resource, scope });
+  }
+  await deps.roles.saveByName({ name: role.name, description: role.description, permissions }, origin);
+  return role.name;
+}
+
 async function applyClient(deps: ApplySeedDeps, source: string, index: number, def: ClientDefinition, origin: string) {
   const metadata = clientMetadata(def);
+  for (const [api, scopes] of Object.entries(def.resource_scopes ?? {})) {
+    await assertApiScopes(deps, source, `clients[${index}] (${JSON.stringify(def.client_id)}).resource_scopes`, api, scopes);
+  }
   const existing = await deps.clients.find(def.client_id);
   let secret = def.client_secret_env
     ? secretFromEnv(deps, source, `clients[${index}] (${JSON.stringify(def.client_id)}).client_secret_env`, def.client_secret_env, 32)
@@ -87,20 +113,35 @@ function statedFields(user: SeedUser, existing: { email: string | null; profile:
   return fields;
 }
 
+/** @throws AppError invalid_seed naming the first role of the entry that does not exist. */
+async function roleIds(deps: ApplySeedDeps, source: string, index: number, user: SeedUser): Promise<string[] | undefined> {
+  if (user.roles === undefined) return undefined;
+  const ids: string[] = [];
+  for (const [k, name] of user.roles.entries()) {
+    const role = await deps.roles.findByName(name);
+    if (!role) throw new AppError('invalid_seed', `${source}: users[${index}] (${JSON.stringify(user.username)}).roles[${k}]: no role named ${JSON.stringify(name)}`);
+    ids.push(role.id);
+  }
+  return ids;
+}
+
 async function applyUser(deps: ApplySeedDeps, source: string, index: number, user: SeedUser) {
   const existing = await deps.users.findByUsername(user.username);
+  const roles = await roleIds(deps, source, index, user);
   if (existing) {
     const fields = statedFields(user, existing);
     if (Object.keys(fields).length) await deps.users.update(existing.id, fields);
+    if (roles) await deps.roles.setUserRoles(existing.id, roles);
     return { username: user.username, created: false };
   }
   const password = userPassword(deps, source, index, user);
-  await createUser(deps, {
+  const created = await createUser(deps, {
     username: user.username,
     ...statedFields(user, undefined),
     ...(password ? { password } : {}),
     ...(user.password_hash ? { passwordHash: user.password_hash } : {}),
   });
+  if (roles?.length) await deps.roles.setUserRoles(created.id, roles);
   return { username: user.username, created: true };
 }
 
@@ -109,7 +150,7 @@ async function applyUser(deps: ApplySeedDeps, source: string, index: number, use
  * @throws AppError invalid_seed naming the entry and field that cannot be applied.
  */
 export async function applySeed(deps: ApplySeedDeps, doc: SeedDocument, source: string, origin = 'seed'): Promise<SeedReport> {
-  const report: SeedReport = { clients: [], apis: [], users: [] };
+  const report: SeedReport = { clients: [], apis: [], roles: [], users: [] };
   for (const api of doc.apis) {
     await deps.apis.save(
       { identifier: api.identifier, name: api.name, scopes: api.scopes, accessTokenTtl: api.access_token_ttl },
@@ -117,6 +158,7 @@ export async function applySeed(deps: ApplySeedDeps, doc: SeedDocument, source: 
     );
     report.apis.push(api.identifier);
   }
+  for (const [index, role] of doc.roles.entries()) report.roles.push(await applyRole(deps, source, index, role, origin));
   for (const [index, client] of doc.clients.entries()) report.clients.push(await applyClient(deps, source, index, client, origin));
   for (const [index, user] of doc.users.entries()) report.users.push(await applyUser(deps, source, index, user));
   return report;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { AppError } from '../../../shared/errors.js';
 import { clientDefinitionSchema } from '../../clients/index.js';
-import { resourceServerSchema } from '../../permissions/index.js';
+import { resourceServerSchema, ROLE_NAME_PATTERN } from '../../permissions/index.js';
 import { PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from '../../users/index.js';
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name');
@@ -18,6 +18,7 @@ const seedUserSchema = z
     password: z.string().min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`).optional(),
     password_env: envName.optional(),
     password_hash: z.string().startsWith('$argon2', 'must be an argon2 PHC string').optional(),
+    roles: z.array(z.string().regex(ROLE_NAME_PATTERN, 'must be a role name')).optional(),
     profile: z
       .object({
         name: z.string().optional(),
@@ -35,10 +36,21 @@ const seedUserSchema = z
     path: ['password'],
   });
 
+const seedRoleSchema = z
+  .object({
+    name: z.string().regex(ROLE_NAME_PATTERN, 'must be 1-64 letters, digits, dots, dashes, colons or underscores'),
+    description: z.string().max(500).default(''),
+    permissions: z
+      .array(z.object({ resource: z.string().min(1), scopes: z.array(z.string().min(1)).min(1) }).strict())
+      .default([]),
+  })
+  .strict();
+
 export const seedDocumentSchema = z
   .object({
     $schema: z.string().optional(),
     apis: z.array(resourceServerSchema).default([]),
+    roles: z.array(seedRoleSchema).default([]),
     clients: z.array(clientDefinitionSchema).default([]),
     users: z.array(seedUserSchema).default([]),
   })
@@ -46,8 +58,9 @@ export const seedDocumentSchema = z
 
 export type SeedDocument = z.output<typeof seedDocumentSchema>;
 export type SeedUser = z.output<typeof seedUserSchema>;
+export type SeedRole = z.output<typeof seedRoleSchema>;
 
-const ENTRY_KEYS: Record<string, string> = { clients: 'client_id', apis: 'identifier', users: 'username' };
+const ENTRY_KEYS: Record<string, string> = { clients: 'client_id', apis: 'identifier', users: 'username', roles: 'name' };
 
 function describePath(input: unknown, path: ReadonlyArray<PropertyKey>): string {
   const [section, index, ...rest] = path;

@@ -44,6 +44,11 @@ export const clientDefinitionSchema = z
     scope: z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be space-separated scope tokens').optional(),
     web_origins: z.array(origin).default([]),
     first_party: z.boolean().default(false),
+    // API identifier → the scopes of it this client may ask for. An API not listed is refused
+    // (invalid_target): clients get API access by explicit grant, never by default.
+    resource_scopes: z
+      .record(absoluteUri, z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a scope token')))
+      .optional(),
     logo_uri: absoluteUri.optional(),
     client_uri: absoluteUri.optional(),
     policy_uri: absoluteUri.optional(),

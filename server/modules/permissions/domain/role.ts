@@ -1,0 +1,16 @@
+/** A role bundles API permissions; users hold roles. */
+export interface Permission {
+  /** The API identifier (RFC 8707 resource). */
+  resource: string;
+  scope: string;
+}
+
+export interface Role {
+  id: string;
+  name: string;
+  description: string;
+  permissions: Permission[];
+}
+
+/** Role names: short, URL-safe, case-sensitive identifiers that read well inside a token. */
+export const ROLE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
