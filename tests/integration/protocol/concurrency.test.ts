@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestProvider, WEB_CLIENT, type TestProvider } from '../../helpers/provider.js';
-import { authorizeOnly, basic, endpoints, introspect, postForm, signIn, webClient, type RpConfig } from './support.js';
+import { authorizeOnly, endpoints, introspect, postForm, signIn, webClient, webClientAuth, type RpConfig } from './support.js';
 
 let op: TestProvider;
 let config: RpConfig;
@@ -18,7 +18,7 @@ afterAll(async () => {
   await op?.stop();
 });
 
-const auth = () => ({ authorization: basic(WEB_CLIENT.client_id, WEB_CLIENT.client_secret) });
+const auth = webClientAuth;
 
 function race(fields: Record<string, string>, count: number) {
   return Promise.all(Array.from({ length: count }, () => postForm(endpoints(op).token, fields, auth())));

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPA_CLIENT, startTestProvider, type TestProvider } from '../../helpers/provider.js';
 import { discover } from '../../helpers/rp.js';
-import { endpoints, introspect, postForm, signIn, type RpConfig } from './support.js';
+import { endpoints, introspect, postForm, readJson, signIn, type RpConfig } from './support.js';
 
 let op: TestProvider;
 let spa: RpConfig;
@@ -53,15 +53,7 @@ function expectRefused(response: { status: number; headers: Headers; body: Recor
 }
 
 async function getJson(url: string, headers: Record<string, string>) {
-  const response = await fetch(url, { headers });
-  const text = await response.text();
-  let body: Record<string, unknown> = {};
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    body = { text };
-  }
-  return { status: response.status, headers: response.headers, body };
+  return readJson(await fetch(url, { headers }));
 }
 
 describe('preflight (OPTIONS)', () => {

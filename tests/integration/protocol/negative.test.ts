@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfOf, formAction, UserAgent } from '../../helpers/browser.js';
 import { SPA_CLIENT, startTestProvider, WEB_CLIENT, type TestProvider } from '../../helpers/provider.js';
 import { client, discover, pkcePair } from '../../helpers/rp.js';
-import { alice, authorizeOnly, basic, endpoints, expectOAuthError, introspect, postForm, signIn, webClient, type RpConfig } from './support.js';
+import { alice, authorizeOnly, basic, endpoints, expectOAuthError, introspect, postForm, signIn, webClient, webClientAuth, type RpConfig } from './support.js';
 
 let op: TestProvider;
 let config: RpConfig;
@@ -21,7 +21,7 @@ afterAll(async () => {
   await op?.stop();
 });
 
-const webAuth = () => ({ authorization: basic(WEB_CLIENT.client_id, WEB_CLIENT.client_secret) });
+const webAuth = webClientAuth;
 
 /** A raw code exchange, so a test controls every parameter. */
 function exchange(code: string, fields: Record<string, string | undefined>, headers: Record<string, string> = webAuth()) {

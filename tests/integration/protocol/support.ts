@@ -64,6 +64,11 @@ export async function postForm(url: string, fields: Record<string, string>, head
     body: new URLSearchParams(fields).toString(),
     redirect: 'manual',
   });
+  return readJson(response);
+}
+
+/** Status, headers and the JSON body of a response (`{ text }` when the body is not JSON). */
+export async function readJson(response: Response) {
   const text = await response.text();
   let body: Record<string, unknown> = {};
   try {
@@ -73,6 +78,9 @@ export async function postForm(url: string, fields: Record<string, string>, head
   }
   return { status: response.status, headers: response.headers, body };
 }
+
+/** HTTP Basic credentials of the seeded web client. */
+export const webClientAuth = () => ({ authorization: basic(WEB_CLIENT.client_id, WEB_CLIENT.client_secret) });
 
 export function endpoints(op: TestProvider) {
   return {
