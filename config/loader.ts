@@ -36,6 +36,7 @@ export interface Config {
   keyRotationOverlap: number;
   keyRefreshInterval: number;
   tokenRateLimit: { points: number; windowSeconds: number; authFailures: number };
+  loginFailures: { points: number; windowSeconds: number };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   purge: { intervalSeconds: number; batchSize: number };
   shutdownGraceSeconds: number;
@@ -140,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowSeconds: raw.TOKEN_RATE_LIMIT_WINDOW as number,
       authFailures: raw.TOKEN_AUTH_FAILURE_LIMIT as number,
     },
+    loginFailures: { points: raw.LOGIN_FAILURE_LIMIT as number, windowSeconds: raw.LOGIN_FAILURE_WINDOW as number },
     argon2: {
       memoryCost: raw.ARGON2_MEMORY_KIB as number,
       timeCost: raw.ARGON2_TIME_COST as number,

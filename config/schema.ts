@@ -124,6 +124,12 @@ export const settings = {
     default: '30',
     description: 'Failed client authentications (401) at the token endpoint allowed per IP per TOKEN_RATE_LIMIT_WINDOW.',
   },
+  LOGIN_FAILURE_LIMIT: {
+    schema: positiveInt,
+    default: '10',
+    description: 'Failed sign-ins allowed per login name and IP per LOGIN_FAILURE_WINDOW; ten times as many per IP across all login names.',
+  },
+  LOGIN_FAILURE_WINDOW: { schema: seconds, default: '900', description: 'Window (s) of LOGIN_FAILURE_LIMIT.' },
   ARGON2_MEMORY_KIB: {
     schema: positiveInt,
     default: '19456',

@@ -6,7 +6,7 @@
  */
 import type Router from '@koa/router';
 import { z } from 'zod';
-import type { PasswordAuthResult } from '../server/modules/auth/index.js';
+import type { LoginThrottle, PasswordAuthResult } from '../server/modules/auth/index.js';
 import type { Renderer } from '../server/http/views.js';
 import { assertCsrf, csrfToken } from './csrf.js';
 import type { InteractionGateway, PendingInteraction } from './gateway.js';
@@ -18,6 +18,7 @@ export interface LoginDeps extends PasswordChangeDeps {
   gateway: InteractionGateway;
   renderer: Renderer;
   authenticate(login: string, password: string): Promise<PasswordAuthResult>;
+  throttle: LoginThrottle;
 }
 
 const loginForm = z.object({
@@ -28,6 +29,7 @@ const loginForm = z.object({
 });
 
 export const INVALID_LOGIN = 'Invalid username or password.';
+const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
 
 export function showLogin(ctx: Context, deps: LoginDeps, interaction: PendingInteraction, extra: { error?: string; login?: string } = {}) {
   const hint = typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined;
@@ -55,8 +57,18 @@ export function registerLogin(router: Router, deps: LoginDeps): void {
       ctx.status = 400;
       return showLogin(ctx, deps, interaction, { error: INVALID_LOGIN, login: typeof body?.login === 'string' ? body.login : '' });
     }
+    const allowed = deps.throttle.check(form.data.login, ctx.ip);
+    if (!allowed.allowed) {
+      ctx.status = 429;
+      ctx.set('Retry-After', String(allowed.retryAfterSeconds));
+      return showLogin(ctx, deps, interaction, {
+        error: `Too many failed attempts. Try again in ${minutes(allowed.retryAfterSeconds)} minute(s).`,
+        login: form.data.login,
+      });
+    }
     const result = await deps.authenticate(form.data.login, form.data.password);
     if (!result.ok) {
+      await deps.throttle.recordFailure(form.data.login, ctx.ip);
       ctx.status = 401;
       return showLogin(ctx, deps, interaction, { error: INVALID_LOGIN, login: form.data.login });
     }

@@ -26,7 +26,7 @@ import type { Logger } from './http/logger.js';
 import type { TokenLimiters } from './http/middleware/token-rate-limit.js';
 import type { ReadinessCheck } from './http/routes/health.js';
 import { createRenderer, type Renderer } from './http/views.js';
-import { authenticatePassword } from './modules/auth/index.js';
+import { authenticatePassword, loginThrottle } from './modules/auth/index.js';
 import { applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
 import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys, type SigningKeyDeps } from './modules/keys/index.js';
 import { changePassword, type UserRepository, type CredentialRepository, type PasswordHasher } from './modules/users/index.js';
@@ -106,6 +106,15 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     gateway,
     renderer,
     authenticate: (login, password) => authenticatePassword({ users, credentials, hasher }, login, password),
+    throttle: loginThrottle({
+      perAccountAndIp: createRateLimiter(redis, { ...config.loginFailures, keyPrefix: `${config.redisKeyPrefix}login-account` }),
+      // Ten accounts' worth per address: a shared office NAT still signs in; a spray across accounts does not.
+      perIp: createRateLimiter(redis, {
+        points: config.loginFailures.points * 10,
+        windowSeconds: config.loginFailures.windowSeconds,
+        keyPrefix: `${config.redisKeyPrefix}login-ip`,
+      }),
+    }),
     changePassword: (userId, password) => changePassword({ users, credentials, hasher }, userId, password),
     apiName: async (identifier) => (await resourceServers.find(identifier))?.name ?? identifier,
     username: async (accountId) => (await users.findById(accountId))?.username,

@@ -53,6 +53,7 @@ describe('defaults', () => {
       keyRotationOverlap: 172_800,
       keyRefreshInterval: 60,
       tokenRateLimit: { points: 600, windowSeconds: 60, authFailures: 30 },
+      loginFailures: { points: 10, windowSeconds: 900 },
       argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 },
       purge: { intervalSeconds: 300, batchSize: 500 },
       shutdownGraceSeconds: 10,
