@@ -15,7 +15,7 @@ import { createResourceServerRepository } from '../adapters/db/resource-servers-
 import { createRoleRepository } from '../adapters/db/roles-repository.js';
 import { createSigningKeyRepository } from '../adapters/db/signing-keys-repository.js';
 import { createCredentialRepository, createUserRepository } from '../adapters/db/users-repository.js';
-import { cachedClients } from '../adapters/oidc/client-store.js';
+import { cachedClients } from '../adapters/db/cached-clients.js';
 import { createAdapterFactory } from '../adapters/oidc/factory.js';
 import { purgeExpired } from '../adapters/oidc/sql-store.js';
 import { openRedis } from '../adapters/redis/client.js';

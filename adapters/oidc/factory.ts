@@ -15,7 +15,7 @@ export interface AdapterStores {
   knex: Knex;
   redis: Redis | undefined;
   redisKeyPrefix: string;
-  /** Read through cachedClients (client-store.ts): clients are read on every token request. */
+  /** Read through cachedClients (adapters/db/cached-clients.ts): clients are read on every token request. */
   clients: ClientRepository;
 }
 

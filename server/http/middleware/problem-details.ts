@@ -55,7 +55,8 @@ export function problemDetails(renderer: Renderer): Middleware {
       const retryAfter = isAppError(error) ? error.details.retryAfterSeconds : undefined;
       if (retryAfter) ctx.set('Retry-After', String(retryAfter));
       ctx.status = problem.status;
-      if (ctx.accepts('html', 'json') === 'html' && ctx.method === 'GET' || ctx.path.startsWith('/interaction')) {
+      // Browsers get a page: every interaction route, and any GET that prefers HTML. APIs get problem+json.
+      if (ctx.path.startsWith('/interaction') || (ctx.method === 'GET' && ctx.accepts('html', 'json') === 'html')) {
         ctx.type = 'html';
         ctx.body = renderer.render('errors/error', {
           title: 'Error',
