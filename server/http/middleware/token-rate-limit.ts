@@ -78,7 +78,8 @@ export interface TokenLimiters {
  * Budgets are checked before the request and charged after it: a request that fails client
  * authentication (401) is charged to its IP, not to the client it named, so nobody can lock a
  * confidential client out by sending its id with wrong secrets. Concurrent requests may overshoot
- * a budget by the number in flight. The charge is not awaited: the response does not wait for it.
+ * a budget by the number in flight. The charge is awaited, so the next request sees it; it costs a
+ * Redis round trip only when a new lease is taken (adapters/redis/rate-limiter.ts).
  */
 export function tokenRateLimit(limiters: TokenLimiters, tokenPath: string): Middleware {
   return async (ctx, next) => {
@@ -100,7 +101,8 @@ export function tokenRateLimit(limiters: TokenLimiters, tokenPath: string): Midd
       await next();
     } finally {
       const charge = ctx.status === 401 ? limiters.authFailures.consume(failureKey) : limiters.perClient.consume(key);
-      charge.catch((error: unknown) => requestLog(ctx)?.warn({ err: { message: (error as Error)?.message } }, 'rate limit counter failed'));
+      // A counter failure must not turn an answered request into an error.
+      await charge.catch((error: unknown) => requestLog(ctx)?.warn({ err: { message: (error as Error)?.message } }, 'rate limit counter failed'));
     }
   };
 }
