@@ -137,6 +137,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       clients,
       apis,
       roles,
+      keyRotationOverlap: config.keyRotationOverlap,
       users,
       credentials,
       hasher,

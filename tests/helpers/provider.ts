@@ -129,7 +129,15 @@ export async function startTestProvider(options: StartOptions = {}): Promise<Tes
     },
   });
   const boot = (extra: Record<string, string> = {}) => startServer({ env: { ...env, ...extra }, logger: createLogger('debug', sink) });
-  let running = await boot();
+  let running: Running;
+  try {
+    running = await boot();
+  } catch (error) {
+    // A start that fails (as some tests intend) must not leave its database or directory behind.
+    if (!options.database) await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const handle: TestProvider = {
     issuer: env.ISSUER!,
     get running() {

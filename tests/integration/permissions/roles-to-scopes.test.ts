@@ -137,6 +137,11 @@ describe('client credentials for an API', () => {
 describe('seed validation of roles and allowances', () => {
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
     [
+      'an API whose tokens would outlive the key rotation overlap',
+      { ...seed, apis: [{ ...seed.apis[0], access_token_ttl: 86_400 }] },
+      /apis\[0\] \("https:\/\/orders\.example\.com"\)\.access_token_ttl: must be shorter than KEY_ROTATION_OVERLAP/,
+    ],
+    [
       'a role permission with a scope the API does not define',
       { ...seed, roles: [{ name: 'bad', permissions: [{ resource: ORDERS, scopes: ['orders:delete'] }] }], users: [] },
       /roles\[0\] \("bad"\)\.permissions\[0\]: "orders:delete" not defined by API/,
@@ -153,6 +158,6 @@ describe('seed validation of roles and allowances', () => {
     ],
   ];
   it.each(cases)('stops the start on %s, naming entry and field', async (_name, bad, message) => {
-    await expect(startTestProvider({ seed: bad })).rejects.toThrow(message);
+    await expect(startTestProvider({ seed: bad, env: { KEY_ROTATION_OVERLAP: '7200' } })).rejects.toThrow(message);
   });
 });

@@ -14,6 +14,8 @@ export interface ApplySeedDeps {
   clients: ClientRepository;
   apis: ResourceServerRepository;
   roles: RoleRepository;
+  /** Seconds retired signing keys keep verifying (KEY_ROTATION_OVERLAP). */
+  keyRotationOverlap: number;
   users: UserRepository;
   credentials: CredentialRepository;
   hasher: PasswordHasher;
@@ -151,7 +153,14 @@ async function applyUser(deps: ApplySeedDeps, source: string, index: number, use
  */
 export async function applySeed(deps: ApplySeedDeps, doc: SeedDocument, source: string, origin = 'seed'): Promise<SeedReport> {
   const report: SeedReport = { clients: [], apis: [], roles: [], users: [] };
-  for (const api of doc.apis) {
+  for (const [index, api] of doc.apis.entries()) {
+    // A token must not outlive the key that signed it: retired keys verify only for the overlap.
+    if (api.access_token_ttl !== undefined && api.access_token_ttl >= deps.keyRotationOverlap) {
+      throw new AppError(
+        'invalid_seed',
+        `${source}: apis[${index}] (${JSON.stringify(api.identifier)}).access_token_ttl: must be shorter than KEY_ROTATION_OVERLAP (${deps.keyRotationOverlap}s)`,
+      );
+    }
     await deps.apis.save(
       { identifier: api.identifier, name: api.name, scopes: api.scopes, accessTokenTtl: api.access_token_ttl },
       origin,
