@@ -16,3 +16,4 @@ function findProjectRoot(start: string): string {
 export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 export const viewsDir = join(projectRoot, 'views');
 export const publicDir = join(projectRoot, 'public');
+export const localesDir = join(projectRoot, 'locales');

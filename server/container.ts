@@ -25,8 +25,11 @@ import type { InteractionDeps } from '../interactions/index.js';
 import type { Logger } from './http/logger.js';
 import type { TokenLimiters } from './http/middleware/token-rate-limit.js';
 import type { ReadinessCheck } from './http/routes/health.js';
+import { createTranslations } from './http/i18n.js';
 import { createRenderer, type Renderer } from './http/views.js';
 import { authenticatePassword, loginThrottle } from './modules/auth/index.js';
+import type { AuditTrail } from './modules/compliance/index.js';
+import type { Notifier } from './modules/notifications/index.js';
 import { applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
 import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys, type SigningKeyDeps } from './modules/keys/index.js';
 import { changePassword, type UserRepository, type CredentialRepository, type PasswordHasher } from './modules/users/index.js';
@@ -42,6 +45,8 @@ export interface Container {
   database: Database;
   redis: Redis | undefined;
   renderer: Renderer;
+  audit: AuditTrail;
+  notifier: Notifier;
   users: UserRepository;
   credentials: CredentialRepository;
   hasher: PasswordHasher;
@@ -87,7 +92,13 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const hasher = createArgon2Hasher(config.argon2);
   const keys: SigningKeyDeps = { keys: createSigningKeyRepository(knex, sealer), generator: joseKeyGenerator, clock: systemClock };
   // Templates are re-read on every render only in development, where they are being edited.
-  const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in' });
+  const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations: createTranslations() });
+  // Until the hash-chained store lands (issue 5), audit events go to the structured log.
+  const audit: AuditTrail = { record: async (event) => logger.info({ audit: event }, 'audit event') };
+  // Until the outbox lands (issue 5), messages are printed so a developer can follow links and codes.
+  const notifier: Notifier = {
+    enqueue: async (intent) => logger.info({ message: { channel: intent.channel, template: intent.template, locale: intent.locale, to: intent.to, data: intent.data } }, 'message (printed: no delivery channel configured)'),
+  };
   const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients });
   const resourceServers = cachedLookup(apis);
   const pages = pagesWith(renderer);
@@ -129,6 +140,8 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     database,
     redis,
     renderer,
+    audit,
+    notifier,
     users,
     credentials,
     hasher,

@@ -13,6 +13,7 @@ import { createLogger } from '../../server/http/logger.js';
 import { problemDetails } from '../../server/http/middleware/problem-details.js';
 import { requestContext } from '../../server/http/middleware/request-context.js';
 import { createRenderer } from '../../server/http/views.js';
+import { createTranslations } from '../../server/http/i18n.js';
 import { AppError } from '../../server/shared/errors.js';
 
 const INTERNAL = 'connection to db.internal:5432 refused by pg_hba.conf';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   const app = new Koa();
   app.silent = true;
   app.use(requestContext(createLogger('info', sink)));
-  app.use(problemDetails(createRenderer({ cache: false, productName: 'Test' })));
+  app.use(problemDetails(createRenderer({ cache: false, productName: 'Test', translations: createTranslations() })));
   app.use((ctx) => {
     if (ctx.path.endsWith('/invalid')) {
       throw new AppError('invalid_input', 'email is not an email address', { fields: [{ field: 'email', message: 'invalid_email' }] });

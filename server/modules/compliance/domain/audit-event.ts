@@ -1,0 +1,118 @@
+/**
+ * The one catalogue of audit event types and the shape of an audit record. Every module that
+ * records security-relevant activity names its event here, so search, export and webhooks see
+ * one vocabulary. A record carries identifiers and outcomes only: never a token, secret,
+ * password, code or hash.
+ */
+
+/** Grouped by area; add new types to the group they belong to, never reuse a name for a new meaning. */
+export const AUDIT_EVENT_TYPES = [
+  // oidc-provider (server/oidc/events.ts)
+  'oidc.authorization.success',
+  'oidc.authorization.error',
+  'oidc.grant.success',
+  'oidc.grant.error',
+  'oidc.grant.revoked',
+  'oidc.token.refreshed',
+  'oidc.token.revoked',
+  'oidc.introspection.error',
+  'oidc.userinfo.error',
+  'oidc.end_session.success',
+  'oidc.server_error',
+  // sign-in and MFA (interactions/, server/modules/auth)
+  'auth.login.success',
+  'auth.login.failure',
+  'auth.login.throttled',
+  'auth.logout',
+  'auth.mfa.challenge',
+  'auth.mfa.success',
+  'auth.mfa.failure',
+  'auth.mfa.enrolled',
+  'auth.mfa.removed',
+  'auth.recovery_codes.generated',
+  'auth.recovery_code.used',
+  'auth.lockout',
+  'auth.consent.granted',
+  'auth.consent.denied',
+  // account lifecycle and self-service (server/modules/users)
+  'user.registered',
+  'user.email.verification_sent',
+  'user.email.verified',
+  'user.email.changed',
+  'user.phone.verified',
+  'user.password.changed',
+  'user.password.reset_requested',
+  'user.password.reset',
+  'user.new_device',
+  'user.sessions.revoked',
+  'user.grant.revoked',
+  // administration (admin API and CLI)
+  'admin.user.created',
+  'admin.user.updated',
+  'admin.user.deleted',
+  'admin.user.disabled',
+  'admin.user.enabled',
+  'admin.user.password_reset_forced',
+  'admin.user.mfa_reset',
+  'admin.user.roles_changed',
+  'admin.user.imported',
+  'admin.role.created',
+  'admin.role.updated',
+  'admin.role.deleted',
+  'admin.resource_server.created',
+  'admin.resource_server.updated',
+  'admin.resource_server.deleted',
+  'admin.client.created',
+  'admin.client.updated',
+  'admin.client.deleted',
+  'admin.client.secret_rotated',
+  'admin.session.revoked',
+  'admin.grant.revoked',
+  'admin.webhook.created',
+  'admin.webhook.updated',
+  'admin.webhook.deleted',
+  'admin.webhook.replayed',
+  // keys, notifications, compliance
+  'keys.rotated',
+  'notification.delivered',
+  'notification.failed',
+  'notification.dead_lettered',
+  'audit.checkpoint.created',
+] as const;
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+/** Who acted: a signed-in user, an OAuth client (client credentials), the system itself (jobs, CLI), or nobody known. */
+export interface AuditActor {
+  type: 'user' | 'client' | 'system' | 'anonymous';
+  id?: string;
+}
+
+export interface AuditSubject {
+  type: 'user' | 'client' | 'role' | 'resource_server' | 'signing_key' | 'grant' | 'session' | 'webhook' | 'message' | 'audit';
+  id: string;
+}
+
+/** Plain, non-secret details. Values are scalars so a record can be hashed and exported as-is. */
+export type AuditDetails = Record<string, string | number | boolean | null>;
+
+export interface AuditEvent {
+  type: AuditEventType;
+  outcome: AuditOutcome;
+  actor: AuditActor;
+  subject?: AuditSubject;
+  clientId?: string;
+  ip?: string;
+  userAgent?: string;
+  requestId?: string;
+  details?: AuditDetails;
+}
+
+/** Request facts every HTTP-caused event carries; built once per request by the HTTP layer. */
+export interface RequestFacts {
+  ip?: string;
+  userAgent?: string;
+  requestId?: string;
+}
