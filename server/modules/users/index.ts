@@ -6,3 +6,4 @@ export { createUser, type CreateUserInput, type CreateUserDeps } from './use-cas
 export type { UserRepository, CredentialRepository, PasswordHasher, PasswordCredential, NewUser } from './ports.js';
 export { passwordProblems, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, type PasswordProblem } from './domain/password-policy.js';
 export { changePassword, type ChangePasswordDeps } from './use-cases/change-password.js';
+export { passwordHashFormat, parseScrypt, scryptMemory, SCRYPT_LIMITS, PASSWORD_HASH_FORMATS_HELP, type PasswordHashFormat, type ScryptParameters } from './domain/password-hash-format.js';

@@ -6,9 +6,34 @@ import { z } from 'zod';
 import { AppError } from '../../../shared/errors.js';
 import { clientDefinitionSchema } from '../../clients/index.js';
 import { resourceServerSchema, ROLE_NAME_PATTERN } from '../../permissions/index.js';
-import { PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from '../../users/index.js';
+import { PASSWORD_HASH_FORMATS_HELP, PASSWORD_MIN_LENGTH, passwordHashFormat, USERNAME_PATTERN } from '../../users/index.js';
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name');
+
+const text = z.string().max(500).optional();
+
+/** The OIDC standard claims a profile may hold (users/domain/user.ts), so an export applies again. */
+const seedProfileSchema = z
+  .object({
+    name: text,
+    given_name: text,
+    family_name: text,
+    middle_name: text,
+    nickname: text,
+    picture: text,
+    website: text,
+    gender: text,
+    birthdate: text,
+    zoneinfo: text,
+    locale: text,
+    phone_number: text,
+    phone_number_verified: z.boolean().optional(),
+    address: z
+      .object({ formatted: text, street_address: text, locality: text, region: text, postal_code: text, country: text })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 const seedUserSchema = z
   .object({
@@ -17,18 +42,9 @@ const seedUserSchema = z
     email_verified: z.boolean().optional(),
     password: z.string().min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`).optional(),
     password_env: envName.optional(),
-    password_hash: z.string().startsWith('$argon2', 'must be an argon2 PHC string').optional(),
+    password_hash: z.string().refine((hash) => passwordHashFormat(hash) !== undefined, `must be an ${PASSWORD_HASH_FORMATS_HELP}`).optional(),
     roles: z.array(z.string().regex(ROLE_NAME_PATTERN, 'must be a role name')).optional(),
-    profile: z
-      .object({
-        name: z.string().optional(),
-        given_name: z.string().optional(),
-        family_name: z.string().optional(),
-        locale: z.string().optional(),
-        phone_number: z.string().optional(),
-      })
-      .strict()
-      .optional(),
+    profile: seedProfileSchema.optional(),
   })
   .strict()
   .refine((u) => [u.password, u.password_env, u.password_hash].filter(Boolean).length <= 1, {
