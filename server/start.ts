@@ -55,7 +55,7 @@ async function bootstrap(container: Container, env: Record<string, string | unde
   }
   // ...but the admin is created after them: a seed that fails must not leave an admin behind whose
   // one-time password was never shown (the next start would see a user and create none).
-  const admin = firstRun ? await bootstrapAdmin(container, { firstRun }) : undefined;
+  const admin = firstRun ? await bootstrapAdmin({ ...container, roles: container.seedDeps.roles }, { firstRun }) : undefined;
   return { admin, demo, seed };
 }
 

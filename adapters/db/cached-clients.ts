@@ -25,6 +25,8 @@ export function cachedClients(clients: ClientRepository, now: () => number = Dat
       }
       return origins.value;
     },
+    // Listing is for operators, never a hot path: always fresh.
+    list: () => clients.list(),
     async find(clientId) {
       const hit = cache.get(clientId);
       if (hit && hit.until > now()) return hit.value;

@@ -26,6 +26,15 @@ export function createClientRepository(knex: Knex, sealer: SecretSealer): Client
       };
       await knex('clients').insert(row).onConflict('client_id').merge({ ...row, updated_at: knex.fn.now() });
     },
+    async list() {
+      const rows = await knex('clients').orderBy('client_id').select('client_id', 'metadata', 'source', knex.raw('secret_ciphertext IS NOT NULL AS has_secret'));
+      return rows.map((row: { client_id: string; metadata: Record<string, unknown>; source: string; has_secret: boolean }) => ({
+        clientId: row.client_id,
+        metadata: row.metadata,
+        source: row.source,
+        hasSecret: row.has_secret,
+      }));
+    },
     async delete(clientId) {
       await knex('clients').where({ client_id: clientId }).delete();
     },

@@ -9,6 +9,10 @@ export function createResourceServerRepository(knex: Knex): ResourceServerReposi
       if (!row) return undefined;
       return { identifier: row.identifier, name: row.name, scopes: row.scopes, accessTokenTtl: row.access_token_ttl ?? undefined };
     },
+    async list() {
+      const rows = await knex('resource_servers').orderBy('identifier');
+      return rows.map((row) => ({ identifier: row.identifier, name: row.name, scopes: row.scopes, accessTokenTtl: row.access_token_ttl ?? undefined }));
+    },
     async save(server: ResourceServer, source: string) {
       const row = {
         identifier: server.identifier,

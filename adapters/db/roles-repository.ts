@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { Permission, Role, RoleRepository } from '../../server/modules/permissions/index.js';
 import { newId } from '../../server/shared/ids.js';
+import { toCount } from './knex.js';
 
 async function permissionsOf(knex: Knex, roleId: string): Promise<Permission[]> {
   return knex('role_permissions').where({ role_id: roleId }).orderBy(['resource', 'scope']).select('resource', 'scope');
@@ -38,6 +39,25 @@ export function createRoleRepository(knex: Knex): RoleRepository {
     async roleNamesOf(userId) {
       const rows = await knex('user_roles').join('roles', 'roles.id', 'user_roles.role_id').where({ user_id: userId }).orderBy('roles.name').select('roles.name');
       return rows.map((r: { name: string }) => r.name);
+    },
+    async list() {
+      const rows = (await knex('roles').orderBy('name').select('id', 'name', 'description')) as Array<Omit<Role, 'permissions'>>;
+      const permissions = (await knex('role_permissions').orderBy(['resource', 'scope']).select('role_id', 'resource', 'scope')) as Array<Permission & { role_id: string }>;
+      return rows.map((row) => ({
+        ...row,
+        permissions: permissions.filter((p) => p.role_id === row.id).map(({ resource, scope }) => ({ resource, scope })),
+      }));
+    },
+    async countHolders(name) {
+      const row = await knex('user_roles').join('roles', 'roles.id', 'user_roles.role_id').where('roles.name', name).count<{ count: unknown }[]>('* as count').first();
+      return toCount(row?.count);
+    },
+    async permissionsOf(userId) {
+      return knex('user_roles')
+        .join('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
+        .where({ 'user_roles.user_id': userId })
+        .distinct('role_permissions.resource', 'role_permissions.scope')
+        .orderBy(['role_permissions.resource', 'role_permissions.scope']);
     },
     async grantedScopes(userId, resource) {
       const rows = await knex('user_roles')

@@ -66,6 +66,11 @@ export function createUserRepository(knex: Knex): UserRepository {
         throw error;
       }
     },
+    async listPage({ after, limit }) {
+      const query = users().orderByRaw('lower(username)').limit(limit);
+      if (after !== undefined) query.whereRaw('lower(username) > ?', [after.toLowerCase()]);
+      return (await query).map(toUser);
+    },
     async update(id, changes) {
       const patch: Record<string, unknown> = { updated_at: knex.fn.now() };
       if (changes.username !== undefined) patch.username = changes.username;

@@ -1,4 +1,7 @@
 /** The bootstrap module's public face: seed documents and the first start. */
 export { parseSeedDocument, seedDocumentSchema, type SeedDocument } from './use-cases/seed-document.js';
 export { applySeed, type ApplySeedDeps, type SeedReport } from './use-cases/apply-seed.js';
+export { importUsers, type ImportUsersDeps, type ImportResult } from './use-cases/import-users.js';
+export { exportSeed, type ExportSeedDeps, type ExportOptions } from './use-cases/export-seed.js';
+export { createAdmin, type CreateAdminDeps, type CreateAdminInput } from './use-cases/create-admin.js';
 export { bootstrapAdmin, demoSeed, DEMO_WEB_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_API, type BootstrapAdminDeps } from './use-cases/first-run.js';

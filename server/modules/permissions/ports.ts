@@ -5,6 +5,8 @@ import type { Permission, Role } from './domain/role.js';
 export interface ResourceServerRepository {
   find(identifier: string): Promise<ResourceServer | undefined>;
   save(server: ResourceServer, source: string): Promise<void>;
+  /** Every API, by identifier. */
+  list(): Promise<ResourceServer[]>;
 }
 
 export interface RoleRepository {
@@ -17,4 +19,10 @@ export interface RoleRepository {
   roleNamesOf(userId: string): Promise<string[]>;
   /** Scopes of one API that the user's roles grant. */
   grantedScopes(userId: string, resource: string): Promise<string[]>;
+  /** Every role with its permissions, by name. */
+  list(): Promise<Role[]>;
+  /** How many users hold the role named `name` (0 when there is no such role). */
+  countHolders(name: string): Promise<number>;
+  /** Every permission the user's roles grant, across all APIs, sorted. */
+  permissionsOf(userId: string): Promise<Permission[]>;
 }

@@ -4,46 +4,18 @@
  * `dist/server/main.js` refuses an unsafe production environment or a bad seed with exit 1 and
  * a message naming what to fix.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../../config/paths.js';
+import { buildOnce, cli, run as runBinary } from '../../helpers/cli.js';
 import { openDatabase } from '../../../adapters/db/knex.js';
 import { startTestProvider } from '../../helpers/provider.js';
 import { postgresUrl, type TestDatabase } from '../../helpers/stores.js';
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string>, command = process.execPath): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    // A clean environment: nothing leaks in from the test runner's own DATABASE_URL or REDIS_URL.
-    const child = spawn(command, args, {
-      cwd: projectRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const cli = (args: string[], env: Record<string, string> = {}) => run(['bin/oidc-server.js', ...args], env);
+const run = (args: string[], env: Record<string, string>, command?: string) => runBinary(args, env, command ? { command } : {});
 
 async function adminQuery(sql: string) {
   const connection = new pg.Client({ connectionString: postgresUrl });
@@ -69,7 +41,7 @@ const deployment: Record<string, string> = {
 };
 
 beforeAll(async () => {
-  const build = await run(['run', '-s', 'build'], {}, 'npm');
+  const build = await buildOnce();
   expect(build.stdout + build.stderr).toBe('');
   expect(build.code).toBe(0);
   // An empty database, as a new deployment has before its first `migrate`.

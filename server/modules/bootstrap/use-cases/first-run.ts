@@ -3,14 +3,17 @@
  * changed at first sign-in), and in development the demo clients, declared as an ordinary seed
  * document so they go through the same validation as the operator's own.
  */
-import { newSecret } from '../../../shared/ids.js';
+import type { RoleRepository } from '../../permissions/index.js';
 import { createUser, type CredentialRepository, type PasswordHasher, type UserRepository } from '../../users/index.js';
+import { grantAdminRole, oneTimePassword } from './create-admin.js';
 import { parseSeedDocument, type SeedDocument } from './seed-document.js';
 
 export interface BootstrapAdminDeps {
   users: UserRepository;
   credentials: CredentialRepository;
   hasher: PasswordHasher;
+  /** When given, the admin also gets the `admin` role (what `users create-admin` checks for). */
+  roles?: RoleRepository;
 }
 
 /**
@@ -24,9 +27,9 @@ export async function bootstrapAdmin(
 ): Promise<{ username: string; password: string } | undefined> {
   const firstRun = options.firstRun ?? (await deps.users.count()) === 0;
   if (!firstRun || (await deps.users.findByUsername('admin'))) return undefined;
-  // 18 random bytes: 24 characters, 144 bits: far beyond guessing, still typeable once.
-  const password = newSecret(18);
-  await createUser(deps, { username: 'admin', password, mustChangePassword: true, profile: { name: 'Administrator' } });
+  const password = oneTimePassword();
+  const user = await createUser(deps, { username: 'admin', password, mustChangePassword: true, profile: { name: 'Administrator' } });
+  if (deps.roles) await grantAdminRole(deps.roles, user.id);
   return { username: 'admin', password };
 }
 

@@ -35,7 +35,7 @@ const seedProfileSchema = z
   })
   .strict();
 
-const seedUserSchema = z
+export const seedUserSchema = z
   .object({
     username: z.string().regex(USERNAME_PATTERN, 'must be 3-64 letters, digits, dots, dashes or underscores'),
     email: z.email().optional(),

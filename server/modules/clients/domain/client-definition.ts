@@ -26,7 +26,7 @@ const origin = z.string().refine((value) => {
 
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
 
-export const clientDefinitionSchema = z
+const clientFields = z
   .object({
     client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'must be 1-128 URL-safe characters'),
     client_name: z.string().min(1).max(200).optional(),
@@ -56,7 +56,12 @@ export const clientDefinitionSchema = z
     jwks_uri: absoluteUri.optional(),
     id_token_signed_response_alg: z.enum(['ES256', 'RS256']).optional(),
   })
-  .strict()
+  .strict();
+
+/** The metadata names a client definition may state (what an export writes back out). */
+export const CLIENT_DEFINITION_KEYS: readonly string[] = Object.keys(clientFields.shape);
+
+export const clientDefinitionSchema = clientFields
   .superRefine((client, ctx) => {
     const confidential = client.token_endpoint_auth_method !== 'none';
     if (client.client_secret && client.client_secret_env) {

@@ -1,0 +1,38 @@
+/** Signing key commands: `keys rotate`. */
+import { createSecretSealer } from '../../adapters/crypto/envelope.js';
+import { joseKeyGenerator } from '../../adapters/crypto/key-generator.js';
+import { migrateToLatest } from '../../adapters/db/migrate.js';
+import { createSigningKeyRepository } from '../../adapters/db/signing-keys-repository.js';
+import { ensureSigningKeys, rotateSigningKeys } from '../../server/modules/keys/index.js';
+import { systemClock } from '../../server/shared/clock.js';
+import type { Command } from './command.js';
+import { fullConfig, withDatabase } from './context.js';
+
+export const keysCommands: Command[] = [
+  {
+    name: 'keys rotate',
+    summary: 'add new signing keys; the previous ones keep verifying for KEY_ROTATION_OVERLAP seconds',
+    details: 'Running providers switch to the new keys within KEY_REFRESH_INTERVAL seconds. Needs KEY_ENCRYPTION_KEY.',
+    async run() {
+      const config = fullConfig();
+      await withDatabase(async (knex) => {
+        await migrateToLatest(knex);
+        const deps = {
+          keys: createSigningKeyRepository(knex, createSecretSealer(config.keyEncryptionKey!)),
+          generator: joseKeyGenerator,
+          clock: systemClock,
+        };
+        const initial = await ensureSigningKeys(deps);
+        if (initial.length) {
+          // A fresh database had no keys: creating them is the rotation; retiring them at once would waste them.
+          console.log(`No signing keys existed; created: ${initial.join(', ')}`);
+          return;
+        }
+        const result = await rotateSigningKeys(deps, config.keyRotationOverlap);
+        console.log(`New signing keys: ${result.created.join(', ')}`);
+        console.log(`Retired keys (verifying until ${result.verifyUntil.toISOString()}): ${result.retired.join(', ') || 'none'}`);
+        console.log(`Running providers switch within KEY_REFRESH_INTERVAL (${config.keyRefreshInterval}s).`);
+      });
+    },
+  },
+];
