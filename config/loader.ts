@@ -40,6 +40,8 @@ export interface Config {
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   purge: { intervalSeconds: number; batchSize: number };
   shutdownGraceSeconds: number;
+  /** Names of the claims carrying role names and permissions (ROLES_CLAIM, PERMISSIONS_CLAIM). */
+  claimNames: { roles: string; permissions: string };
 }
 
 export class ConfigError extends Error {
@@ -116,6 +118,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ]);
   }
 
+  if (raw.ROLES_CLAIM === raw.PERMISSIONS_CLAIM) {
+    throw new ConfigError([`ROLES_CLAIM and PERMISSIONS_CLAIM must differ (both are ${JSON.stringify(raw.ROLES_CLAIM)})`]);
+  }
+
   return {
     env: raw.NODE_ENV as Config['env'],
     host: raw.HOST as string,
@@ -149,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     purge: { intervalSeconds: raw.PURGE_INTERVAL as number, batchSize: raw.PURGE_BATCH_SIZE as number },
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE as number,
+    claimNames: { roles: raw.ROLES_CLAIM as string, permissions: raw.PERMISSIONS_CLAIM as string },
   };
 }
 

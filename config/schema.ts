@@ -21,6 +21,22 @@ const url = (protocols: string[]) =>
     }
   }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
 
+/**
+ * Claims a custom claim name must not shadow: JWT registered claims, the ones oidc-provider
+ * sets, and the OpenID Connect standard claims.
+ */
+const RESERVED_CLAIMS = new Set([
+  'iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'scope', 'client_id', 'azp', 'nonce', 'acr', 'amr', 'auth_time', 'sid',
+  'at_hash', 'c_hash', 's_hash', 'cnf', 'typ', 'act', 'may_act', 'events', 'txn', 'claims', 'updated_at',
+  'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture', 'website',
+  'email', 'email_verified', 'gender', 'birthdate', 'zoneinfo', 'locale', 'phone_number', 'phone_number_verified', 'address',
+]);
+
+const claimName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:/~-]{1,200}$/, 'must be 1-200 letters, digits or _ . : / ~ - (a short name or a URI)')
+  .refine((name) => !RESERVED_CLAIMS.has(name), 'must not be a registered JWT or OpenID Connect claim name');
+
 export interface Setting {
   readonly schema: z.ZodType;
   readonly description: string;
@@ -140,6 +156,16 @@ export const settings = {
   PURGE_INTERVAL: { schema: seconds, default: '300', description: 'How often (s) expired provider records are purged.' },
   PURGE_BATCH_SIZE: { schema: positiveInt, default: '500', description: 'Rows deleted per purge statement, so a purge never holds long locks.' },
   SHUTDOWN_GRACE: { schema: seconds, default: '10', description: 'On SIGTERM, seconds to let in-flight requests finish.' },
+  ROLES_CLAIM: {
+    schema: claimName,
+    default: 'roles',
+    description: 'Name of the claim listing the user\'s role names (ID token and userinfo with the `roles` scope; JWT access tokens for APIs). A URI such as https://example.com/roles avoids collisions.',
+  },
+  PERMISSIONS_CLAIM: {
+    schema: claimName,
+    default: 'permissions',
+    description: 'Name of the claim listing what the user\'s roles permit: in ID token and userinfo (`permissions` scope) an object of API identifier → scopes; in a JWT access token the scopes of that API.',
+  },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

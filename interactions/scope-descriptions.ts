@@ -6,6 +6,8 @@ export const SCOPE_DESCRIPTIONS: Record<string, string> = {
   phone: 'See your phone number',
   address: 'See your postal address',
   offline_access: 'Stay connected when you are not using it',
+  roles: 'See which roles you hold',
+  permissions: 'See what your roles allow you to do',
 };
 
 export function describeScope(scope: string): string {

@@ -12,14 +12,15 @@ import type { Jwk } from '../modules/keys/index.js';
 import { findAccountWith, type AccountLookup } from './accounts.js';
 import { resourceIndicatorsWith, type GrantedScopesLookup, type ResourceServerLookup } from './resource-servers.js';
 import type { ProviderPages } from './pages.js';
+import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from './role-claims.js';
 
 export interface ProviderDeps {
-  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env'>;
+  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env'> & Partial<Pick<Config, 'claimNames'>>;
   jwks: Jwk[];
   adapter: (model: string) => unknown;
   accounts: AccountLookup;
   resourceServers: ResourceServerLookup;
-  permissions: GrantedScopesLookup & { roleNamesOf(userId: string): Promise<string[]> };
+  permissions: GrantedScopesLookup & RoleClaimsLookup;
   pages: ProviderPages;
 }
 
@@ -33,11 +34,12 @@ function isConfidential(client: { clientAuthMethod?: string | undefined }): bool
 export function buildProvider(deps: ProviderDeps): Provider {
   const { config } = deps;
   const ttl = config.ttl;
+  const claimNames = config.claimNames ?? { roles: 'roles', permissions: 'permissions' };
   const configuration: Configuration = {
     adapter: deps.adapter as Configuration['adapter'],
     clients: [],
     jwks: { keys: deps.jwks as never[] },
-    findAccount: findAccountWith(deps.accounts, deps.permissions),
+    findAccount: findAccountWith(deps.accounts, deps.permissions, claimNames),
     claims: {
       // Claims not tied to a scope (null): always released when the token type carries them.
       acr: null,
@@ -49,16 +51,16 @@ export function buildProvider(deps: ProviderDeps): Provider {
       // amr (RFC 8176) rides with `openid` so every ID token says how the user authenticated;
       // otherwise oidc-provider releases it only when requested through the claims parameter.
       openid: ['sub', 'amr'],
-      // The names of the user's roles, for ID tokens and userinfo when the `roles` scope is granted.
-      roles: ['roles'],
+      // Role names (`roles` scope) and what they permit (`permissions` scope), under configured names.
+      ...roleClaimScopes(claimNames),
     },
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'roles'],
-    // JWT access tokens for an API carry the user's role names next to the scope (RFC 9068 §2.2.3.1).
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'roles', 'permissions'],
+    // JWT access tokens for an API carry the user's roles and that API's permissions next to the scope (RFC 9068 §2.2.3.1).
     async extraTokenClaims(_ctx, token) {
       const accountId = (token as { accountId?: string }).accountId;
-      if (!accountId || !(token as { resourceServer?: unknown }).resourceServer) return undefined;
-      const roles = await deps.permissions.roleNamesOf(accountId);
-      return roles.length ? { roles } : undefined;
+      const audience = (token as { resourceServer?: { audience?: string } }).resourceServer?.audience;
+      if (!accountId || !audience) return undefined;
+      return accessTokenRoleClaims(deps.permissions, claimNames, accountId, audience);
     },
     responseTypes: ['code'],
     clientDefaults: {

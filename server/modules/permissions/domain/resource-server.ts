@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 const scopeToken = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 // Scope names the OpenID layer reserves; an API scope with one of these names would be ambiguous.
-const OIDC_SCOPES = new Set(['openid', 'offline_access', 'profile', 'email', 'phone', 'address']);
+const OIDC_SCOPES = new Set(['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'roles', 'permissions']);
 
 export const resourceServerSchema = z
   .object({
