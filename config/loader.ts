@@ -42,6 +42,8 @@ export interface Config {
   shutdownGraceSeconds: number;
   /** Names of the claims carrying role names and permissions (ROLES_CLAIM, PERMISSIONS_CLAIM). */
   claimNames: { roles: string; permissions: string };
+  /** Dynamic client registration; `initialAccessTokens` is non-empty when enabled. */
+  registration: { enabled: boolean; initialAccessTokens: string[] };
 }
 
 export class ConfigError extends Error {
@@ -71,7 +73,7 @@ function parseAll(env: Record<string, string | undefined>, only?: ReadonlySet<st
   return { raw: raw as Raw, problems };
 }
 
-const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'REGISTRATION_INITIAL_ACCESS_TOKENS']);
 function redact(name: string, value: string): string {
   return SECRET_SETTINGS.has(name) ? `<${value.length} characters>` : value;
 }
@@ -118,6 +120,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ]);
   }
 
+  if (raw.REGISTRATION_ENABLED && !raw.REGISTRATION_INITIAL_ACCESS_TOKENS) {
+    throw new ConfigError(['REGISTRATION_INITIAL_ACCESS_TOKENS is required when REGISTRATION_ENABLED is true: open registration is not offered']);
+  }
   if (raw.ROLES_CLAIM === raw.PERMISSIONS_CLAIM) {
     throw new ConfigError([`ROLES_CLAIM and PERMISSIONS_CLAIM must differ (both are ${JSON.stringify(raw.ROLES_CLAIM)})`]);
   }
@@ -156,6 +161,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     purge: { intervalSeconds: raw.PURGE_INTERVAL as number, batchSize: raw.PURGE_BATCH_SIZE as number },
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE as number,
     claimNames: { roles: raw.ROLES_CLAIM as string, permissions: raw.PERMISSIONS_CLAIM as string },
+    registration: {
+      enabled: raw.REGISTRATION_ENABLED as boolean,
+      initialAccessTokens: (raw.REGISTRATION_INITIAL_ACCESS_TOKENS as string[] | undefined) ?? [],
+    },
   };
 }
 

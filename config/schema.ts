@@ -156,6 +156,18 @@ export const settings = {
   PURGE_INTERVAL: { schema: seconds, default: '300', description: 'How often (s) expired provider records are purged.' },
   PURGE_BATCH_SIZE: { schema: positiveInt, default: '500', description: 'Rows deleted per purge statement, so a purge never holds long locks.' },
   SHUTDOWN_GRACE: { schema: seconds, default: '10', description: 'On SIGTERM, seconds to let in-flight requests finish.' },
+  REGISTRATION_ENABLED: {
+    schema: bool,
+    default: 'false',
+    description: 'Dynamic client registration (RFC 7591) and management (RFC 7592) at /reg. Needs REGISTRATION_INITIAL_ACCESS_TOKENS.',
+  },
+  REGISTRATION_INITIAL_ACCESS_TOKENS: {
+    schema: z
+      .string()
+      .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
+      .refine((tokens) => tokens.length > 0 && tokens.every((t) => t.length >= 32), 'must be a comma-separated list of tokens of at least 32 characters'),
+    description: 'Initial access tokens a registrant presents as `Authorization: Bearer`, comma-separated (several are valid at once, for rotation). Compared in constant time.',
+  },
   ROLES_CLAIM: {
     schema: claimName,
     default: 'roles',

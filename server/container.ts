@@ -99,7 +99,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const notifier: Notifier = {
     enqueue: async (intent) => logger.info({ message: { channel: intent.channel, template: intent.template, locale: intent.locale, to: intent.to, data: intent.data } }, 'message (printed: no delivery channel configured)'),
   };
-  const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients });
+  const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens });
   const resourceServers = cachedLookup(apis);
   const pages = pagesWith(renderer);
 

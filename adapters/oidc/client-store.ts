@@ -27,7 +27,7 @@ export class ClientStore implements Adapter {
   /** Dynamic registration (RFC 7591) writes here. */
   async upsert(id: string, payload: AdapterPayload): Promise<void> {
     const { client_secret: secret, client_id: _id, ...metadata } = payload;
-    await this.clients.save({ clientId: id, metadata, secret: typeof secret === 'string' ? secret : undefined, source: 'registration' });
+    await this.clients.save({ clientId: id, metadata, secret: typeof secret === 'string' ? secret : undefined, source: 'dynamic' });
   }
 
   async destroy(id: string): Promise<void> {

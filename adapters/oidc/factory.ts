@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Adapter } from 'oidc-provider';
 import type { ClientRepository } from '../../server/modules/clients/index.js';
 import { ClientStore } from './client-store.js';
+import { ConfiguredInitialAccessTokens } from './initial-access-tokens.js';
 import { GRANT_BOUND_MODELS, isModelName, MODEL_STORE } from './models.js';
 import { RedisStore } from './redis-store.js';
 import { SqlStore } from './sql-store.js';
@@ -17,6 +18,8 @@ export interface AdapterStores {
   redisKeyPrefix: string;
   /** Read through cachedClients (adapters/db/cached-clients.ts): clients are read on every token request. */
   clients: ClientRepository;
+  /** REGISTRATION_INITIAL_ACCESS_TOKENS: the InitialAccessToken model answers from these. */
+  initialAccessTokens?: readonly string[];
 }
 
 export type AdapterFactory = (model: string) => Adapter;
@@ -33,6 +36,8 @@ export function createAdapterFactory(stores: AdapterStores): AdapterFactory {
     if (!isModelName(model)) throw new Error(`no store is routed for oidc-provider model ${model}`);
     const kind = MODEL_STORE[model];
     if (kind === 'clients') return new ClientStore(clients);
+    // Initial access tokens are configuration, not records (initial-access-tokens.ts).
+    if (model === 'InitialAccessToken') return new ConfiguredInitialAccessTokens(stores.initialAccessTokens ?? []);
     if (kind === 'ephemeral' && stores.redis) return new RedisStore(stores.redis, model, stores.redisKeyPrefix, revokeGrant);
     return new SqlStore(stores.knex, model, revokeGrant);
   };

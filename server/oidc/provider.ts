@@ -12,10 +12,12 @@ import type { Jwk } from '../modules/keys/index.js';
 import { findAccountWith, type AccountLookup } from './accounts.js';
 import { resourceIndicatorsWith, type GrantedScopesLookup, type ResourceServerLookup } from './resource-servers.js';
 import type { ProviderPages } from './pages.js';
+import { extraClientMetadata } from './client-metadata.js';
+import { registrationFeatures } from './registration.js';
 import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from './role-claims.js';
 
 export interface ProviderDeps {
-  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env'> & Partial<Pick<Config, 'claimNames'>>;
+  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env'> & Partial<Pick<Config, 'claimNames' | 'registration'>>;
   jwks: Jwk[];
   adapter: (model: string) => unknown;
   accounts: AccountLookup;
@@ -23,9 +25,6 @@ export interface ProviderDeps {
   permissions: GrantedScopesLookup & RoleClaimsLookup;
   pages: ProviderPages;
 }
-
-/** Our extensions to client metadata (see clients/domain/client-definition.ts). */
-const EXTRA_CLIENT_METADATA = ['web_origins', 'first_party', 'resource_scopes'];
 
 function isConfidential(client: { clientAuthMethod?: string | undefined }): boolean {
   return client.clientAuthMethod !== 'none';
@@ -69,24 +68,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: 'RS256',
     },
-    extraClientMetadata: {
-      properties: EXTRA_CLIENT_METADATA,
-      validator(_ctx, key, value) {
-        if (key === 'web_origins' && value !== undefined) {
-          if (!Array.isArray(value) || !value.every((o) => typeof o === 'string' && URL.parse(o)?.origin === o)) {
-            throw new Error('web_origins must be an array of origins');
-          }
-        }
-        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
-          throw new Error('first_party must be a boolean');
-        }
-        if (key === 'resource_scopes' && value !== undefined) {
-          const valid = typeof value === 'object' && value !== null && !Array.isArray(value)
-            && Object.values(value).every((scopes) => Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'));
-          if (!valid) throw new Error('resource_scopes must map API identifiers to arrays of scopes');
-        }
-      },
-    },
+    extraClientMetadata: extraClientMetadata({ production: config.env === 'production' }),
     // RFC 9700 §2.1.1: PKCE for every client; oidc-provider only implements S256.
     pkce: { required: () => true },
     // OIDC requires redirect_uri on every authorization request; no defaulting to the only one.
@@ -124,6 +106,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
         postLogoutSuccessSource: deps.pages.postLogoutSuccessSource,
       },
       resourceIndicators: resourceIndicatorsWith(deps.resourceServers, deps.permissions),
+      ...registrationFeatures(config.registration),
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,

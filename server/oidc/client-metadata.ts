@@ -1,0 +1,89 @@
+/**
+ * Our client metadata extensions (web_origins, first_party, resource_scopes; see
+ * clients/domain/client-definition.ts) and the policy for clients that register themselves
+ * (RFC 7591) or update their registration (RFC 7592):
+ * - no privileged metadata: API access (resource_scopes), skipping consent (first_party), CORS
+ *   origins beyond the redirect URIs (web_origins) are granted by an operator, never self-asserted;
+ * - no URIs the provider would fetch at registration or token time (jwks_uri,
+ *   sector_identifier_uri, request_uris): a registrant must not make us call into our network;
+ * - the code flow only: grant types authorization_code and refresh_token;
+ * - in production, redirect URIs are https, except a native app's loopback http or private-use
+ *   scheme (RFC 8252 §7.1, §7.3).
+ * PKCE and exact redirect URI matching hold for every client (provider.ts).
+ */
+import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+
+export const EXTRA_CLIENT_METADATA = ['web_origins', 'first_party', 'resource_scopes'];
+
+/** Metadata a self-registered client may not state. */
+export const PRIVILEGED_METADATA = ['resource_scopes', 'first_party', 'web_origins', 'jwks_uri', 'sector_identifier_uri', 'request_uris'] as const;
+const DYNAMIC_GRANT_TYPES = new Set(['authorization_code', 'refresh_token']);
+const REGISTRATION_ROUTES = new Set(['registration', 'client_update']);
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+type ExtraClientMetadata = NonNullable<Configuration['extraClientMetadata']>;
+
+function invalid(description: string): Error {
+  return new errors.InvalidClientMetadata(description);
+}
+
+function invalidRedirect(description: string): Error {
+  const error = new errors.InvalidRedirectUri();
+  error.error_description = description;
+  return error;
+}
+
+/** RFC 8252: https, or for a native app loopback http or a private-use (reverse-DNS) scheme. */
+function acceptableInProduction(uri: string, native: boolean): boolean {
+  const url = URL.parse(uri);
+  if (!url) return false;
+  if (url.protocol === 'https:') return true;
+  if (!native) return false;
+  if (url.protocol === 'http:') return LOOPBACK_HOSTS.has(url.hostname) && url.hostname !== 'localhost';
+  return /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol);
+}
+
+/** @throws InvalidClientMetadata / InvalidRedirectUri naming what the registration may not state. */
+function checkSelfRegistered(metadata: Record<string, unknown>, production: boolean): void {
+  for (const key of PRIVILEGED_METADATA) {
+    if (metadata[key] !== undefined) throw invalid(`${key} cannot be registered dynamically; ask an administrator`);
+  }
+  const grants = (metadata.grant_types as string[] | undefined) ?? [];
+  const refused = grants.filter((grant) => !DYNAMIC_GRANT_TYPES.has(grant));
+  if (refused.length) throw invalid(`grant_types ${refused.join(', ')} cannot be registered dynamically`);
+  if (!production) return;
+  const native = metadata.application_type === 'native';
+  for (const key of ['redirect_uris', 'post_logout_redirect_uris']) {
+    for (const uri of (metadata[key] as string[] | undefined) ?? []) {
+      if (!acceptableInProduction(uri, native)) {
+        throw invalidRedirect(`${key} must use https${native ? ', loopback http or a private-use scheme' : ''}: ${uri}`);
+      }
+    }
+  }
+}
+
+/** oidc-provider's `extraClientMetadata`: our properties, validated for every client; the policy for self-registered ones. */
+export function extraClientMetadata(options: { production: boolean }): ExtraClientMetadata {
+  return {
+    properties: EXTRA_CLIENT_METADATA,
+    validator(ctx: KoaContextWithOIDC | undefined, key, value, metadata) {
+      // Once per client (the validator runs for each extra property): the registration policy.
+      if (key === EXTRA_CLIENT_METADATA[0] && ctx?.oidc && REGISTRATION_ROUTES.has(ctx.oidc.route)) {
+        checkSelfRegistered(metadata as Record<string, unknown>, options.production);
+      }
+      if (key === 'web_origins' && value !== undefined) {
+        if (!Array.isArray(value) || !value.every((o) => typeof o === 'string' && URL.parse(o)?.origin === o)) {
+          throw invalid('web_origins must be an array of origins');
+        }
+      }
+      if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
+        throw invalid('first_party must be a boolean');
+      }
+      if (key === 'resource_scopes' && value !== undefined) {
+        const valid = typeof value === 'object' && value !== null && !Array.isArray(value)
+          && Object.values(value).every((scopes) => Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'));
+        if (!valid) throw invalid('resource_scopes must map API identifiers to arrays of scopes');
+      }
+    },
+  };
+}
