@@ -13,7 +13,7 @@ const registering = { oidc: { route: 'registration' } };
 /** Runs the validator as oidc-provider does: once per extra property. */
 function validate(metadata: Record<string, unknown>, options: { production: boolean; ctx?: unknown }) {
   const validator = validatorOf(options.production);
-  for (const key of ['web_origins', 'first_party', 'resource_scopes']) validator(options.ctx ?? registering, key, metadata[key], metadata);
+  for (const key of ['web_origins', 'first_party', 'resource_scopes']) validator('ctx' in options ? options.ctx : registering, key, metadata[key], metadata);
 }
 
 describe('self-registered redirect URIs in production', () => {
