@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { applySeed, parseSeedDocument } from '../../server/modules/bootstrap/index.js';
 import { AppError } from '../../server/shared/errors.js';
 import { flag, JSON_OPTION, listOption, printJson, printTable, stringOption, UsageError, type Command, type ParsedArgs } from './command.js';
-import { withContainer } from './context.js';
+import { audit, withContainer } from './context.js';
 
 async function definitionFrom(args: ParsedArgs): Promise<Record<string, unknown>> {
   const file = stringOption(args, 'file');
@@ -74,6 +74,7 @@ const createCommand: Command = {
       if (await container.seedDeps.clients.find(clientId)) throw new AppError('conflict', `a client ${JSON.stringify(clientId)} exists already`);
       const report = await applySeed(container.seedDeps, document, 'clients create', 'cli');
       const created = report.clients[0]!;
+      await audit(container, 'admin.client.created', { type: 'client', id: created.clientId }, { source: 'cli' });
       console.log(`Created client ${created.clientId}.`);
       if (created.generatedSecret) {
         console.log('Client secret (shown once; stored encrypted):');

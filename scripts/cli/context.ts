@@ -15,6 +15,7 @@ import { createCredentialRepository, createUserRepository } from '../../adapters
 import { buildContainer, type Container } from '../../server/container.js';
 import { createLogger } from '../../server/http/logger.js';
 import type { ApplySeedDeps } from '../../server/modules/bootstrap/index.js';
+import type { AuditDetails, AuditEventType, AuditSubject } from '../../server/modules/compliance/index.js';
 
 export async function withDatabase<T>(work: (knex: Knex, settings: DatabaseSettings) => Promise<T>): Promise<T> {
   const settings = loadDatabaseSettings();
@@ -61,4 +62,17 @@ export function seedTransaction<T>(container: Container, work: (deps: ApplySeedD
       credentials: createCredentialRepository(trx),
     }),
   );
+}
+
+/**
+ * Records an operator action in the audit trail: the actor is the system (the CLI, run by
+ * whoever has the deployment's configuration), never a secret in the details.
+ */
+export function audit(
+  container: Container,
+  type: AuditEventType,
+  subject: AuditSubject | undefined,
+  details: AuditDetails = {},
+): Promise<void> {
+  return container.audit.record({ type, outcome: 'success', actor: { type: 'system', id: 'cli' }, ...(subject ? { subject } : {}), details });
 }

@@ -1,7 +1,7 @@
 /** Role commands: create (or replace) a role with API permissions, and list roles. */
 import { applySeed, parseSeedDocument } from '../../server/modules/bootstrap/index.js';
 import { flag, JSON_OPTION, listOption, printJson, printTable, stringOption, UsageError, type Command } from './command.js';
-import { withContainer } from './context.js';
+import { audit, withContainer } from './context.js';
 
 /** `--permission "https://api.example.com orders:read"` → one API and one of its scopes. */
 function permissionsFrom(values: string[]) {
@@ -31,6 +31,7 @@ const createCommand: Command = {
     await withContainer(async (container) => {
       const existed = await container.seedDeps.roles.findByName(document.roles[0]!.name);
       await applySeed(container.seedDeps, document, 'roles create', 'cli');
+      await audit(container, existed ? 'admin.role.updated' : 'admin.role.created', { type: 'role', id: document.roles[0]!.name });
       console.log(`${existed ? 'Updated' : 'Created'} role ${document.roles[0]!.name}.`);
     });
   },

@@ -10,7 +10,7 @@ import { createUser, passwordProblems, type User } from '../../server/modules/us
 import { newSecret } from '../../server/shared/ids.js';
 import { AppError } from '../../server/shared/errors.js';
 import { flag, JSON_OPTION, listOption, printJson, printTable, stringOption, type Command } from './command.js';
-import { seedTransaction, withContainer } from './context.js';
+import { audit, seedTransaction, withContainer } from './context.js';
 
 /** Users listed per query while printing. */
 const PAGE = 500;
@@ -43,6 +43,7 @@ const createAdminCommand: Command = {
         { ...container, roles: container.seedDeps.roles },
         { username: stringOption(args, 'username')!, email: stringOption(args, 'email'), force: flag(args, 'force') },
       );
+      await audit(container, 'admin.user.created', { type: 'user', id: admin.userId }, { role: 'admin', forced: flag(args, 'force') });
       printOneTimePassword(admin.username, admin.password);
     }),
 };
@@ -93,6 +94,7 @@ const createCommand: Command = {
         mustChangePassword: oneTime !== undefined,
       });
       if (roleIds.length) await roles.setUserRoles(user.id, roleIds);
+      await audit(container, 'admin.user.created', { type: 'user', id: user.id }, { roles: listOption(args, 'role').join(' ') });
       if (oneTime) printOneTimePassword(user.username, oneTime);
       else console.log(`Created ${user.username}.`);
     });
@@ -165,6 +167,7 @@ const importCommand: Command = {
         console.error(`Nothing imported: ${result.errors.length} problem(s).`);
         return 1;
       }
+      await audit(container, 'admin.user.imported', undefined, { created: result.created.length, updated: result.updated.length });
       console.log(`Imported ${result.created.length + result.updated.length} user(s): ${result.created.length} created, ${result.updated.length} already present (updated).`);
       return 0;
     });

@@ -38,6 +38,12 @@ export function subscribeProviderEvents(provider: Provider, logger: Logger): voi
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     emit(logger, 'debug', ctx, () => ({ event: 'grant.success', ...oidcFields(ctx), grantType: ctx.oidc.params?.grant_type }), 'token issued');
   });
+  // Dynamic client registration (RFC 7591/7592): who registered, changed or removed which client.
+  for (const event of ['registration_create.success', 'registration_update.success', 'registration_delete.success'] as const) {
+    (provider.on as (e: string, l: (ctx: KoaContextWithOIDC, client: { clientId: string }) => void) => void)(event, (ctx, client) => {
+      emit(logger, 'info', ctx, () => ({ event, route: ctx?.oidc?.route, clientId: client.clientId }), 'client registration changed');
+    });
+  }
   provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
     emit(logger, 'info', ctx, () => ({ event: 'grant.revoked', ...oidcFields(ctx), grantId }), 'grant revoked');
   });

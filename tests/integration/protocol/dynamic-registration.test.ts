@@ -148,6 +148,15 @@ describe('registration, use and management', () => {
     expect((await manage(b.registration_client_uri as string, b.registration_access_token as string)).status).toBe(200);
   });
 
+  it('logs each registration change with the client id, never a secret or token', async () => {
+    const logged = op.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const event of ['registration_create.success', 'registration_update.success', 'registration_delete.success']) {
+      expect(logged).toContainEqual(expect.objectContaining({ event, clientId: metadata.client_id }));
+    }
+    const all = op.logs.join('\n');
+    for (const secret of [metadata.client_secret, metadata.registration_access_token, ...TOKENS]) expect(all).not.toContain(secret);
+  });
+
   it('registers a public client (none) without a secret', async () => {
     const spa = await register({ redirect_uris: ['http://localhost:5173/cb'], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] }, TOKENS[0], client.None());
     expect(spa.clientMetadata().client_secret).toBeUndefined();
