@@ -29,7 +29,11 @@ function find(commands: ReadonlyMap<string, Command>, words: string[]): { comman
   return undefined;
 }
 
-const leadingWords = (argv: string[]) => argv.slice(0, Math.max(0, argv.findIndex((a) => a.startsWith('-')) === -1 ? argv.length : argv.findIndex((a) => a.startsWith('-'))));
+/** The words before the first option: the command name, then positional arguments. */
+function leadingWords(argv: string[]): string[] {
+  const firstOption = argv.findIndex((a) => a.startsWith('-'));
+  return firstOption === -1 ? argv : argv.slice(0, firstOption);
+}
 
 export async function runCli(commands: readonly Command[], argv: string[]): Promise<number> {
   // A Map: `constructor` or `toString` must be unknown commands, not Object's methods.
