@@ -86,7 +86,8 @@ export async function importUsers(deps: ImportUsersDeps, text: string): Promise<
     lines.push(line);
   }
   if (!errors.length && !lines.length) errors.push('no users in the input');
-  for (const line of errors.length ? [] : lines) errors.push(...(await storedConflicts(deps, line)));
+  // Read-only checks run for every well-formed line, so one pass reports all there is to fix.
+  for (const line of lines) errors.push(...(await storedConflicts(deps, line)));
   if (errors.length) return { ok: false, errors };
 
   const created: string[] = [];
