@@ -63,6 +63,8 @@ describe('first start', () => {
     expect(credential.mustChange).toBe(true);
     expect(credential.hash).toMatch(/^\$argon2id\$/);
     expect(credential.hash).not.toContain(first.admin!.password);
+    // The `admin` role is what makes an administrator (`oidc-server users create-admin` checks for it).
+    expect(await op.running.container.seedDeps.roles.roleNamesOf(user.id)).toEqual(['admin']);
   });
 
   it('creates the demo clients and API', async () => {
