@@ -1,0 +1,59 @@
+/**
+ * Walks the hash chain in batches and names the first record that breaks it. Starts after the
+ * latest retention checkpoint (whose signature is checked first), and ends at the chain head
+ * read before the walk, so records appended meanwhile are neither required nor misjudged.
+ */
+import { GENESIS_HASH, type AuditRecord, type ChainHead } from '../domain/audit-record.js';
+import { checkpointPayload, type Checkpoint } from '../domain/checkpoint.js';
+import type { AuditStore, CheckpointSigner } from '../ports.js';
+import { hashRecord } from './chain.js';
+
+export type VerifyResult =
+  | { ok: true; count: number; head: ChainHead; checkpoint: Checkpoint | undefined }
+  | { ok: false; count: number; seq: number; reason: string };
+
+export interface VerifyDeps {
+  store: AuditStore;
+  signer: CheckpointSigner;
+}
+
+/** Why `record` does not continue a chain that ended at (expectedSeq - 1, expectedPrev); undefined when it does. */
+export function breakOf(record: AuditRecord, expectedSeq: number, expectedPrev: string): string | undefined {
+  if (record.seq !== expectedSeq) return `record ${expectedSeq} is missing (the next stored record is ${record.seq})`;
+  if (record.prevHash !== expectedPrev) return `its previous-hash does not match the hash of record ${expectedSeq - 1}`;
+  if (hashRecord(record) !== record.hash) return 'its content does not match its hash (the record was altered)';
+  return undefined;
+}
+
+// Large enough that a million records take a few hundred queries; small enough to bound memory.
+const DEFAULT_BATCH = 1000;
+
+export async function verifyAuditChain(deps: VerifyDeps, batchSize = DEFAULT_BATCH): Promise<VerifyResult> {
+  const checkpoint = await deps.store.latestCheckpoint();
+  if (checkpoint && !deps.signer.verify(checkpointPayload(checkpoint), checkpoint.signature)) {
+    return { ok: false, count: 0, seq: checkpoint.seq, reason: 'the retention checkpoint ending here has an invalid signature' };
+  }
+  const head = await deps.store.head();
+  let expectedSeq = (checkpoint?.seq ?? 0) + 1;
+  let expectedPrev = checkpoint?.hash ?? GENESIS_HASH;
+  let count = 0;
+  while (expectedSeq <= head.seq) {
+    const batch = await deps.store.readFrom(expectedSeq - 1, batchSize);
+    if (!batch.length) break;
+    for (const record of batch) {
+      if (record.seq > head.seq) break;
+      const reason = breakOf(record, expectedSeq, expectedPrev);
+      if (reason) return { ok: false, count, seq: expectedSeq, reason };
+      count += 1;
+      expectedSeq += 1;
+      expectedPrev = record.hash;
+    }
+  }
+  if (expectedSeq <= head.seq) {
+    return { ok: false, count, seq: expectedSeq, reason: `record ${expectedSeq} is missing (the chain head is at ${head.seq})` };
+  }
+  if (expectedPrev !== head.hash) {
+    return { ok: false, count, seq: head.seq, reason: 'the chain head hash does not match the last record' };
+  }
+  return { ok: true, count, head, checkpoint };
+}
