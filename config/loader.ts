@@ -40,6 +40,8 @@ export interface Config {
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   purge: { intervalSeconds: number; batchSize: number };
   shutdownGraceSeconds: number;
+  audit: { retentionDays: number; retentionIntervalSeconds: number; flushIntervalMs: number; batchSize: number; maxQueue: number };
+  metrics: { enabled: boolean; token: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -69,7 +71,7 @@ function parseAll(env: Record<string, string | undefined>, only?: ReadonlySet<st
   return { raw: raw as Raw, problems };
 }
 
-const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
 function redact(name: string, value: string): string {
   return SECRET_SETTINGS.has(name) ? `<${value.length} characters>` : value;
 }
@@ -86,6 +88,7 @@ function productionProblems(raw: Raw): string[] {
   if (!raw.KEY_ENCRYPTION_KEY) problems.push('KEY_ENCRYPTION_KEY is required in production');
   if (!raw.DATABASE_URL) problems.push('DATABASE_URL is required in production: the embedded database is for development only');
   if (raw.DEMO_CLIENTS === true) problems.push('DEMO_CLIENTS must not be true in production');
+  if (raw.METRICS_ENABLED === true && !raw.METRICS_TOKEN) problems.push('METRICS_TOKEN is required in production when METRICS_ENABLED is true: /metrics must not be served unauthenticated');
   return problems;
 }
 
@@ -149,6 +152,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     purge: { intervalSeconds: raw.PURGE_INTERVAL as number, batchSize: raw.PURGE_BATCH_SIZE as number },
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE as number,
+    audit: {
+      retentionDays: raw.AUDIT_RETENTION_DAYS as number,
+      retentionIntervalSeconds: raw.AUDIT_RETENTION_INTERVAL as number,
+      flushIntervalMs: raw.AUDIT_FLUSH_INTERVAL_MS as number,
+      batchSize: raw.AUDIT_BATCH_SIZE as number,
+      maxQueue: raw.AUDIT_QUEUE_MAX as number,
+    },
+    metrics: { enabled: raw.METRICS_ENABLED as boolean, token: raw.METRICS_TOKEN as string | undefined },
   };
 }
 

@@ -140,6 +140,28 @@ export const settings = {
   PURGE_INTERVAL: { schema: seconds, default: '300', description: 'How often (s) expired provider records are purged.' },
   PURGE_BATCH_SIZE: { schema: positiveInt, default: '500', description: 'Rows deleted per purge statement, so a purge never holds long locks.' },
   SHUTDOWN_GRACE: { schema: seconds, default: '10', description: 'On SIGTERM, seconds to let in-flight requests finish.' },
+  AUDIT_RETENTION_DAYS: {
+    schema: positiveInt,
+    default: '365',
+    description: 'Audit records older than this many days are dropped, behind a signed checkpoint that `audit verify` starts from.',
+  },
+  AUDIT_RETENTION_INTERVAL: { schema: seconds, default: '3600', description: 'How often (s) audit retention runs (bounded batches, one replica at a time).' },
+  AUDIT_FLUSH_INTERVAL_MS: {
+    schema: positiveInt,
+    default: '1000',
+    description: 'Audit events are queued in memory and appended at least this often (ms); a hard crash loses at most this much.',
+  },
+  AUDIT_BATCH_SIZE: { schema: positiveInt, default: '200', description: 'Audit events per append transaction; a full batch is flushed at once.' },
+  AUDIT_QUEUE_MAX: {
+    schema: positiveInt,
+    default: '10000',
+    description: 'Audit events held in memory at most (while the database is slow or down); beyond, events are dropped, logged and counted.',
+  },
+  METRICS_ENABLED: { schema: bool, default: 'false', description: 'Serve Prometheus metrics at /metrics.' },
+  METRICS_TOKEN: {
+    schema: z.string().min(32, 'must be at least 32 characters'),
+    description: 'Bearer token a scraper must send to /metrics. Required in production when METRICS_ENABLED is true; unset in development: /metrics is open.',
+  },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -14,6 +14,9 @@ import { databaseFor } from '../adapters/db/knex.js';
 import { purgeExpired } from '../adapters/oidc/sql-store.js';
 import { ensureSigningKeys, rotateSigningKeys } from '../server/modules/keys/index.js';
 import { systemClock } from '../server/shared/clock.js';
+import { createAuditStore } from '../adapters/db/audit-store.js';
+import { createCheckpointSigner } from '../adapters/crypto/checkpoint-signer.js';
+import { appendNow, keyRotationEvents, verifyAuditChain, verificationMessage } from '../server/modules/compliance/index.js';
 
 const USAGE = `Usage: oidc-server <command>
 
@@ -21,6 +24,7 @@ Commands:
   migrate          apply pending database migrations
   keys rotate      add new signing keys; the previous ones keep verifying for KEY_ROTATION_OVERLAP seconds
   purge            delete expired provider records now
+  audit verify     check the audit hash chain from its latest signed checkpoint; exit 1 naming the first broken record
   help             show this text
 
 Configuration comes from the environment (see .env.example).`;
@@ -70,9 +74,19 @@ const commands: Record<string, Command> = {
           return;
         }
         const result = await rotateSigningKeys(deps, config.keyRotationOverlap);
+        await appendNow({ store: createAuditStore(knex), clock: systemClock }, keyRotationEvents(result));
         console.log(`New signing keys: ${result.created.join(', ')}`);
         console.log(`Retired keys (verifying until ${result.verifyUntil.toISOString()}): ${result.retired.join(', ') || 'none'}`);
         console.log(`Running providers switch within KEY_REFRESH_INTERVAL (${config.keyRefreshInterval}s).`);
+      }),
+  },
+  'audit verify': {
+    needs: 'full',
+    run: (settings) =>
+      withDatabase(settings, async (knex) => {
+        const result = await verifyAuditChain({ store: createAuditStore(knex), signer: createCheckpointSigner((settings as Config).keyEncryptionKey!) });
+        if (!result.ok) throw new Error(verificationMessage(result));
+        console.log(verificationMessage(result));
       }),
   },
   purge: {

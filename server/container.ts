@@ -8,6 +8,9 @@ import type { Config } from '../config/loader.js';
 import { createSecretSealer } from '../adapters/crypto/envelope.js';
 import { joseKeyGenerator } from '../adapters/crypto/key-generator.js';
 import { createArgon2Hasher } from '../adapters/crypto/password-hasher.js';
+import { createCheckpointSigner } from '../adapters/crypto/checkpoint-signer.js';
+import { createAuditStore } from '../adapters/db/audit-store.js';
+import { createPrometheusMetrics, type PrometheusMetrics } from '../adapters/metrics/prometheus.js';
 import { createClientRepository } from '../adapters/db/clients-repository.js';
 import { databaseFor, type Database } from '../adapters/db/knex.js';
 import { migrateToLatest, pendingMigrations } from '../adapters/db/migrate.js';
@@ -29,6 +32,7 @@ import { createTranslations } from './http/i18n.js';
 import { createRenderer, type Renderer } from './http/views.js';
 import { authenticatePassword, loginThrottle } from './modules/auth/index.js';
 import type { AuditTrail } from './modules/compliance/index.js';
+import { createAuditCompliance, type AuditCompliance } from './audit-wiring.js';
 import type { Notifier } from './modules/notifications/index.js';
 import { applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
 import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys, type SigningKeyDeps } from './modules/keys/index.js';
@@ -38,6 +42,7 @@ import { pagesWith } from './oidc/pages.js';
 import { buildProvider } from './oidc/provider.js';
 import { cachedLookup } from './oidc/resource-servers.js';
 import { systemClock } from './shared/clock.js';
+import { keyRotationEvents } from './modules/compliance/index.js';
 
 export interface Container {
   config: Config;
@@ -46,6 +51,9 @@ export interface Container {
   redis: Redis | undefined;
   renderer: Renderer;
   audit: AuditTrail;
+  /** The audit chain's operations: flush, verify, retention, search and export. */
+  compliance: AuditCompliance;
+  metrics: PrometheusMetrics;
   notifier: Notifier;
   users: UserRepository;
   credentials: CredentialRepository;
@@ -93,8 +101,9 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const keys: SigningKeyDeps = { keys: createSigningKeyRepository(knex, sealer), generator: joseKeyGenerator, clock: systemClock };
   // Templates are re-read on every render only in development, where they are being edited.
   const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations: createTranslations() });
-  // Until the hash-chained store lands (issue 5), audit events go to the structured log.
-  const audit: AuditTrail = { record: async (event) => logger.info({ audit: event }, 'audit event') };
+  const metrics = createPrometheusMetrics({ processMetrics: config.metrics.enabled });
+  const compliance = createAuditCompliance({ store: createAuditStore(knex), signer: createCheckpointSigner(config.keyEncryptionKey), logger, metrics, config });
+  const audit: AuditTrail = compliance.trail;
   // Until the outbox lands (issue 5), messages are printed so a developer can follow links and codes.
   const notifier: Notifier = {
     enqueue: async (intent) => logger.info({ message: { channel: intent.channel, template: intent.template, locale: intent.locale, to: intent.to, data: intent.data } }, 'message (printed: no delivery channel configured)'),
@@ -107,7 +116,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const makeProvider = async () => {
     const loaded = await loadSigningKeys(keys);
     const provider = buildProvider({ config, jwks: loaded.jwks, adapter, accounts: users, resourceServers, permissions: roles, pages });
-    subscribeProviderEvents(provider, logger);
+    subscribeProviderEvents(provider, { logger, audit, metrics });
     return { provider, version: loaded.version };
   };
   let current = await makeProvider();
@@ -141,6 +150,8 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     redis,
     renderer,
     audit,
+    compliance,
+    metrics,
     notifier,
     users,
     credentials,
@@ -165,7 +176,11 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       logger.info({ keys: loaded.version }, 'signing keys changed; provider reloaded');
       return true;
     },
-    rotateKeys: () => rotateSigningKeys(keys, config.keyRotationOverlap),
+    async rotateKeys() {
+      const result = await rotateSigningKeys(keys, config.keyRotationOverlap);
+      for (const event of keyRotationEvents(result)) await audit.record(event);
+      return result;
+    },
     purge: () => purgeExpired(knex, config.purge.batchSize),
     interactions,
     tokenLimiters: {
@@ -183,6 +198,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     readiness,
     isRegisteredOrigin: async (origin) => (await clients.origins()).has(origin),
     async close() {
+      await compliance.trail.close();
       await database.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

@@ -72,6 +72,7 @@ function startJobs(container: Container, logger: Logger): () => void {
   const timers = [
     setInterval(run('purge', () => container.purge()), config.purge.intervalSeconds * 1000),
     setInterval(run('keys', () => container.refreshKeys()), config.keyRefreshInterval * 1000),
+    setInterval(run('audit-retention', () => container.compliance.applyRetention()), config.audit.retentionIntervalSeconds * 1000),
   ];
   for (const timer of timers) timer.unref();
   return () => timers.forEach(clearInterval);
@@ -104,7 +105,10 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     isRegisteredOrigin: container.isRegisteredOrigin,
     readiness: [...container.readiness, { name: 'bootstrap', check: async () => { if (!bootstrapped) throw new Error('not yet'); } }],
     isShuttingDown: () => shuttingDown,
+    metrics: container.metrics,
+    ...(config.metrics.enabled ? { metricsEndpoint: { exposition: container.metrics, token: config.metrics.token } } : {}),
   });
+  if (config.metrics.enabled && !config.metrics.token) logger.warn('METRICS_ENABLED without METRICS_TOKEN: /metrics is served unauthenticated (refused in production)');
   const server = createServer(app.callback());
   // Longer than a load balancer's idle timeout (commonly 60 s), so the balancer closes first.
   server.keepAliveTimeout = 65_000;

@@ -19,6 +19,9 @@ export const AUDIT_EVENT_TYPES = [
   'oidc.userinfo.error',
   'oidc.end_session.success',
   'oidc.server_error',
+  'oidc.end_session.error',
+  'oidc.revocation.error',
+  'oidc.protocol.error',
   // sign-in and MFA (interactions/, server/modules/auth)
   'auth.login.success',
   'auth.login.failure',

@@ -30,3 +30,14 @@ export async function appendNow(deps: { store: AuditStore; clock: Clock }, event
   const pending = events.map((event) => sanitizeEvent(event, now));
   return deps.store.append((head) => linkRecords(head, pending));
 }
+
+/** The audit events of a signing key rotation: one per new key, naming the keys it retired. */
+export function keyRotationEvents(result: { created: string[]; retired: string[]; verifyUntil: Date }): AuditEvent[] {
+  return result.created.map((kid) => ({
+    type: 'keys.rotated' as const,
+    outcome: 'success' as const,
+    actor: { type: 'system' as const },
+    subject: { type: 'signing_key' as const, id: kid },
+    details: { retired: result.retired.join(',') || null, retiredVerifyUntil: result.verifyUntil.toISOString() },
+  }));
+}

@@ -57,3 +57,10 @@ export async function verifyAuditChain(deps: VerifyDeps, batchSize = DEFAULT_BAT
   }
   return { ok: true, count, head, checkpoint };
 }
+
+/** One line for an operator: OK with the count, or the first broken record and why. */
+export function verificationMessage(result: VerifyResult): string {
+  if (!result.ok) return `audit chain broken at record ${result.seq}: ${result.reason} (${result.count} record(s) before it verified)`;
+  const from = result.checkpoint ? ` after the signed checkpoint at record ${result.checkpoint.seq}` : '';
+  return `OK: ${result.count} audit record(s) verified${from}; chain head at record ${result.head.seq}.`;
+}
