@@ -121,7 +121,7 @@ export function subscribeProviderEvents(provider: Provider, deps: ProviderEventD
     on(`${kind}.destroyed`, () => {
       const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
       if (ctx?.oidc?.route !== 'revocation') return;
-      void audit.record(auditEvent(ctx, 'oidc.token.revoked', 'success', { details: { tokenType: kind } }));
+      void audit.record(auditEvent(ctx, 'oidc.token.revoked', 'success', { details: { kind } }));
     });
   }
 }
