@@ -40,6 +40,8 @@ export interface Config {
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   purge: { intervalSeconds: number; batchSize: number };
   shutdownGraceSeconds: number;
+  /** The admin API as a resource server: its audience and the lifetime of its tokens. */
+  adminApi: { audience: string; tokenTtl: number };
   audit: { retentionDays: number; retentionIntervalSeconds: number; flushIntervalMs: number; batchSize: number; maxQueue: number };
   metrics: { enabled: boolean; token: string | undefined };
 }
@@ -119,6 +121,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ]);
   }
 
+  if (overlap <= (raw.ADMIN_API_TOKEN_TTL as number)) {
+    throw new ConfigError([`KEY_ROTATION_OVERLAP (${overlap}s) must exceed ADMIN_API_TOKEN_TTL (${raw.ADMIN_API_TOKEN_TTL as number}s)`]);
+  }
+
   return {
     env: raw.NODE_ENV as Config['env'],
     host: raw.HOST as string,
@@ -152,6 +158,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     purge: { intervalSeconds: raw.PURGE_INTERVAL as number, batchSize: raw.PURGE_BATCH_SIZE as number },
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE as number,
+    adminApi: {
+      audience: ((raw.ADMIN_API_AUDIENCE as string | undefined) ?? `${((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).replace(/\/$/, '')}/admin/v1`),
+      tokenTtl: raw.ADMIN_API_TOKEN_TTL as number,
+    },
     audit: {
       retentionDays: raw.AUDIT_RETENTION_DAYS as number,
       retentionIntervalSeconds: raw.AUDIT_RETENTION_INTERVAL as number,

@@ -15,6 +15,7 @@ import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
 import { corsPreflightGate } from './http/middleware/cors-preflight.js';
 import { tokenRateLimit, type TokenLimiters } from './http/middleware/token-rate-limit.js';
+import { adminApi, ADMIN_PREFIX, type AdminApiDeps } from './http/routes/admin/index.js';
 import { assetRoutes } from './http/routes/assets.js';
 import { healthRoutes, type ReadinessCheck } from './http/routes/health.js';
 import { httpMetrics } from './http/middleware/http-metrics.js';
@@ -34,6 +35,7 @@ export interface AppDeps {
   isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
   isShuttingDown: () => boolean;
+  adminApi: AdminApiDeps;
   metrics: Metrics;
   /** Serve /metrics (METRICS_ENABLED), behind a bearer token when one is configured. */
   metricsEndpoint?: { exposition: MetricsExposition; token: string | undefined };
@@ -53,6 +55,7 @@ export function buildApp(deps: AppDeps): Koa {
   const health = healthRoutes(deps.readiness, deps.isShuttingDown);
   const assets = assetRoutes();
   const interactions = interactionRoutes(deps.interactions);
+  const admin = adminApi(deps.adminApi);
 
   let mounted: { provider: Provider; middleware: Koa.Middleware } | undefined;
   const providerMiddleware: Koa.Middleware = (ctx, next) => {
@@ -63,7 +66,7 @@ export function buildApp(deps: AppDeps): Koa {
 
   app.use(requestContext(deps.logger));
   app.use(httpMetrics(deps.metrics));
-  app.use(problemDetails(deps.renderer));
+  app.use(problemDetails(deps.renderer, [`${ADMIN_PREFIX}/`]));
   app.use(securityHeaders({ hsts: deps.hsts, apiPaths: [...CORS_PATHS, '/jwks', '/.well-known/openid-configuration'] }));
   // Each router is entered only under its own paths: every other request (all protocol traffic)
   // goes to the provider without paying for route matching it cannot need.
@@ -72,6 +75,7 @@ export function buildApp(deps: AppDeps): Koa {
   if (deps.metricsEndpoint) app.use(metricsRoute(deps.metricsEndpoint.exposition, deps.metricsEndpoint.token));
   app.use(corsPreflightGate(CORS_PATHS, deps.isRegisteredOrigin));
   app.use(tokenRateLimit(deps.tokenLimiters, '/token'));
+  app.use(onlyUnder([`${ADMIN_PREFIX}/`], admin.middleware));
   app.use(onlyUnder(['/interaction/'], compose([interactions.routes(), interactions.allowedMethods()]) as Koa.Middleware));
   app.use(providerMiddleware);
 
