@@ -169,6 +169,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     },
     users: createUserAdministration({ users, credentials, hasher, roles, records: accountRecords, audit }),
     accountRecords: createAccountRecordAdministration({ users, records: accountRecords, audit }),
+    audit: { queries: compliance, trail: audit },
   };
   async function refreshKeys() {
     const loaded = await loadSigningKeys(keys);

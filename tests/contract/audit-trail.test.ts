@@ -209,8 +209,8 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(chunks).toHaveLength(3);
       const lines = chunks.join('').trim().split('\n').map((line) => JSON.parse(line));
       expect(lines.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-      expect(lines[0]).toMatchObject({ type: 'oidc.grant.success', actor: { type: 'user', id: 'user-0' }, requestId: 'req-0', prevHash: '0'.repeat(64), occurredAt: '2026-01-01T00:00:00.000Z' });
-      expect(lines[1].prevHash).toBe(lines[0].hash);
+      expect(lines[0]).toMatchObject({ type: 'oidc.grant.success', actor: { type: 'user', id: 'user-0' }, request_id: 'req-0', prev_hash: '0'.repeat(64), occurred_at: '2026-01-01T00:00:00.000Z' });
+      expect(lines[1].prev_hash).toBe(lines[0].hash);
     });
   });
 }

@@ -11,4 +11,4 @@ export { appendNow, hashRecord, keyRotationEvents, linkRecords } from './use-cas
 export { createBufferedAuditTrail, type BufferedAuditTrail, type AuditQueueOptions } from './use-cases/buffered-trail.js';
 export { verifyAuditChain, verificationMessage, type VerifyResult } from './use-cases/verify-chain.js';
 export { applyAuditRetention, type RetentionOptions, type RetentionResult } from './use-cases/retention.js';
-export { searchAudit, exportAuditLines, MAX_PAGE as AUDIT_MAX_PAGE, type AuditPage } from './use-cases/search.js';
+export { searchAudit, exportAuditLines, MAX_PAGE as AUDIT_MAX_PAGE, type AuditPage, type AuditQueries } from './use-cases/search.js';

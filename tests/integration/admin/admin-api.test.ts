@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationSuite } from './authorization.suite.js';
 import { startAdminContext, type AdminTestContext } from './context.js';
 import { usersSuite } from './users.suite.js';
+import { auditSuite } from './audit.suite.js';
 
 let context: AdminTestContext;
 const ctx = () => context;
@@ -19,6 +20,7 @@ afterAll(async () => {
 
 authorizationSuite(ctx);
 usersSuite(ctx);
+auditSuite(ctx);
 
 describe('the OpenAPI document', () => {
   it('has every operation exercised by the suites above', () => {

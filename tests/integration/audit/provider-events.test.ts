@@ -60,28 +60,28 @@ describe('provider events in the audit trail', () => {
 
     const authorized = ofType('oidc.authorization.success');
     expect(authorized.length).toBeGreaterThanOrEqual(1);
-    expect(authorized.at(-1)).toMatchObject({ outcome: 'success', actor: { type: 'user', id: accountId }, clientId: WEB_CLIENT.client_id, ip: '127.0.0.1' });
+    expect(authorized.at(-1)).toMatchObject({ outcome: 'success', actor: { type: 'user', id: accountId }, client_id: WEB_CLIENT.client_id, ip: '127.0.0.1' });
 
     const granted = ofType('oidc.grant.success');
     expect(granted.map((r) => r.details.grantType).sort()).toEqual(['authorization_code', 'client_credentials']);
     const codeGrant = granted.find((r) => r.details.grantType === 'authorization_code')!;
-    expect(codeGrant).toMatchObject({ actor: { type: 'user', id: accountId }, subject: { type: 'user', id: accountId }, clientId: WEB_CLIENT.client_id, ip: '127.0.0.1' });
-    expect(codeGrant.userAgent).toBeTruthy();
+    expect(codeGrant).toMatchObject({ actor: { type: 'user', id: accountId }, subject: { type: 'user', id: accountId }, client_id: WEB_CLIENT.client_id, ip: '127.0.0.1' });
+    expect(codeGrant.user_agent).toBeTruthy();
     expect(granted.find((r) => r.details.grantType === 'client_credentials')).toMatchObject({ actor: { type: 'client', id: SERVICE_CLIENT.client_id } });
 
     expect(ofType('oidc.token.refreshed')).toEqual([expect.objectContaining({ actor: { type: 'user', id: accountId }, details: { grantType: 'refresh_token' } })]);
-    expect(ofType('oidc.grant.error')).toEqual([expect.objectContaining({ outcome: 'failure', clientId: WEB_CLIENT.client_id, details: expect.objectContaining({ error: 'invalid_grant' }) })]);
+    expect(ofType('oidc.grant.error')).toEqual([expect.objectContaining({ outcome: 'failure', client_id: WEB_CLIENT.client_id, details: expect.objectContaining({ error: 'invalid_grant' }) })]);
     expect(ofType('oidc.grant.revoked').length).toBeGreaterThanOrEqual(1);
-    expect(ofType('oidc.token.revoked')).toEqual([expect.objectContaining({ clientId: SERVICE_CLIENT.client_id, details: { kind: 'client_credentials' } })]);
-    expect(ofType('oidc.end_session.success')).toEqual([expect.objectContaining({ clientId: WEB_CLIENT.client_id, actor: { type: 'user', id: accountId } })]);
+    expect(ofType('oidc.token.revoked')).toEqual([expect.objectContaining({ client_id: SERVICE_CLIENT.client_id, details: { kind: 'client_credentials' } })]);
+    expect(ofType('oidc.end_session.success')).toEqual([expect.objectContaining({ client_id: WEB_CLIENT.client_id, actor: { type: 'user', id: accountId } })]);
 
     // Every event caused by HTTP names its request, and it is the id the access log line carries.
     const tokenRequests = loggedRequestIds('/token');
     for (const record of [...granted, ...ofType('oidc.token.refreshed'), ...ofType('oidc.grant.error')]) {
-      expect(record.requestId).toMatch(/^[0-9a-f-]{36}$/);
-      expect(tokenRequests.has(record.requestId!)).toBe(true);
+      expect(record.request_id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(tokenRequests.has(record.request_id!)).toBe(true);
     }
-    expect(loggedRequestIds('/token/revocation').has(ofType('oidc.token.revoked')[0]!.requestId!)).toBe(true);
+    expect(loggedRequestIds('/token/revocation').has(ofType('oidc.token.revoked')[0]!.request_id!)).toBe(true);
 
     const text = JSON.stringify(records);
     const secrets = [

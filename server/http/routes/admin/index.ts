@@ -28,6 +28,8 @@ import { buildDocument } from './kit/openapi.js';
 import { operation, type AdminResource } from './kit/operation.js';
 import { buildRouter, notFound } from './kit/router.js';
 import { usersResource } from './users.js';
+import { auditResource } from './audit.js';
+import type { AuditQueries, AuditTrail } from '../../../modules/compliance/index.js';
 
 export { ADMIN_PREFIX } from './kit/router.js';
 export type { Authenticator } from './kit/authenticate.js';
@@ -39,6 +41,8 @@ export interface AdminApiDeps {
   auth: Authenticator;
   users: UserAdministration;
   accountRecords: AccountRecordAdministration;
+  /** Reading the audit trail (search, export), and the trail an export is recorded in. */
+  audit: { queries: AuditQueries; trail: AuditTrail };
 }
 
 function documentResource(document: () => unknown): AdminResource {
@@ -70,6 +74,7 @@ export function adminApi(deps: AdminApiDeps): AdminApi {
   const RESOURCES: AdminResource[] = [
     documentResource(() => document),
     usersResource(deps.users),
+    auditResource(deps.audit),
   ];
   document = buildDocument(RESOURCES, { issuer: deps.issuer, audience: deps.audience, scopes: ADMIN_API_SCOPES });
   const router = buildRouter(RESOURCES, deps.auth);

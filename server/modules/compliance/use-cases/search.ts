@@ -41,3 +41,9 @@ export async function* exportAuditLines(deps: { store: AuditStore }, filter: Aud
     after = rows.at(-1)!.seq;
   }
 }
+
+/** Reading the trail, as the admin API needs it. */
+export interface AuditQueries {
+  search(filter: AuditFilter, page: { cursor?: string; limit: number }): Promise<AuditPage>;
+  exportLines(filter: AuditFilter): AsyncIterable<string>;
+}

@@ -58,7 +58,7 @@ function operationObject(op: Operation, tag: string): Record<string, unknown> {
     responses[status] = {
       description: spec.description,
       ...(spec.etag ? { headers: { ETag: { description: 'Strong entity tag of the representation (send it back in If-Match)', schema: { type: 'string' } } } } : {}),
-      ...(spec.schema ? { content: { 'application/json': { schema: ref(spec.schema) } } } : {}),
+      ...(spec.schema ? { content: { [spec.contentType ?? 'application/json']: { schema: ref(spec.schema) } } } : {}),
     };
   }
   const statuses = new Set<number>(op.problems ?? []);

@@ -49,6 +49,8 @@ export interface ResponseSpec {
   schema?: string;
   /** The response carries an ETag header. */
   etag?: boolean;
+  /** The body's media type; default application/json. application/x-ndjson: a stream of `schema` objects, one per line. */
+  contentType?: string;
 }
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
