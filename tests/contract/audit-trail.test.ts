@@ -146,6 +146,30 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect((await verify()).ok).toBe(false);
     });
 
+    it('resumes from a checkpoint retention wrote during the walk, and never loops on records past the head', async () => {
+      const old = trailOn(db.database, fixedClock('2020-01-01T00:00:00Z'));
+      for (let i = 0; i < 30; i += 1) void old.record(event(i));
+      await old.close();
+      const real = store();
+      let reads = 0;
+      const racing = {
+        ...real,
+        async readFrom(afterSeq: number, limit: number) {
+          reads += 1;
+          // Retention drops records 1-20 between the walk's first and second batch.
+          if (reads === 2) await applyAuditRetention({ store: real, signer, clock: { now: () => new Date() } }, { retentionSeconds: 60, batchSize: 20, maxBatches: 1 });
+          return real.readFrom(afterSeq, limit);
+        },
+      };
+      expect(await verifyAuditChain({ store: racing, signer }, 7)).toMatchObject({ ok: true, count: 17, checkpoint: { seq: 20 }, head: { seq: 30 } });
+
+      // A head read before records 24-25 went missing and 26+ were appended: reported, not looped on.
+      await superuser('ALTER TABLE audit_records DISABLE TRIGGER audit_records_append_only');
+      await superuser('DELETE FROM audit_records WHERE seq IN (24, 25)');
+      const stale = { ...real, head: async () => ({ seq: 25, hash: 'f'.repeat(64) }) };
+      expect(await verifyAuditChain({ store: stale, signer }, 7)).toMatchObject({ ok: false, seq: 24, reason: 'record 24 is missing (the chain head is at 25)' });
+    });
+
     it('refuses to checkpoint over a tampered record', async () => {
       const old = trailOn(db.database, fixedClock('2020-01-01T00:00:00Z'));
       for (let i = 0; i < 6; i += 1) void old.record(event(i));

@@ -28,21 +28,37 @@ export function breakOf(record: AuditRecord, expectedSeq: number, expectedPrev: 
 // Large enough that a million records take a few hundred queries; small enough to bound memory.
 const DEFAULT_BATCH = 1000;
 
+const signed = (signer: CheckpointSigner, checkpoint: Checkpoint) => signer.verify(checkpointPayload(checkpoint), checkpoint.signature);
+
 export async function verifyAuditChain(deps: VerifyDeps, batchSize = DEFAULT_BATCH): Promise<VerifyResult> {
-  const checkpoint = await deps.store.latestCheckpoint();
-  if (checkpoint && !deps.signer.verify(checkpointPayload(checkpoint), checkpoint.signature)) {
+  let checkpoint = await deps.store.latestCheckpoint();
+  if (checkpoint && !signed(deps.signer, checkpoint)) {
     return { ok: false, count: 0, seq: checkpoint.seq, reason: 'the retention checkpoint ending here has an invalid signature' };
   }
   const head = await deps.store.head();
   let expectedSeq = (checkpoint?.seq ?? 0) + 1;
   let expectedPrev = checkpoint?.hash ?? GENESIS_HASH;
   let count = 0;
-  while (expectedSeq <= head.seq) {
+  walk: while (expectedSeq <= head.seq) {
     const batch = await deps.store.readFrom(expectedSeq - 1, batchSize);
     if (!batch.length) break;
     for (const record of batch) {
-      if (record.seq > head.seq) break;
-      const reason = breakOf(record, expectedSeq, expectedPrev);
+      // Appended after the head was read; whatever is missing before it is reported below.
+      if (record.seq > head.seq) break walk;
+      // Records before a checkpoint found mid-walk (below) were dropped after this batch was read.
+      if (record.seq < expectedSeq) continue;
+      let reason = breakOf(record, expectedSeq, expectedPrev);
+      if (reason && record.seq > expectedSeq) {
+        // A gap may be retention running during the walk: resume from its newer, signed checkpoint.
+        const latest = await deps.store.latestCheckpoint();
+        if (latest && latest.seq >= expectedSeq && signed(deps.signer, latest)) {
+          checkpoint = latest;
+          expectedSeq = latest.seq + 1;
+          expectedPrev = latest.hash;
+          if (record.seq < expectedSeq) continue;
+          reason = breakOf(record, expectedSeq, expectedPrev);
+        }
+      }
       if (reason) return { ok: false, count, seq: expectedSeq, reason };
       count += 1;
       expectedSeq += 1;
@@ -52,7 +68,8 @@ export async function verifyAuditChain(deps: VerifyDeps, batchSize = DEFAULT_BAT
   if (expectedSeq <= head.seq) {
     return { ok: false, count, seq: expectedSeq, reason: `record ${expectedSeq} is missing (the chain head is at ${head.seq})` };
   }
-  if (expectedPrev !== head.hash) {
+  // (A checkpoint found mid-walk may already lie past the head read at the start.)
+  if (expectedSeq - 1 === head.seq && expectedPrev !== head.hash) {
     return { ok: false, count, seq: head.seq, reason: 'the chain head hash does not match the last record' };
   }
   return { ok: true, count, head, checkpoint };
