@@ -3,7 +3,7 @@
  * DATABASE_URL is set, else PGlite in DATA_DIR): OK with the count after a signed retention
  * checkpoint; exit 1 naming the sequence of an altered record (trigger disabled as superuser)
  * and of a deleted one; exit 1 when the checkpoint does not verify under this deployment's
- * KEY_ENCRYPTION_KEY.
+ * KEY_ENCRYPTION_KEY. `keys rotate` appends its keys.rotated records to the same chain.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -108,6 +108,19 @@ describe('oidc-server audit verify', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe('OK: 20 audit record(s) verified after the signed checkpoint at record 10; chain head at record 30.');
+  });
+
+  it('keys rotate appends keys.rotated records to the same chain, which still verifies', async () => {
+    const cli = (args: string[]) => run(['bin/oidc-server.js', ...args], deployment);
+    expect((await cli(['keys', 'rotate'])).code).toBe(0); // a fresh database: creates the first keys
+    const rotated = await cli(['keys', 'rotate']);
+    expect(rotated.code).toBe(0);
+    const created = rotated.stdout.split('\n').find((l) => l.startsWith('New signing keys:'))!.split(': ')[1]!.split(', ');
+    const records = await withDatabase((knex) => knex('audit_records').where({ type: 'keys.rotated' }).orderBy('seq').select('seq', 'subject_id', 'actor_type'));
+    expect(records.map((r) => r.subject_id)).toEqual(created);
+    expect(records.map((r) => Number(r.seq))).toEqual([31, 32]);
+    expect(records.every((r) => r.actor_type === 'system')).toBe(true);
+    expect((await verify()).stdout.trim()).toBe('OK: 22 audit record(s) verified after the signed checkpoint at record 10; chain head at record 32.');
   });
 
   it('exits 1 naming an altered record', async () => {
