@@ -6,6 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationSuite } from './authorization.suite.js';
 import { startAdminContext, type AdminTestContext } from './context.js';
+import { clientsSuite } from './clients.suite.js';
+import { rolesSuite } from './roles.suite.js';
+import { sessionsSuite } from './sessions.suite.js';
 import { usersSuite } from './users.suite.js';
 
 let context: AdminTestContext;
@@ -19,6 +22,9 @@ afterAll(async () => {
 
 authorizationSuite(ctx);
 usersSuite(ctx);
+rolesSuite(ctx);
+clientsSuite(ctx);
+sessionsSuite(ctx);
 
 describe('the OpenAPI document', () => {
   it('has every operation exercised by the suites above', () => {
