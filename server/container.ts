@@ -16,6 +16,9 @@ import { databaseFor, type Database } from '../adapters/db/knex.js';
 import { migrateToLatest, pendingMigrations } from '../adapters/db/migrate.js';
 import { createResourceServerRepository } from '../adapters/db/resource-servers-repository.js';
 import { createRoleRepository } from '../adapters/db/roles-repository.js';
+import { createRoleStore } from '../adapters/db/role-store.js';
+import { createResourceServerStore } from '../adapters/db/resource-server-store.js';
+import { createClientStore } from '../adapters/db/client-store.js';
 import { createSigningKeyRepository } from '../adapters/db/signing-keys-repository.js';
 import { createCredentialRepository, createUserRepository } from '../adapters/db/users-repository.js';
 import { cachedClients } from '../adapters/db/cached-clients.js';
@@ -37,7 +40,9 @@ import { authenticatePassword, loginThrottle } from './modules/auth/index.js';
 import type { AuditTrail } from './modules/compliance/index.js';
 import { createAuditCompliance, type AuditCompliance } from './audit-wiring.js';
 import type { Notifier } from './modules/notifications/index.js';
-import { applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
+import { ADMIN_ROLE, applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
+import { createClientAdministration } from './modules/clients/index.js';
+import { createResourceServerAdministration, createRoleAdministration } from './modules/permissions/index.js';
 import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys, type SigningKeyDeps } from './modules/keys/index.js';
 import {
   changePassword,
@@ -169,6 +174,19 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     },
     users: createUserAdministration({ users, credentials, hasher, roles, records: accountRecords, audit }),
     accountRecords: createAccountRecordAdministration({ users, records: accountRecords, audit }),
+    roles: createRoleAdministration({ roles: createRoleStore(knex), apis, audit, protectedRoles: [ADMIN_ROLE] }),
+    resourceServers: createResourceServerAdministration({
+      apis: createResourceServerStore(knex),
+      audit,
+      keyRotationOverlap: config.keyRotationOverlap,
+      protectedApis: [config.adminApi.audience],
+    }),
+    clients: createClientAdministration({
+      clients: createClientStore(knex, sealer, (clientId) => clients.forget(clientId)),
+      apis,
+      audit,
+      validateClientMetadata: async (metadata) => void (await current.provider.Client.validate(metadata as never)),
+    }),
     audit: { queries: compliance, trail: audit },
   };
   async function refreshKeys() {

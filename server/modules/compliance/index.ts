@@ -12,3 +12,4 @@ export { createBufferedAuditTrail, type BufferedAuditTrail, type AuditQueueOptio
 export { verifyAuditChain, verificationMessage, type VerifyResult } from './use-cases/verify-chain.js';
 export { applyAuditRetention, type RetentionOptions, type RetentionResult } from './use-cases/retention.js';
 export { searchAudit, exportAuditLines, MAX_PAGE as AUDIT_MAX_PAGE, type AuditPage, type AuditQueries } from './use-cases/search.js';
+export { changeEvent, type Acting } from './domain/acting.js';

@@ -7,5 +7,5 @@ export type { UserRepository, CredentialRepository, PasswordHasher, PasswordCred
 export { passwordProblems, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, type PasswordProblem } from './domain/password-policy.js';
 export { changePassword, type ChangePasswordDeps } from './use-cases/change-password.js';
 export type { UserFilter, UserChanges, CredentialResets, AccountRecords, UserSession, UserGrant } from './ports.js';
-export { createUserAdministration, type UserAdministration, type UserAdministrationDeps, type UserView, type UserPatch, type ProfilePatch, type Acting } from './use-cases/administer-users.js';
+export { createUserAdministration, type UserAdministration, type UserAdministrationDeps, type UserView, type UserPatch, type ProfilePatch } from './use-cases/administer-users.js';
 export { createAccountRecordAdministration, type AccountRecordAdministration, type AccountRecordDeps } from './use-cases/account-records.js';

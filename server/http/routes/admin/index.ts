@@ -22,12 +22,18 @@ import type Koa from 'koa';
 import compose from 'koa-compose';
 import { z } from 'zod';
 import { ADMIN_API_SCOPES } from '../../../modules/bootstrap/index.js';
+import type { ClientAdministration } from '../../../modules/clients/index.js';
+import type { ResourceServerAdministration, RoleAdministration } from '../../../modules/permissions/index.js';
 import type { AccountRecordAdministration, UserAdministration } from '../../../modules/users/index.js';
 import type { Authenticator } from './kit/authenticate.js';
 import { buildDocument } from './kit/openapi.js';
 import { operation, type AdminResource } from './kit/operation.js';
 import { buildRouter, notFound } from './kit/router.js';
+import { clientsResource } from './clients.js';
+import { resourceServersResource } from './resource-servers.js';
+import { rolesResource } from './roles.js';
 import { usersResource } from './users.js';
+import { userSessionsResource } from './user-sessions.js';
 import { auditResource } from './audit.js';
 import type { AuditQueries, AuditTrail } from '../../../modules/compliance/index.js';
 
@@ -41,6 +47,9 @@ export interface AdminApiDeps {
   auth: Authenticator;
   users: UserAdministration;
   accountRecords: AccountRecordAdministration;
+  roles: RoleAdministration;
+  resourceServers: ResourceServerAdministration;
+  clients: ClientAdministration;
   /** Reading the audit trail (search, export), and the trail an export is recorded in. */
   audit: { queries: AuditQueries; trail: AuditTrail };
 }
@@ -74,6 +83,10 @@ export function adminApi(deps: AdminApiDeps): AdminApi {
   const RESOURCES: AdminResource[] = [
     documentResource(() => document),
     usersResource(deps.users),
+    userSessionsResource(deps.accountRecords),
+    rolesResource(deps.roles),
+    resourceServersResource(deps.resourceServers),
+    clientsResource(deps.clients),
     auditResource(deps.audit),
   ];
   document = buildDocument(RESOURCES, { issuer: deps.issuer, audience: deps.audience, scopes: ADMIN_API_SCOPES });

@@ -2,10 +2,10 @@
  * A user's sessions and grants as administrators see and revoke them. Revoking a grant revokes
  * every token issued under it, as the protocol engine does on grant revocation.
  */
-import type { AuditTrail } from '../../compliance/index.js';
+import { changeEvent, type Acting, type AuditTrail } from '../../compliance/index.js';
 import type { Page, PageRequest } from '../../../shared/pagination.js';
 import type { AccountRecords, UserGrant, UserRepository, UserSession } from '../ports.js';
-import { notFound, type Acting } from './administer-users.js';
+import { notFound } from './administer-users.js';
 
 export interface AccountRecordDeps {
   users: Pick<UserRepository, 'findById'>;
@@ -18,16 +18,7 @@ export function createAccountRecordAdministration(deps: AccountRecordDeps) {
     if (!(await deps.users.findById(userId))) throw notFound();
   };
   const record = (by: Acting, type: 'admin.session.revoked' | 'admin.grant.revoked', userId: string, subject: { type: 'session' | 'grant'; id: string }) =>
-    deps.audit.record({
-      type,
-      outcome: 'success',
-      actor: by.actor,
-      subject,
-      ...(by.ip ? { ip: by.ip } : {}),
-      ...(by.userAgent ? { userAgent: by.userAgent } : {}),
-      ...(by.requestId ? { requestId: by.requestId } : {}),
-      details: { userId },
-    });
+    deps.audit.record(changeEvent(by, type, subject, { userId }));
   return {
     async sessions(userId: string, page: PageRequest): Promise<Page<UserSession>> {
       await userMustExist(userId);

@@ -5,7 +5,7 @@
  * acting principal. Disabling or deleting an account also ends its sessions and revokes its
  * grants with their tokens, so access stops at once rather than at token expiry.
  */
-import type { AuditActor, AuditDetails, AuditEventType, AuditTrail, RequestFacts } from '../../compliance/index.js';
+import { changeEvent, type Acting, type AuditDetails, type AuditEventType, type AuditTrail } from '../../compliance/index.js';
 import type { RoleRepository } from '../../permissions/index.js';
 import { AppError } from '../../../shared/errors.js';
 import type { Page, PageRequest } from '../../../shared/pagination.js';
@@ -13,9 +13,6 @@ import type { ExpectedVersions } from '../../../shared/versions.js';
 import { USERNAME_PATTERN, type Profile, type User } from '../domain/user.js';
 import type { AccountRecords, CredentialRepository, CredentialResets, PasswordHasher, UserChanges, UserFilter, UserRepository } from '../ports.js';
 import { createUser, type CreateUserInput } from './create-user.js';
-
-/** Who acts, and the request facts every audit event carries. */
-export type Acting = RequestFacts & { actor: AuditActor };
 
 export interface UserAdministrationDeps {
   users: UserRepository;
@@ -45,16 +42,7 @@ export function notFound(what = 'user'): AppError {
 
 export function createUserAdministration(deps: UserAdministrationDeps) {
   const record = (by: Acting, type: AuditEventType, userId: string, details?: AuditDetails) =>
-    deps.audit.record({
-      type,
-      outcome: 'success',
-      actor: by.actor,
-      subject: { type: 'user', id: userId },
-      ...(by.ip ? { ip: by.ip } : {}),
-      ...(by.userAgent ? { userAgent: by.userAgent } : {}),
-      ...(by.requestId ? { requestId: by.requestId } : {}),
-      ...(details ? { details } : {}),
-    });
+    deps.audit.record(changeEvent(by, type, { type: 'user', id: userId }, details));
 
   const view = async (user: User): Promise<UserView> => ({ ...user, roles: (await deps.users.roleNames([user.id])).get(user.id) ?? [] });
 

@@ -18,8 +18,8 @@ export interface Authenticator {
 const REALM = 'admin';
 
 function challenge(ctx: Context, params: Record<string, string> = {}) {
-  // RFC 6750 §3: quoted-string values; descriptions are ours and never contain quotes or backslashes.
-  const rest = Object.entries(params).map(([k, v]) => `, ${k}="${v.replace(/["\\]/g, '')}"`).join('');
+  // RFC 6750 §3: error_description is limited to printable ASCII other than " and \.
+  const rest = Object.entries(params).map(([k, v]) => `, ${k}="${v.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '')}"`).join('');
   ctx.set('WWW-Authenticate', `Bearer realm="${REALM}"${rest}`);
 }
 
@@ -34,7 +34,7 @@ export async function authenticate(ctx: Context, auth: Authenticator, scope: str
   try {
     verified = await auth.verify(token);
     if (verified.sub !== verified.clientId && !(await auth.isActiveUser(verified.sub))) {
-      throw new AppError('invalid_token', 'the token’s user is disabled or no longer exists');
+      throw new AppError('invalid_token', 'the user of the token is disabled or no longer exists');
     }
   } catch (error) {
     if (error instanceof AppError && error.code === 'invalid_token') challenge(ctx, { error: 'invalid_token', error_description: error.message });
