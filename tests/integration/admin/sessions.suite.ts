@@ -9,6 +9,17 @@ import { TEST_USER, WEB_CLIENT } from '../../helpers/provider.js';
 import { authorizationRequest, client } from '../../helpers/rp.js';
 import { introspect, signIn, webClient } from '../protocol/support.js';
 import { ADMIN_USER, AUDIENCE, type AdminTestContext } from './context.js';
+import type { TestProvider } from '../../helpers/provider.js';
+import type { AuditEventType } from '../../../server/modules/compliance/index.js';
+
+/** The audit record of `type` about `subjectId`, read from the hash-chained trail. */
+async function auditRecord(op: TestProvider, type: AuditEventType, subjectId: string) {
+  const { compliance } = op.running.container;
+  await compliance.trail.flush();
+  const { records } = await compliance.search({ types: [type], subjectId }, { limit: 10 });
+  expect(records).toHaveLength(1);
+  return records[0]!;
+}
 
 type Session = { id: string; client_ids: string[]; amr: string[] };
 type Grant = { id: string; client_id: string; scopes: string[] };
@@ -75,8 +86,7 @@ export function sessionsSuite(ctx: () => AdminTestContext) {
       expect(issued.scope?.split(' ')).toEqual(expect.arrayContaining(['admin:read', 'admin:write']));
       const created = await api.call<{ id: string }>('POST', '/users', { token: issued.access_token, body: { username: 'made-by-admin' } });
       expect(created.status).toBe(201);
-      const audit = op.logs.map((l) => JSON.parse(l) as { audit?: { type: string; actor: { type: string; id: string }; subject?: { id: string }; requestId?: string; ip?: string } })
-        .find((l) => l.audit?.type === 'admin.user.created' && l.audit.subject?.id === created.body.id)!.audit!;
+      const audit = await auditRecord(op, 'admin.user.created', created.body.id);
       expect(audit.actor).toEqual({ type: 'user', id: issued.claims()!.sub });
       expect(audit.requestId).toEqual(created.headers.get('x-request-id'));
       expect(audit.ip).toBeTruthy();
@@ -96,8 +106,7 @@ export function sessionsSuite(ctx: () => AdminTestContext) {
     it('records client actors with request facts in audit events', async () => {
       const { api, tokens, op } = ctx();
       const created = await api.call<{ id: string }>('POST', '/users', { token: tokens.writer, body: { username: 'audited' }, headers: { 'user-agent': 'admin-tool/1.0', 'x-request-id': 'req-audit-12345' } });
-      const line = op.logs.map((l) => JSON.parse(l) as { audit?: Record<string, unknown> }).find((l) => l.audit?.type === 'admin.user.created' && (l.audit.subject as { id: string }).id === created.body.id)!;
-      expect(line.audit).toMatchObject({ outcome: 'success', actor: { type: 'client', id: 'admin-writer' }, requestId: 'req-audit-12345', userAgent: 'admin-tool/1.0', ip: expect.any(String) });
+      expect(await auditRecord(op, 'admin.user.created', created.body.id)).toMatchObject({ outcome: 'success', actor: { type: 'client', id: 'admin-writer' }, requestId: 'req-audit-12345', userAgent: 'admin-tool/1.0', ip: expect.any(String) });
     });
   });
 }
