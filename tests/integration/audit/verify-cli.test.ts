@@ -19,6 +19,7 @@ import { createAuditStore } from '../../../adapters/db/audit-store.js';
 import { openDatabase } from '../../../adapters/db/knex.js';
 import { migrateToLatest } from '../../../adapters/db/migrate.js';
 import { appendNow, applyAuditRetention, type AuditEvent } from '../../../server/modules/compliance/index.js';
+import { buildOnce } from '../../helpers/build.js';
 import { postgresUrl } from '../../helpers/stores.js';
 
 interface Outcome {
@@ -80,8 +81,7 @@ async function withDatabase<T>(work: (knex: Knex) => Promise<T>): Promise<T> {
 const event = (i: number): AuditEvent => ({ type: 'auth.login.success', outcome: 'success', actor: { type: 'user', id: `user-${i}` }, requestId: `req-${i}`, details: { n: i } });
 
 beforeAll(async () => {
-  const build = await run(['run', '-s', 'build'], {}, 'npm');
-  expect(build.stdout + build.stderr).toBe('');
+  expect(await buildOnce()).toBe('');
   if (postgresUrl) await adminQuery(`CREATE DATABASE ${dbName}`);
   await withDatabase(async (knex) => {
     await migrateToLatest(knex);

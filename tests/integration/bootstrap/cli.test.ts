@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../config/paths.js';
 import { openDatabase } from '../../../adapters/db/knex.js';
 import { startTestProvider } from '../../helpers/provider.js';
+import { buildOnce } from '../../helpers/build.js';
 import { postgresUrl, type TestDatabase } from '../../helpers/stores.js';
 
 interface Outcome {
@@ -69,9 +70,7 @@ const deployment: Record<string, string> = {
 };
 
 beforeAll(async () => {
-  const build = await run(['run', '-s', 'build'], {}, 'npm');
-  expect(build.stdout + build.stderr).toBe('');
-  expect(build.code).toBe(0);
+  expect(await buildOnce()).toBe('');
   // An empty database, as a new deployment has before its first `migrate`.
   if (postgresUrl) await adminQuery(`CREATE DATABASE ${dbName}`);
 }, 90_000);
