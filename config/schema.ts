@@ -160,7 +160,12 @@ export const settings = {
     default: '1000',
     description: 'Audit events are queued in memory and appended at least this often (ms); a hard crash loses at most this much.',
   },
-  AUDIT_BATCH_SIZE: { schema: positiveInt, default: '200', description: 'Audit events per append transaction; a full batch is flushed at once.' },
+  AUDIT_BATCH_SIZE: {
+    // 2000 rows × 15 columns stays under Postgres' 65535 bind parameters per statement.
+    schema: positiveInt.max(2000),
+    default: '200',
+    description: 'Audit events per append transaction (at most 2000); a full batch is flushed at once.',
+  },
   AUDIT_QUEUE_MAX: {
     schema: positiveInt,
     default: '10000',
