@@ -90,6 +90,14 @@ export function authorizationSuite(ctx: () => AdminTestContext) {
       expect((response.body as { code: string }).code).toBe('insufficient_scope');
       // Write does not imply read.
       expect((await api.call('GET', '/users', { token: tokens.writeOnly })).status).toBe(403);
+      const denied = ctx().op.logs.map((l) => JSON.parse(l) as { audit?: Record<string, unknown> }).filter((l) => l.audit?.type === 'admin.access.denied').map((l) => l.audit);
+      expect(denied).toContainEqual(expect.objectContaining({
+        outcome: 'denied',
+        actor: { type: 'client', id: 'admin-reader' },
+        clientId: 'admin-reader',
+        details: { reason: 'insufficient_scope', operation: 'createUser' },
+        requestId: response.headers.get('x-request-id'),
+      }));
     });
   });
 }
