@@ -172,6 +172,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       verify: (token) => tokenVerifier.verify(token),
       isActiveUser: async (id) => (await users.findById(id))?.disabled === false,
     },
+    audit,
     users: createUserAdministration({ users, credentials, hasher, roles, records: accountRecords, audit }),
     accountRecords: createAccountRecordAdministration({ users, records: accountRecords, audit }),
     roles: createRoleAdministration({ roles: createRoleStore(knex), apis, audit, protectedRoles: [ADMIN_ROLE] }),
@@ -187,7 +188,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       audit,
       validateClientMetadata: async (metadata) => void (await current.provider.Client.validate(metadata as never)),
     }),
-    audit: { queries: compliance, trail: audit },
+    auditLog: compliance,
   };
   async function refreshKeys() {
     const loaded = await loadSigningKeys(keys);

@@ -90,6 +90,17 @@ export function authorizationSuite(ctx: () => AdminTestContext) {
       expect((response.body as { code: string }).code).toBe('insufficient_scope');
       // Write does not imply read.
       expect((await api.call('GET', '/users', { token: tokens.writeOnly })).status).toBe(403);
+      // Read from the hash-chained trail.
+      const { compliance } = ctx().op.running.container;
+      await compliance.trail.flush();
+      const denied = (await compliance.search({ types: ['admin.access.denied'] }, { limit: 100 })).records;
+      expect(denied).toContainEqual(expect.objectContaining({
+        outcome: 'denied',
+        actor: { type: 'client', id: 'admin-reader' },
+        clientId: 'admin-reader',
+        details: { reason: 'insufficient_scope', operation: 'createUser' },
+        requestId: response.headers.get('x-request-id'),
+      }));
     });
   });
 }

@@ -40,6 +40,7 @@ export function clientsSuite(ctx: () => AdminTestContext) {
       expect((await api.call('POST', '/clients/batch-job/secret', { token: tokens.writer })).status).toBe(428);
       expect((await api.call('POST', '/clients/nobody/secret', { token: tokens.writer, ifMatch: '"v1"' })).status).toBe(404);
       expect(op.logs.join('\n')).not.toContain(rotated.body.client_secret);
+      expect(op.logs.join('\n')).not.toContain(secret);
     });
 
     it('issues tokens in the format and lifetime the API was given through the admin API', async () => {

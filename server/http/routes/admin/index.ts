@@ -23,6 +23,7 @@ import compose from 'koa-compose';
 import { z } from 'zod';
 import { ADMIN_API_SCOPES } from '../../../modules/bootstrap/index.js';
 import type { ClientAdministration } from '../../../modules/clients/index.js';
+import type { AuditTrail } from '../../../modules/compliance/index.js';
 import type { ResourceServerAdministration, RoleAdministration } from '../../../modules/permissions/index.js';
 import type { AccountRecordAdministration, UserAdministration } from '../../../modules/users/index.js';
 import type { Authenticator } from './kit/authenticate.js';
@@ -35,7 +36,7 @@ import { rolesResource } from './roles.js';
 import { usersResource } from './users.js';
 import { userSessionsResource } from './user-sessions.js';
 import { auditResource } from './audit.js';
-import type { AuditQueries, AuditTrail } from '../../../modules/compliance/index.js';
+import type { AuditQueries } from '../../../modules/compliance/index.js';
 
 export { ADMIN_PREFIX } from './kit/router.js';
 export type { Authenticator } from './kit/authenticate.js';
@@ -45,13 +46,14 @@ export interface AdminApiDeps {
   /** The admin API's resource server identifier: the audience its tokens must carry. */
   audience: string;
   auth: Authenticator;
+  audit: AuditTrail;
   users: UserAdministration;
   accountRecords: AccountRecordAdministration;
   roles: RoleAdministration;
   resourceServers: ResourceServerAdministration;
   clients: ClientAdministration;
-  /** Reading the audit trail (search, export), and the trail an export is recorded in. */
-  audit: { queries: AuditQueries; trail: AuditTrail };
+  /** Reading the audit trail (search, export); exports are recorded in `audit`. */
+  auditLog: AuditQueries;
 }
 
 function documentResource(document: () => unknown): AdminResource {
@@ -87,10 +89,10 @@ export function adminApi(deps: AdminApiDeps): AdminApi {
     rolesResource(deps.roles),
     resourceServersResource(deps.resourceServers),
     clientsResource(deps.clients),
-    auditResource(deps.audit),
+    auditResource({ queries: deps.auditLog, trail: deps.audit }),
   ];
   document = buildDocument(RESOURCES, { issuer: deps.issuer, audience: deps.audience, scopes: ADMIN_API_SCOPES });
-  const router = buildRouter(RESOURCES, deps.auth);
+  const router = buildRouter(RESOURCES, deps.auth, deps.audit);
   const middleware = compose([router.routes(), router.allowedMethods({ throw: true }), notFound]) as Koa.Middleware;
   return { middleware, document };
 }

@@ -75,6 +75,7 @@ export const AUDIT_EVENT_TYPES = [
   'admin.webhook.updated',
   'admin.webhook.deleted',
   'admin.webhook.replayed',
+  'admin.access.denied',
   'admin.audit.exported',
   // keys, notifications, compliance
   'keys.rotated',
