@@ -30,6 +30,10 @@ const DEFAULT_BATCH = 1000;
 
 const signed = (signer: CheckpointSigner, checkpoint: Checkpoint) => signer.verify(checkpointPayload(checkpoint), checkpoint.signature);
 
+/**
+ * @returns ok with the number of records checked, or the sequence of the first record that
+ * breaks the chain and why (altered, missing, unlinked, or an invalid checkpoint signature).
+ */
 export async function verifyAuditChain(deps: VerifyDeps, batchSize = DEFAULT_BATCH): Promise<VerifyResult> {
   let checkpoint = await deps.store.latestCheckpoint();
   if (checkpoint && !signed(deps.signer, checkpoint)) {
