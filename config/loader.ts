@@ -44,6 +44,10 @@ export interface Config {
   claimNames: { roles: string; permissions: string };
   /** Dynamic client registration; `initialAccessTokens` is non-empty when enabled. */
   registration: { enabled: boolean; initialAccessTokens: string[] };
+  /** The admin API as a resource server: its audience and the lifetime of its tokens. */
+  adminApi: { audience: string; tokenTtl: number };
+  audit: { retentionDays: number; retentionIntervalSeconds: number; flushIntervalMs: number; batchSize: number; maxQueue: number };
+  metrics: { enabled: boolean; token: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -73,7 +77,7 @@ function parseAll(env: Record<string, string | undefined>, only?: ReadonlySet<st
   return { raw: raw as Raw, problems };
 }
 
-const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'REGISTRATION_INITIAL_ACCESS_TOKENS']);
+const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'REGISTRATION_INITIAL_ACCESS_TOKENS', 'METRICS_TOKEN']);
 function redact(name: string, value: string): string {
   return SECRET_SETTINGS.has(name) ? `<${value.length} characters>` : value;
 }
@@ -90,6 +94,7 @@ function productionProblems(raw: Raw): string[] {
   if (!raw.KEY_ENCRYPTION_KEY) problems.push('KEY_ENCRYPTION_KEY is required in production');
   if (!raw.DATABASE_URL) problems.push('DATABASE_URL is required in production: the embedded database is for development only');
   if (raw.DEMO_CLIENTS === true) problems.push('DEMO_CLIENTS must not be true in production');
+  if (raw.METRICS_ENABLED === true && !raw.METRICS_TOKEN) problems.push('METRICS_TOKEN is required in production when METRICS_ENABLED is true: /metrics must not be served unauthenticated');
   return problems;
 }
 
@@ -125,6 +130,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (raw.ROLES_CLAIM === raw.PERMISSIONS_CLAIM) {
     throw new ConfigError([`ROLES_CLAIM and PERMISSIONS_CLAIM must differ (both are ${JSON.stringify(raw.ROLES_CLAIM)})`]);
+  }
+  if (overlap <= (raw.ADMIN_API_TOKEN_TTL as number)) {
+    throw new ConfigError([`KEY_ROTATION_OVERLAP (${overlap}s) must exceed ADMIN_API_TOKEN_TTL (${raw.ADMIN_API_TOKEN_TTL as number}s)`]);
   }
 
   return {
@@ -165,6 +173,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       enabled: raw.REGISTRATION_ENABLED as boolean,
       initialAccessTokens: (raw.REGISTRATION_INITIAL_ACCESS_TOKENS as string[] | undefined) ?? [],
     },
+    adminApi: {
+      audience: ((raw.ADMIN_API_AUDIENCE as string | undefined) ?? `${((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).replace(/\/$/, '')}/admin/v1`),
+      tokenTtl: raw.ADMIN_API_TOKEN_TTL as number,
+    },
+    audit: {
+      retentionDays: raw.AUDIT_RETENTION_DAYS as number,
+      retentionIntervalSeconds: raw.AUDIT_RETENTION_INTERVAL as number,
+      flushIntervalMs: raw.AUDIT_FLUSH_INTERVAL_MS as number,
+      batchSize: raw.AUDIT_BATCH_SIZE as number,
+      maxQueue: raw.AUDIT_QUEUE_MAX as number,
+    },
+    metrics: { enabled: raw.METRICS_ENABLED as boolean, token: raw.METRICS_TOKEN as string | undefined },
   };
 }
 

@@ -178,6 +178,42 @@ export const settings = {
     default: 'permissions',
     description: 'Name of the claim listing what the user\'s roles permit: in ID token and userinfo (`permissions` scope) an object of API identifier → scopes; in a JWT access token the scopes of that API.',
   },
+  ADMIN_API_AUDIENCE: {
+    schema: url(['http:', 'https:']),
+    description: 'Identifier (token audience) of the admin API resource server, registered at every start with the scopes admin:read and admin:write. Defaults to ISSUER/admin/v1.',
+  },
+  ADMIN_API_TOKEN_TTL: {
+    schema: seconds,
+    default: '600',
+    description: 'Lifetime (s) of access tokens for the admin API: short, as a removed admin role or revoked grant only stops a token at its expiry.',
+  },
+  AUDIT_RETENTION_DAYS: {
+    schema: positiveInt,
+    default: '365',
+    description: 'Audit records older than this many days are dropped, behind a signed checkpoint that `audit verify` starts from.',
+  },
+  AUDIT_RETENTION_INTERVAL: { schema: seconds, default: '3600', description: 'How often (s) audit retention runs (bounded batches, one replica at a time).' },
+  AUDIT_FLUSH_INTERVAL_MS: {
+    schema: positiveInt,
+    default: '1000',
+    description: 'Audit events are queued in memory and appended at least this often (ms); a hard crash loses at most this much.',
+  },
+  AUDIT_BATCH_SIZE: {
+    // 2000 rows × 15 columns stays under Postgres' 65535 bind parameters per statement.
+    schema: positiveInt.max(2000),
+    default: '200',
+    description: 'Audit events per append transaction (at most 2000); a full batch is flushed at once.',
+  },
+  AUDIT_QUEUE_MAX: {
+    schema: positiveInt,
+    default: '10000',
+    description: 'Audit events held in memory at most (while the database is slow or down); beyond, events are dropped, logged and counted.',
+  },
+  METRICS_ENABLED: { schema: bool, default: 'false', description: 'Serve Prometheus metrics at /metrics.' },
+  METRICS_TOKEN: {
+    schema: z.string().min(32, 'must be at least 32 characters'),
+    description: 'Bearer token a scraper must send to /metrics. Required in production when METRICS_ENABLED is true; unset in development: /metrics is open.',
+  },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -3,6 +3,7 @@
  * group lives in its own file under scripts/cli/; to add one, write the file and list it here.
  * Exit codes: 0 success, 1 failure, 2 usage error.
  */
+import { auditCommands } from './cli/audit.js';
 import { clientsCommands } from './cli/clients.js';
 import type { Command } from './cli/command.js';
 import { databaseCommands } from './cli/database.js';
@@ -19,6 +20,7 @@ const commands: Command[] = [
   ...rolesCommands,
   ...clientsCommands,
   ...seedCommands,
+  ...auditCommands,
 ];
 
 runCli(commands, process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,6 +1,6 @@
 /**
  * The Koa application and its middleware order:
- *   request id + access log → problem details → security headers → health, assets →
+ *   request id + access log → metrics → problem details → security headers → health, assets →
  *   token rate limit → interactions → oidc-provider (mounted last, at the root).
  * The provider is reached through a getter so a rotated key set can swap it in without a restart.
  */
@@ -15,8 +15,12 @@ import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
 import { corsPreflightGate } from './http/middleware/cors-preflight.js';
 import { tokenRateLimit, type TokenLimiters } from './http/middleware/token-rate-limit.js';
+import { adminApi, ADMIN_PREFIX, type AdminApiDeps } from './http/routes/admin/index.js';
 import { assetRoutes } from './http/routes/assets.js';
 import { healthRoutes, type ReadinessCheck } from './http/routes/health.js';
+import { httpMetrics } from './http/middleware/http-metrics.js';
+import { metricsRoute } from './http/routes/metrics.js';
+import type { Metrics, MetricsExposition } from './shared/metrics.js';
 import type { Renderer } from './http/views.js';
 
 export interface AppDeps {
@@ -31,6 +35,10 @@ export interface AppDeps {
   isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
   isShuttingDown: () => boolean;
+  adminApi: AdminApiDeps;
+  metrics: Metrics;
+  /** Serve /metrics (METRICS_ENABLED), behind a bearer token when one is configured. */
+  metricsEndpoint?: { exposition: MetricsExposition; token: string | undefined };
 }
 
 /** The provider's endpoints that answer browsers cross-origin (oidc-provider's clientBasedCORS routes). */
@@ -47,6 +55,7 @@ export function buildApp(deps: AppDeps): Koa {
   const health = healthRoutes(deps.readiness, deps.isShuttingDown);
   const assets = assetRoutes();
   const interactions = interactionRoutes(deps.interactions);
+  const admin = adminApi(deps.adminApi);
 
   let mounted: { provider: Provider; middleware: Koa.Middleware } | undefined;
   const providerMiddleware: Koa.Middleware = (ctx, next) => {
@@ -56,19 +65,24 @@ export function buildApp(deps: AppDeps): Koa {
   };
 
   app.use(requestContext(deps.logger));
-  app.use(problemDetails(deps.renderer));
+  app.use(httpMetrics(deps.metrics));
+  app.use(problemDetails(deps.renderer, [`${ADMIN_PREFIX}/`]));
   app.use(securityHeaders({ hsts: deps.hsts, apiPaths: [...CORS_PATHS, '/jwks', '/.well-known/openid-configuration'] }));
   // Each router is entered only under its own paths: every other request (all protocol traffic)
   // goes to the provider without paying for route matching it cannot need.
   app.use(onlyUnder(['/healthz', '/readyz'], health.routes() as Koa.Middleware));
   app.use(onlyUnder(['/assets/'], assets.routes() as Koa.Middleware));
+  if (deps.metricsEndpoint) app.use(metricsRoute(deps.metricsEndpoint.exposition, deps.metricsEndpoint.token));
   app.use(corsPreflightGate(CORS_PATHS, deps.isRegisteredOrigin));
   app.use(tokenRateLimit(deps.tokenLimiters, '/token'));
+  app.use(onlyUnder([`${ADMIN_PREFIX}/`], admin.middleware));
   app.use(onlyUnder(['/interaction/'], compose([interactions.routes(), interactions.allowedMethods()]) as Koa.Middleware));
   app.use(providerMiddleware);
 
   // Koa's default handler prints stacks to stderr; ours logs a sanitized line instead.
   app.silent = true;
-  app.on('error', (error: Error) => deps.logger.warn({ err: { type: error.name, message: error.message } }, 'response error'));
+  app.on('error', (error: Error, ctx?: Koa.Context) =>
+    deps.logger.warn({ requestId: ctx?.state?.requestId, err: { type: error.name, message: error.message } }, 'response error'),
+  );
   return app;
 }

@@ -8,15 +8,22 @@ import type { Config } from '../config/loader.js';
 import { createSecretSealer } from '../adapters/crypto/envelope.js';
 import { joseKeyGenerator } from '../adapters/crypto/key-generator.js';
 import { createArgon2Hasher } from '../adapters/crypto/password-hasher.js';
+import { createCheckpointSigner } from '../adapters/crypto/checkpoint-signer.js';
+import { createAuditStore } from '../adapters/db/audit-store.js';
+import { createPrometheusMetrics, type PrometheusMetrics } from '../adapters/metrics/prometheus.js';
 import { createClientRepository } from '../adapters/db/clients-repository.js';
 import { databaseFor, type Database } from '../adapters/db/knex.js';
 import { migrateToLatest, pendingMigrations } from '../adapters/db/migrate.js';
 import { createResourceServerRepository } from '../adapters/db/resource-servers-repository.js';
 import { createRoleRepository } from '../adapters/db/roles-repository.js';
+import { createRoleStore } from '../adapters/db/role-store.js';
+import { createResourceServerStore } from '../adapters/db/resource-server-store.js';
+import { createClientStore } from '../adapters/db/client-store.js';
 import { createSigningKeyRepository } from '../adapters/db/signing-keys-repository.js';
 import { createCredentialRepository, createUserRepository } from '../adapters/db/users-repository.js';
 import { cachedClients } from '../adapters/db/cached-clients.js';
 import { createAdapterFactory } from '../adapters/oidc/factory.js';
+import { createAccountRecords } from '../adapters/oidc/account-records.js';
 import { purgeExpired } from '../adapters/oidc/sql-store.js';
 import { openRedis } from '../adapters/redis/client.js';
 import { createRateLimiter } from '../adapters/redis/rate-limiter.js';
@@ -24,20 +31,33 @@ import { createInteractionGateway } from '../interactions/gateway.js';
 import type { InteractionDeps } from '../interactions/index.js';
 import type { Logger } from './http/logger.js';
 import type { TokenLimiters } from './http/middleware/token-rate-limit.js';
+import { createTokenVerifier, publicJwks } from './http/middleware/bearer-token.js';
+import type { AdminApiDeps } from './http/routes/admin/index.js';
 import type { ReadinessCheck } from './http/routes/health.js';
 import { createTranslations } from './http/i18n.js';
 import { createRenderer, type Renderer } from './http/views.js';
 import { authenticatePassword, loginThrottle } from './modules/auth/index.js';
 import type { AuditTrail } from './modules/compliance/index.js';
+import { createAuditCompliance, type AuditCompliance } from './audit-wiring.js';
 import type { Notifier } from './modules/notifications/index.js';
-import { applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
+import { ADMIN_ROLE, applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
+import { createClientAdministration } from './modules/clients/index.js';
+import { createResourceServerAdministration, createRoleAdministration } from './modules/permissions/index.js';
 import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys, type SigningKeyDeps } from './modules/keys/index.js';
-import { changePassword, type UserRepository, type CredentialRepository, type PasswordHasher } from './modules/users/index.js';
+import {
+  changePassword,
+  createAccountRecordAdministration,
+  createUserAdministration,
+  type UserRepository,
+  type CredentialRepository,
+  type PasswordHasher,
+} from './modules/users/index.js';
 import { subscribeProviderEvents } from './oidc/events.js';
 import { pagesWith } from './oidc/pages.js';
 import { buildProvider } from './oidc/provider.js';
 import { cachedLookup } from './oidc/resource-servers.js';
 import { systemClock } from './shared/clock.js';
+import { keyRotationEvents } from './modules/compliance/index.js';
 
 export interface Container {
   config: Config;
@@ -46,6 +66,9 @@ export interface Container {
   redis: Redis | undefined;
   renderer: Renderer;
   audit: AuditTrail;
+  /** The audit chain's operations: flush, verify, retention, search and export. */
+  compliance: AuditCompliance;
+  metrics: PrometheusMetrics;
   notifier: Notifier;
   users: UserRepository;
   credentials: CredentialRepository;
@@ -61,6 +84,8 @@ export interface Container {
   tokenLimiters: TokenLimiters;
   isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
+  /** What the admin API (server/http/routes/admin) needs. */
+  adminApi: AdminApiDeps;
   close(): Promise<void>;
 }
 
@@ -93,8 +118,9 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const keys: SigningKeyDeps = { keys: createSigningKeyRepository(knex, sealer), generator: joseKeyGenerator, clock: systemClock };
   // Templates are re-read on every render only in development, where they are being edited.
   const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations: createTranslations() });
-  // Until the hash-chained store lands (issue 5), audit events go to the structured log.
-  const audit: AuditTrail = { record: async (event) => logger.info({ audit: event }, 'audit event') };
+  const metrics = createPrometheusMetrics({ processMetrics: config.metrics.enabled });
+  const compliance = createAuditCompliance({ store: createAuditStore(knex), signer: createCheckpointSigner(config.keyEncryptionKey), logger, metrics, config });
+  const audit: AuditTrail = compliance.trail;
   // Until the outbox lands (issue 5), messages are printed so a developer can follow links and codes.
   const notifier: Notifier = {
     enqueue: async (intent) => logger.info({ message: { channel: intent.channel, template: intent.template, locale: intent.locale, to: intent.to, data: intent.data } }, 'message (printed: no delivery channel configured)'),
@@ -107,8 +133,9 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const makeProvider = async () => {
     const loaded = await loadSigningKeys(keys);
     const provider = buildProvider({ config, jwks: loaded.jwks, adapter, accounts: users, resourceServers, permissions: roles, pages });
-    subscribeProviderEvents(provider, logger);
-    return { provider, version: loaded.version };
+    subscribeProviderEvents(provider, { logger, audit, metrics });
+    // Built with the provider, so the admin API verifies tokens against exactly the keys it publishes.
+    return { provider, version: loaded.version, publicJwks: publicJwks(loaded.jwks) };
   };
   let current = await makeProvider();
 
@@ -131,6 +158,46 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     username: async (accountId) => (await users.findById(accountId))?.username,
   };
 
+  const accountRecords = createAccountRecords(knex, adapter);
+  const tokenVerifier = createTokenVerifier({
+    issuer: config.issuer,
+    audience: config.adminApi.audience,
+    keys: () => current.publicJwks,
+    refresh: () => refreshKeys(),
+  });
+  const adminApi: AdminApiDeps = {
+    issuer: config.issuer,
+    audience: config.adminApi.audience,
+    auth: {
+      verify: (token) => tokenVerifier.verify(token),
+      isActiveUser: async (id) => (await users.findById(id))?.disabled === false,
+    },
+    audit,
+    users: createUserAdministration({ users, credentials, hasher, roles, records: accountRecords, audit }),
+    accountRecords: createAccountRecordAdministration({ users, records: accountRecords, audit }),
+    roles: createRoleAdministration({ roles: createRoleStore(knex), apis, audit, protectedRoles: [ADMIN_ROLE] }),
+    resourceServers: createResourceServerAdministration({
+      apis: createResourceServerStore(knex),
+      audit,
+      keyRotationOverlap: config.keyRotationOverlap,
+      protectedApis: [config.adminApi.audience],
+    }),
+    clients: createClientAdministration({
+      clients: createClientStore(knex, sealer, (clientId) => clients.forget(clientId)),
+      apis,
+      audit,
+      validateClientMetadata: async (metadata) => void (await current.provider.Client.validate(metadata as never)),
+    }),
+    auditLog: compliance,
+  };
+  async function refreshKeys() {
+    const loaded = await loadSigningKeys(keys);
+    if (loaded.version === current.version) return false;
+    current = await makeProvider();
+    logger.info({ keys: loaded.version }, 'signing keys changed; provider reloaded');
+    return true;
+  }
+
   const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await knex.raw('SELECT 1')) }];
   if (redis) readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
 
@@ -141,6 +208,8 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     redis,
     renderer,
     audit,
+    compliance,
+    metrics,
     notifier,
     users,
     credentials,
@@ -158,14 +227,12 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       env: process.env,
     },
     provider: () => current.provider,
-    async refreshKeys() {
-      const loaded = await loadSigningKeys(keys);
-      if (loaded.version === current.version) return false;
-      current = await makeProvider();
-      logger.info({ keys: loaded.version }, 'signing keys changed; provider reloaded');
-      return true;
+    refreshKeys,
+    async rotateKeys() {
+      const result = await rotateSigningKeys(keys, config.keyRotationOverlap);
+      for (const event of keyRotationEvents(result)) await audit.record(event);
+      return result;
     },
-    rotateKeys: () => rotateSigningKeys(keys, config.keyRotationOverlap),
     purge: () => purgeExpired(knex, config.purge.batchSize),
     interactions,
     tokenLimiters: {
@@ -181,8 +248,10 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       }),
     },
     readiness,
+    adminApi,
     isRegisteredOrigin: async (origin) => (await clients.origins()).has(origin),
     async close() {
+      await compliance.trail.close();
       await database.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

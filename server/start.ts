@@ -10,7 +10,7 @@ import { withDevelopmentSecrets } from '../config/dev-secrets.js';
 import { buildApp } from './app.js';
 import { buildContainer, type Container } from './container.js';
 import { createLogger, describeError, type Logger } from './http/logger.js';
-import { applySeed, bootstrapAdmin, demoSeed, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
+import { applySeed, bootstrapAdmin, demoSeed, ensureAdminApi, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
 import { AppError } from './shared/errors.js';
 
 export interface Running {
@@ -47,6 +47,8 @@ async function bootstrap(container: Container, env: Record<string, string | unde
   const seedDeps = { ...container.seedDeps, env };
   // Decided before the seeds: "first run" means no accounts yet, whatever users a seed file declares...
   const firstRun = config.bootstrapAdmin && (await container.users.count()) === 0;
+  // Before the seeds, so they can grant clients the admin scopes.
+  await ensureAdminApi(seedDeps, config.adminApi);
   const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(), 'demo clients', 'demo') : undefined;
   let seed: SeedReport | undefined;
   if (config.seedFile) {
@@ -55,7 +57,7 @@ async function bootstrap(container: Container, env: Record<string, string | unde
   }
   // ...but the admin is created after them: a seed that fails must not leave an admin behind whose
   // one-time password was never shown (the next start would see a user and create none).
-  const admin = firstRun ? await bootstrapAdmin({ ...container, roles: container.seedDeps.roles }, { firstRun }) : undefined;
+  const admin = firstRun ? await bootstrapAdmin({ ...container, roles: seedDeps.roles }, { firstRun }) : undefined;
   return { admin, demo, seed };
 }
 
@@ -72,6 +74,7 @@ function startJobs(container: Container, logger: Logger): () => void {
   const timers = [
     setInterval(run('purge', () => container.purge()), config.purge.intervalSeconds * 1000),
     setInterval(run('keys', () => container.refreshKeys()), config.keyRefreshInterval * 1000),
+    setInterval(run('audit-retention', () => container.compliance.applyRetention()), config.audit.retentionIntervalSeconds * 1000),
   ];
   for (const timer of timers) timer.unref();
   return () => timers.forEach(clearInterval);
@@ -102,9 +105,13 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     interactions: container.interactions,
     tokenLimiters: container.tokenLimiters,
     isRegisteredOrigin: container.isRegisteredOrigin,
+    adminApi: container.adminApi,
     readiness: [...container.readiness, { name: 'bootstrap', check: async () => { if (!bootstrapped) throw new Error('not yet'); } }],
     isShuttingDown: () => shuttingDown,
+    metrics: container.metrics,
+    ...(config.metrics.enabled ? { metricsEndpoint: { exposition: container.metrics, token: config.metrics.token } } : {}),
   });
+  if (config.metrics.enabled && !config.metrics.token) logger.warn('METRICS_ENABLED without METRICS_TOKEN: /metrics is served unauthenticated (refused in production)');
   const server = createServer(app.callback());
   // Longer than a load balancer's idle timeout (commonly 60 s), so the balancer closes first.
   server.keepAliveTimeout = 65_000;

@@ -6,6 +6,7 @@
 import knexPkg, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { mkdirSync } from 'node:fs';
+import { currentRequestId } from '../../server/shared/request-scope.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -23,7 +24,8 @@ export type DatabaseTarget =
 function knexLog(): Knex.Config['log'] {
   const line = (level: string) => (message: unknown) => {
     const text = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
-    process.stderr.write(`${JSON.stringify({ level, service: 'oidc-server', component: 'knex', msg: text })}\n`);
+    const requestId = currentRequestId();
+    process.stderr.write(`${JSON.stringify({ level, service: 'oidc-server', component: 'knex', ...(requestId ? { requestId } : {}), msg: text })}\n`);
   };
   return { warn: line('warn'), error: line('error'), deprecate: line('warn'), debug: () => undefined };
 }

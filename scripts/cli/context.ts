@@ -14,7 +14,7 @@ import { createRoleRepository } from '../../adapters/db/roles-repository.js';
 import { createCredentialRepository, createUserRepository } from '../../adapters/db/users-repository.js';
 import { buildContainer, type Container } from '../../server/container.js';
 import { createLogger } from '../../server/http/logger.js';
-import type { ApplySeedDeps } from '../../server/modules/bootstrap/index.js';
+import { ensureAdminApi, type ApplySeedDeps } from '../../server/modules/bootstrap/index.js';
 import type { AuditDetails, AuditEventType, AuditSubject } from '../../server/modules/compliance/index.js';
 
 export async function withDatabase<T>(work: (knex: Knex, settings: DatabaseSettings) => Promise<T>): Promise<T> {
@@ -43,6 +43,9 @@ export async function withContainer<T>(work: (container: Container) => Promise<T
   const logger = createLogger(config.logLevel === 'silent' ? 'silent' : 'warn', process.stderr);
   const container = await buildContainer(config, logger, { migrate: config.env !== 'production' });
   try {
+    // As at every server start, so the admin role a command grants holds the admin API's scopes and
+    // a seed naming the admin API finds it.
+    await ensureAdminApi(container.seedDeps, config.adminApi);
     return await work(container);
   } finally {
     await container.close();

@@ -3,6 +3,8 @@ import { createSecretSealer } from '../../adapters/crypto/envelope.js';
 import { joseKeyGenerator } from '../../adapters/crypto/key-generator.js';
 import { migrateToLatest } from '../../adapters/db/migrate.js';
 import { createSigningKeyRepository } from '../../adapters/db/signing-keys-repository.js';
+import { createAuditStore } from '../../adapters/db/audit-store.js';
+import { appendNow, keyRotationEvents } from '../../server/modules/compliance/index.js';
 import { ensureSigningKeys, rotateSigningKeys } from '../../server/modules/keys/index.js';
 import { systemClock } from '../../server/shared/clock.js';
 import type { Command } from './command.js';
@@ -29,6 +31,7 @@ export const keysCommands: Command[] = [
           return;
         }
         const result = await rotateSigningKeys(deps, config.keyRotationOverlap);
+        await appendNow({ store: createAuditStore(knex), clock: systemClock }, keyRotationEvents(result));
         console.log(`New signing keys: ${result.created.join(', ')}`);
         console.log(`Retired keys (verifying until ${result.verifyUntil.toISOString()}): ${result.retired.join(', ') || 'none'}`);
         console.log(`Running providers switch within KEY_REFRESH_INTERVAL (${config.keyRefreshInterval}s).`);

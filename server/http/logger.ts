@@ -3,6 +3,7 @@
  * hold codes and tokens); known secret-bearing fields are redacted wherever they appear.
  */
 import { pino, type Logger } from 'pino';
+import { currentRequestId } from '../shared/request-scope.js';
 
 export type { Logger };
 
@@ -32,6 +33,11 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: { err: serializeError },
       formatters: { level: (label) => ({ level: label }) },
+      // Every line written while a request is handled names it, wherever it is logged from.
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
     },
     destination,
   );

@@ -1,14 +1,13 @@
 /**
  * Runs the real binaries (`bin/oidc-server.js`, `dist/server/main.js`) as an operator would: a
- * child process with a clean environment. `buildOnce` compiles the project for them; suites in
- * parallel forks take turns through a lock directory, so no suite runs a half-written dist/.
+ * child process with a clean environment. `buildOnce` compiles the project for them, once per
+ * test run (helpers/build.ts).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../config/paths.js';
+import { buildOnce as buildDist } from './build.js';
 
 export interface Outcome {
   code: number | null;
@@ -44,28 +43,7 @@ export function run(args: string[], env: Record<string, string>, options: { comm
 export const cli = (args: string[], env: Record<string, string> = {}, input?: string) =>
   run(['bin/oidc-server.js', ...args], env, input === undefined ? {} : { input });
 
-const LOCK = join(projectRoot, '.build-lock');
-/** A lock older than this was left by a killed run. */
-const STALE_LOCK_MS = 120_000;
-
-/** `npm run build`, one suite at a time; @returns its outcome. */
+/** Compiles dist/ once per test run (see build.ts); a failed build rejects. */
 export async function buildOnce(): Promise<Outcome> {
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch {
-      try {
-        if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) rmdirSync(LOCK);
-      } catch {
-        // Released meanwhile.
-      }
-      await sleep(200);
-    }
-  }
-  try {
-    return await run(['run', '-s', 'build'], {}, { command: 'npm' });
-  } finally {
-    rmdirSync(LOCK);
-  }
+  return { code: 0, stdout: await buildDist(), stderr: '' };
 }

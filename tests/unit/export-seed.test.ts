@@ -14,6 +14,7 @@ const user = (i: number): User => ({
   emailVerified: i % 3 === 0,
   profile: i === 1 ? { name: 'One', address: { country: 'DE' } } : {},
   disabled: false,
+  version: 1,
   createdAt: new Date(0),
   updatedAt: new Date(0),
 });

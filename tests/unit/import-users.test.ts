@@ -9,7 +9,7 @@ import { AppError } from '../../server/shared/errors.js';
 import type { User } from '../../server/modules/users/index.js';
 
 const HASH = '$2b$04$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW';
-const existing: User = { id: 'x', username: 'owner', email: 'taken@example.com', emailVerified: true, profile: {}, disabled: false, createdAt: new Date(0), updatedAt: new Date(0) };
+const existing: User = { id: 'x', username: 'owner', email: 'taken@example.com', emailVerified: true, profile: {}, disabled: false, version: 1, createdAt: new Date(0), updatedAt: new Date(0) };
 
 function deps(options: { failOn?: string } = {}) {
   const applied: string[] = [];

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
+import { runWithRequestId } from '../../shared/request-scope.js';
 import type { Logger } from '../logger.js';
 
 const INBOUND_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -17,7 +18,8 @@ export function requestContext(logger: Logger): Middleware {
     ctx.state.logger = logger;
     ctx.set('X-Request-Id', requestId);
     try {
-      await next();
+      // Everything downstream (logs, audit records) finds the id through the request scope.
+      await runWithRequestId(requestId, next);
     } finally {
       const status = ctx.status;
       const level = status >= 500 ? 'error' : 'info';
@@ -30,9 +32,7 @@ export function requestContext(logger: Logger): Middleware {
   };
 }
 
-/** The request's logger, bound to its request id; made on first use, as most requests log once. */
+/** The request's logger; its lines carry the request id through the logger's request-scope mixin. */
 export function requestLog(ctx: { state: Record<string, unknown> }): Logger | undefined {
-  const state = ctx.state as { log?: Logger; logger?: Logger; requestId?: string };
-  if (!state.log && state.logger) state.log = state.logger.child({ requestId: state.requestId });
-  return state.log;
+  return (ctx.state as { logger?: Logger }).logger;
 }

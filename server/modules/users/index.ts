@@ -7,3 +7,6 @@ export type { UserRepository, CredentialRepository, PasswordHasher, PasswordCred
 export { passwordProblems, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, type PasswordProblem } from './domain/password-policy.js';
 export { changePassword, type ChangePasswordDeps } from './use-cases/change-password.js';
 export { passwordHashFormat, parseScrypt, scryptMemory, SCRYPT_LIMITS, PASSWORD_HASH_FORMATS_HELP, type PasswordHashFormat, type ScryptParameters } from './domain/password-hash-format.js';
+export type { UserFilter, UserChanges, CredentialResets, AccountRecords, UserSession, UserGrant } from './ports.js';
+export { createUserAdministration, type UserAdministration, type UserAdministrationDeps, type UserView, type UserPatch, type ProfilePatch } from './use-cases/administer-users.js';
+export { createAccountRecordAdministration, type AccountRecordAdministration, type AccountRecordDeps } from './use-cases/account-records.js';

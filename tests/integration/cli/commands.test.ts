@@ -126,7 +126,13 @@ describe.skipIf(!postgresUrl)('roles, users and clients', () => {
     expect(JSON.stringify(users)).not.toMatch(/argon2|password/);
     const roles = JSON.parse((await cli(['roles', 'list', '--json'], env)).stdout) as Array<Record<string, unknown>>;
     expect(roles).toEqual([
-      { name: 'admin', description: 'Administers this provider', permissions: [], users: 2 },
+      // Every command registers the admin API first, as a server start does: the admin role holds its scopes.
+      {
+        name: 'admin',
+        description: 'Administers the provider through the admin API',
+        permissions: ['admin:read', 'admin:write'].map((scope) => ({ resource: 'http://localhost:3000/admin/v1', scope })),
+        users: 2,
+      },
       { name: 'viewer', description: 'Reads orders', permissions: [{ resource: API, scope: 'orders:read' }], users: 1 },
     ]);
   });

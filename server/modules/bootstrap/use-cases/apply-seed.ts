@@ -162,7 +162,7 @@ export async function applySeed(deps: ApplySeedDeps, doc: SeedDocument, source: 
       );
     }
     await deps.apis.save(
-      { identifier: api.identifier, name: api.name, scopes: api.scopes, accessTokenTtl: api.access_token_ttl },
+      { identifier: api.identifier, name: api.name, scopes: api.scopes, accessTokenTtl: api.access_token_ttl, accessTokenFormat: api.access_token_format ?? 'jwt' },
       origin,
     );
     report.apis.push(api.identifier);

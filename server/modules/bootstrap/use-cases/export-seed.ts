@@ -58,11 +58,13 @@ async function exportUsers(deps: ExportSeedDeps, options: ExportOptions): Promis
 
 /** @returns a seed document (seed-document.ts) as plain JSON-ready data. */
 export async function exportSeed(deps: ExportSeedDeps, options: ExportOptions = {}): Promise<Entry> {
-  const apis = (await deps.apis.list()).map((api) => ({
+  // What every start registers by itself (the admin API) is not exported: the target registers its own.
+  const apis = (await deps.apis.list()).filter((api) => api.source !== 'bootstrap').map((api) => ({
     identifier: api.identifier,
     name: api.name,
     scopes: api.scopes,
     ...(api.accessTokenTtl ? { access_token_ttl: api.accessTokenTtl } : {}),
+    ...(api.accessTokenFormat === 'opaque' ? { access_token_format: api.accessTokenFormat } : {}),
   }));
   const roles = (await deps.roles.list()).map((role) => ({
     name: role.name,

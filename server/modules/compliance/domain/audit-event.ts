@@ -22,6 +22,9 @@ export const AUDIT_EVENT_TYPES = [
   'oidc.client.registered',
   'oidc.client.registration_updated',
   'oidc.client.registration_deleted',
+  'oidc.end_session.error',
+  'oidc.revocation.error',
+  'oidc.protocol.error',
   // sign-in and MFA (interactions/, server/modules/auth)
   'auth.login.success',
   'auth.login.failure',
@@ -75,6 +78,8 @@ export const AUDIT_EVENT_TYPES = [
   'admin.webhook.updated',
   'admin.webhook.deleted',
   'admin.webhook.replayed',
+  'admin.access.denied',
+  'admin.audit.exported',
   // keys, notifications, compliance
   'keys.rotated',
   'notification.delivered',

@@ -29,6 +29,7 @@ export const resourceServerSchema = z
       )
       .default([]),
     access_token_ttl: z.number().int().positive().max(86_400).optional(),
+    access_token_format: z.enum(['jwt', 'opaque']).optional(),
   })
   .strict();
 
@@ -39,4 +40,11 @@ export interface ResourceServer {
   name: string;
   scopes: Array<{ value: string; description: string }>;
   accessTokenTtl: number | undefined;
+  /** JWT (RFC 9068, verified offline by the API) unless set to opaque (verified by introspection). */
+  accessTokenFormat?: AccessTokenFormat;
+  /** Who wrote it last (`seed`, `admin`, `bootstrap` for what every start registers itself); set when read. */
+  source?: string;
 }
+
+export const ACCESS_TOKEN_FORMATS = ['jwt', 'opaque'] as const;
+export type AccessTokenFormat = (typeof ACCESS_TOKEN_FORMATS)[number];

@@ -1,0 +1,26 @@
+/** Audit trail commands: `audit verify`. */
+import { createCheckpointSigner } from '../../adapters/crypto/checkpoint-signer.js';
+import { createAuditStore } from '../../adapters/db/audit-store.js';
+import { verificationMessage, verifyAuditChain } from '../../server/modules/compliance/index.js';
+import type { Command } from './command.js';
+import { fullConfig, withDatabase } from './context.js';
+
+export const auditCommands: Command[] = [
+  {
+    name: 'audit verify',
+    summary: 'check the audit hash chain from its latest signed checkpoint',
+    details: 'Prints OK with the number of records verified, or names the first broken record (sequence and why) and exits 1. Needs KEY_ENCRYPTION_KEY (checkpoint signatures).',
+    async run() {
+      const config = fullConfig();
+      return withDatabase(async (knex) => {
+        const result = await verifyAuditChain({ store: createAuditStore(knex), signer: createCheckpointSigner(config.keyEncryptionKey!) });
+        if (!result.ok) {
+          console.error(verificationMessage(result));
+          return 1;
+        }
+        console.log(verificationMessage(result));
+        return 0;
+      });
+    },
+  },
+];
