@@ -23,6 +23,7 @@ const koaPath = (path: string) => path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
 function actingContext(ctx: Context, principal: Principal | undefined): Acting {
   return {
     actor: principal ? { type: principal.kind, id: principal.id } : { type: 'anonymous' },
+    clientId: principal?.clientId,
     ip: ctx.ip,
     userAgent: ctx.get('user-agent') || undefined,
     requestId: ctx.state.requestId as string | undefined,
@@ -45,7 +46,6 @@ async function authenticateOrRecord(ctx: Context, op: Operation & { scope: strin
         type: 'admin.access.denied',
         outcome: 'denied',
         actor,
-        ...(principal ? { clientId: principal.clientId } : {}),
         ...Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)),
         details: { reason: error.code, operation: op.operationId },
       });
