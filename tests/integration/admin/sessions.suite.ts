@@ -88,6 +88,7 @@ export function sessionsSuite(ctx: () => AdminTestContext) {
       expect(created.status).toBe(201);
       const audit = await auditRecord(op, 'admin.user.created', created.body.id);
       expect(audit.actor).toEqual({ type: 'user', id: issued.claims()!.sub });
+      expect((audit as { clientId?: string }).clientId).toBe(WEB_CLIENT.client_id);
       expect(audit.requestId).toEqual(created.headers.get('x-request-id'));
       expect(audit.ip).toBeTruthy();
 
