@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { settings, type SettingName } from './schema.js';
+import { readDeliverySettings, type DeliverySettings } from './channels.js';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -40,6 +41,8 @@ export interface Config {
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   purge: { intervalSeconds: number; batchSize: number };
   shutdownGraceSeconds: number;
+  /** Email, SMS, outbox and webhook delivery (config/channels.ts). */
+  delivery: DeliverySettings;
 }
 
 export class ConfigError extends Error {
@@ -69,7 +72,7 @@ function parseAll(env: Record<string, string | undefined>, only?: ReadonlySet<st
   return { raw: raw as Raw, problems };
 }
 
-const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'TWILIO_AUTH_TOKEN']);
 function redact(name: string, value: string): string {
   return SECRET_SETTINGS.has(name) ? `<${value.length} characters>` : value;
 }
@@ -95,6 +98,8 @@ function productionProblems(raw: Raw): string[] {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const { raw, problems } = parseAll(env);
   if (raw.NODE_ENV === 'production') problems.push(...productionProblems(raw));
+  const delivery = readDeliverySettings(raw, raw.NODE_ENV === 'production');
+  problems.push(...delivery.problems);
   if (problems.length) throw new ConfigError(problems);
 
   const port = raw.PORT as number;
@@ -149,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     purge: { intervalSeconds: raw.PURGE_INTERVAL as number, batchSize: raw.PURGE_BATCH_SIZE as number },
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE as number,
+    delivery: delivery.settings,
   };
 }
 

@@ -17,6 +17,11 @@ function productionEnv(): Record<string, string> {
     COOKIE_KEYS: key32(),
     KEY_ENCRYPTION_KEY: key32(),
     DATABASE_URL: 'postgres://oidc:pw@db.internal:5432/oidc',
+    SMTP_URL: 'smtp://mailer:pw@smtp.internal:587',
+    EMAIL_FROM: 'ID <no-reply@example.com>',
+    TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+    TWILIO_AUTH_TOKEN: 't'.repeat(32),
+    TWILIO_FROM: '+15005550006',
   };
 }
 
@@ -192,6 +197,9 @@ describe('production', () => {
     ['a missing KEY_ENCRYPTION_KEY', { KEY_ENCRYPTION_KEY: undefined }, 'KEY_ENCRYPTION_KEY'],
     ['the embedded database (no DATABASE_URL)', { DATABASE_URL: undefined }, 'DATABASE_URL'],
     ['DEMO_CLIENTS=true', { DEMO_CLIENTS: 'true' }, 'DEMO_CLIENTS'],
+    ['no email channel', { SMTP_URL: undefined }, 'EMAIL_PROVIDER'],
+    ['the log email channel', { EMAIL_PROVIDER: 'log' }, 'EMAIL_PROVIDER'],
+    ['no SMS channel', { TWILIO_ACCOUNT_SID: undefined }, 'SMS_PROVIDER'],
   ];
 
   it.each(refusals)('refuses %s, naming the variable', (_what, change, variable) => {
