@@ -38,6 +38,7 @@ import { pagesWith } from './oidc/pages.js';
 import { buildProvider } from './oidc/provider.js';
 import { cachedLookup } from './oidc/resource-servers.js';
 import { systemClock } from './shared/clock.js';
+import { auditWithWebhooks, buildDelivery, type Delivery } from './delivery.js';
 
 export interface Container {
   config: Config;
@@ -47,6 +48,8 @@ export interface Container {
   renderer: Renderer;
   audit: AuditTrail;
   notifier: Notifier;
+  /** Outbox, channels, worker, webhooks (server/delivery.ts). */
+  delivery: Delivery;
   users: UserRepository;
   credentials: CredentialRepository;
   hasher: PasswordHasher;
@@ -92,13 +95,17 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const hasher = createArgon2Hasher(config.argon2);
   const keys: SigningKeyDeps = { keys: createSigningKeyRepository(knex, sealer), generator: joseKeyGenerator, clock: systemClock };
   // Templates are re-read on every render only in development, where they are being edited.
-  const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations: createTranslations() });
+  const translations = createTranslations();
+  const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations });
   // Until the hash-chained store lands (issue 5), audit events go to the structured log.
-  const audit: AuditTrail = { record: async (event) => logger.info({ audit: event }, 'audit event') };
-  // Until the outbox lands (issue 5), messages are printed so a developer can follow links and codes.
-  const notifier: Notifier = {
-    enqueue: async (intent) => logger.info({ message: { channel: intent.channel, template: intent.template, locale: intent.locale, to: intent.to, data: intent.data } }, 'message (printed: no delivery channel configured)'),
-  };
+  const auditLog: AuditTrail = { record: async (event) => logger.info({ audit: event }, 'audit event') };
+  // The worker audits deliveries through the composed trail, which exists only once delivery does.
+  let audit: AuditTrail = auditLog;
+  const delivery = buildDelivery({ config, logger, knex, sealer, translations, audit: { record: (event) => audit.record(event) } });
+  // Every audit event is offered to webhook subscriptions after it is recorded.
+  audit = auditWithWebhooks(auditLog, delivery.webhooks, logger);
+  // Intents go to the outbox; in development without a channel the worker prints them to the log.
+  const notifier: Notifier = delivery.notifier;
   const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients });
   const resourceServers = cachedLookup(apis);
   const pages = pagesWith(renderer);
@@ -142,6 +149,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     renderer,
     audit,
     notifier,
+    delivery,
     users,
     credentials,
     hasher,
@@ -183,6 +191,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     readiness,
     isRegisteredOrigin: async (origin) => (await clients.origins()).has(origin),
     async close() {
+      await delivery.close();
       await database.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

@@ -74,6 +74,7 @@ function startJobs(container: Container, logger: Logger): () => void {
     setInterval(run('keys', () => container.refreshKeys()), config.keyRefreshInterval * 1000),
   ];
   for (const timer of timers) timer.unref();
+  if (config.delivery.outbox.enabled) container.delivery.worker.start();
   return () => timers.forEach(clearInterval);
 }
 
@@ -140,6 +141,8 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     async stop() {
       shuttingDown = true;
       stopJobs();
+      // Lets the delivery round in flight finish, so its leases are settled rather than left to expire.
+      await container.delivery.worker.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // A keep-alive connection goes idle when its in-flight response ends, not when close() is
       // called: sweep until every one is gone, or the server waits out the whole grace period.
