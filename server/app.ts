@@ -17,6 +17,7 @@ import { corsPreflightGate } from './http/middleware/cors-preflight.js';
 import { tokenRateLimit, type TokenLimiters } from './http/middleware/token-rate-limit.js';
 import { assetRoutes } from './http/routes/assets.js';
 import { healthRoutes, type ReadinessCheck } from './http/routes/health.js';
+import { notificationCallbackRoutes, type CallbackDeps } from './http/routes/notification-callbacks.js';
 import type { Renderer } from './http/views.js';
 
 export interface AppDeps {
@@ -31,6 +32,8 @@ export interface AppDeps {
   isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
   isShuttingDown: () => boolean;
+  /** Provider delivery-status callbacks (Twilio, SES via SNS); absent: not mounted. */
+  notificationCallbacks?: CallbackDeps;
 }
 
 /** The provider's endpoints that answer browsers cross-origin (oidc-provider's clientBasedCORS routes). */
@@ -65,6 +68,10 @@ export function buildApp(deps: AppDeps): Koa {
   app.use(corsPreflightGate(CORS_PATHS, deps.isRegisteredOrigin));
   app.use(tokenRateLimit(deps.tokenLimiters, '/token'));
   app.use(onlyUnder(['/interaction/'], compose([interactions.routes(), interactions.allowedMethods()]) as Koa.Middleware));
+  if (deps.notificationCallbacks) {
+    const callbacks = notificationCallbackRoutes(deps.notificationCallbacks);
+    app.use(onlyUnder(['/notifications/v1/callbacks/'], compose([callbacks.routes(), callbacks.allowedMethods({ throw: true })]) as Koa.Middleware));
+  }
   app.use(providerMiddleware);
 
   // Koa's default handler prints stacks to stderr; ours logs a sanitized line instead.

@@ -12,6 +12,7 @@ import { buildContainer, type Container } from './container.js';
 import { createLogger, describeError, type Logger } from './http/logger.js';
 import { applySeed, bootstrapAdmin, demoSeed, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
 import { AppError } from './shared/errors.js';
+import { recordDeliveryStatus } from './modules/notifications/index.js';
 
 export interface Running {
   url: string;
@@ -105,6 +106,11 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     isRegisteredOrigin: container.isRegisteredOrigin,
     readiness: [...container.readiness, { name: 'bootstrap', check: async () => { if (!bootstrapped) throw new Error('not yet'); } }],
     isShuttingDown: () => shuttingDown,
+    notificationCallbacks: {
+      ...container.delivery.callbacks,
+      record: (status) => recordDeliveryStatus({ outbox: container.delivery.outbox }, status),
+      log: logger,
+    },
   });
   const server = createServer(app.callback());
   // Longer than a load balancer's idle timeout (commonly 60 s), so the balancer closes first.

@@ -1,8 +1,10 @@
 /**
  * The TemplateRenderer port over Eta: views/notifications/email/<template>/<locale>.{subject,text,html}.eta
- * and views/notifications/sms/<template>/<locale>.eta. Output is escaped (`<%= %>`) in every
- * part, the text and subject included: a display name cannot smuggle markup into any of them.
- * The HTML body is wrapped in views/notifications/email/layout.eta. A locale without its own
+ * and views/notifications/sms/<template>/<locale>.eta. HTML parts are rendered with escaping on
+ * (`<%= %>` escapes), so data cannot smuggle markup in; subject, text and SMS are plain text,
+ * where HTML escaping would corrupt links (`&` → `&amp;`), so they are rendered unescaped and the
+ * subject is folded onto one line (no header injection downstream). The HTML body is wrapped in
+ * views/notifications/email/layout.eta. A locale without its own
  * files falls back to `en`; the locale that was used is the one `it.lang` and `it.t` speak.
  */
 import { existsSync } from 'node:fs';
@@ -28,7 +30,8 @@ const LOCALE = /^[a-z]{2,3}$/;
 
 export function createNotificationTemplates(options: NotificationTemplateOptions): TemplateRenderer {
   const root = options.root ?? join(viewsDir, 'notifications');
-  const eta = new Eta({ views: root, cache: options.cache, autoEscape: true, autoTrim: false });
+  const html = new Eta({ views: root, cache: options.cache, autoEscape: true, autoTrim: false });
+  const plain = new Eta({ views: root, cache: options.cache, autoEscape: false, autoTrim: false });
 
   const probe = (channel: Channel, template: string) => (channel === 'email' ? `${FALLBACK}.subject.eta` : `${FALLBACK}.eta`);
   const has = (channel: Channel, template: string) => TEMPLATE_ID.test(template) && existsSync(join(root, channel, template, probe(channel, template)));
@@ -48,15 +51,14 @@ export function createNotificationTemplates(options: NotificationTemplateOptions
       const lang = localeFor('email', template, locale);
       const it = context(lang, data);
       // A subject is one line: a newline in data must not start a header of its own downstream.
-      const subject = eta.render(`./email/${template}/${lang}.subject`, it).replace(/\s+/g, ' ').trim();
-      const text = eta.render(`./email/${template}/${lang}.text`, it);
-      const body = eta.render(`./email/${template}/${lang}.html`, it);
-      const html = eta.render('./email/layout', { ...it, subject, body });
-      return { subject, text, html };
+      const subject = plain.render(`./email/${template}/${lang}.subject.eta`, it).replace(/\s+/g, ' ').trim();
+      const text = plain.render(`./email/${template}/${lang}.text.eta`, it);
+      const body = html.render(`./email/${template}/${lang}.html.eta`, it);
+      return { subject, text, html: html.render('./email/layout.eta', { ...it, subject, body }) };
     },
     renderSms(template, locale, data): RenderedSms {
       const lang = localeFor('sms', template, locale);
-      return { body: eta.render(`./sms/${template}/${lang}`, context(lang, data)).trim() };
+      return { body: plain.render(`./sms/${template}/${lang}.eta`, context(lang, data)).trim() };
     },
   };
 }
