@@ -21,15 +21,30 @@ export interface CallbackDeps {
 // Twilio's callbacks carry a few hundred bytes; SNS messages up to 256 KiB, SES events far less.
 const MAX_BODY_BYTES = 64 * 1024;
 
-async function readBody(ctx: Context): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new AppError('invalid_input', 'the body is too large');
-    chunks.push(chunk);
+/** Reads the body up to MAX_BODY_BYTES; beyond that the rest is drained unread (destroying the stream would take the socket with it). */
+function readBody(ctx: Context): Promise<string> {
+  const declared = Number(ctx.get('content-length') || '0');
+  if (declared > MAX_BODY_BYTES) {
+    ctx.req.resume();
+    return Promise.reject(new AppError('invalid_input', 'the body is too large'));
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        ctx.req.off('data', onData);
+        ctx.req.resume();
+        reject(new AppError('invalid_input', 'the body is too large'));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    ctx.req.on('data', onData);
+    ctx.req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    ctx.req.once('error', () => reject(new AppError('invalid_input', 'the body could not be read')));
+  });
 }
 
 const twilioStatus = z.object({
