@@ -14,6 +14,7 @@ import { databaseFor } from '../adapters/db/knex.js';
 import { purgeExpired } from '../adapters/oidc/sql-store.js';
 import { ensureSigningKeys, rotateSigningKeys } from '../server/modules/keys/index.js';
 import { systemClock } from '../server/shared/clock.js';
+import { runTemplatesPreview } from './templates-preview.js';
 
 const USAGE = `Usage: oidc-server <command>
 
@@ -21,6 +22,8 @@ Commands:
   migrate          apply pending database migrations
   keys rotate      add new signing keys; the previous ones keep verifying for KEY_ROTATION_OVERLAP seconds
   purge            delete expired provider records now
+  templates preview <template> [--locale de] [--channel email|sms] [--data key=value ...]
+                   print a notification template rendered as it would be sent
   help             show this text
 
 Configuration comes from the environment (see .env.example).`;
@@ -81,6 +84,11 @@ const commands: Record<string, Command> = {
       withDatabase(config, async (knex) => {
         console.log(`Deleted ${await purgeExpired(knex, PURGE_BATCH, 1000)} expired record(s).`);
       }),
+  },
+  'templates preview': {
+    // Needs no database; 'database' settings are the least this command table can load.
+    needs: 'database',
+    run: async () => runTemplatesPreview(process.argv.slice(2).slice(process.argv.slice(2).indexOf('preview') + 1)),
   },
 };
 

@@ -8,3 +8,4 @@ export { createOutboxNotifier, type OutboxNotifierDeps } from './use-cases/enque
 export { messageHandler, type MessageHandlerDeps } from './use-cases/deliver-message.js';
 export { createOutboxWorker, type OutboxWorker, type OutboxWorkerDeps, type OutboxWorkerOptions, type WorkerLog } from './use-cases/outbox-worker.js';
 export { recordDeliveryStatus, type ProviderStatus } from './use-cases/record-delivery-status.js';
+export { parsePreviewArgs, previewTemplate, PREVIEW_USAGE, type PreviewRequest } from './use-cases/preview-template.js';

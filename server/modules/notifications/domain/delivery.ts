@@ -37,7 +37,9 @@ export function sanitizeError(text: string): string {
     .replace(/[\r\n\t]+/g, ' ')
     .replace(/[^\s@<>"']+@[^\s@<>"']+/g, '<address>')
     .replace(/\b(https?:\/\/[^\s/?#]+)[^\s]*/gi, '$1/…')
-    .replace(/\+?\d[\d\s().-]{6,}\d/g, '<number>')
+    // International numbers (+…) and long digit runs; SMTP reply codes such as `550 5.1.1` stay readable.
+    .replace(/\+\d[\d\s().-]{6,}\d/g, '<number>')
+    .replace(/\b\d{8,}\b/g, '<number>')
     .replace(/[A-Za-z0-9_-]{32,}/g, '<redacted>')
     .slice(0, MAX_ERROR_LENGTH);
 }
