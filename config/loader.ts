@@ -41,6 +41,8 @@ export interface Config {
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   purge: { intervalSeconds: number; batchSize: number };
   shutdownGraceSeconds: number;
+  /** The admin API as a resource server: its audience and the lifetime of its tokens. */
+  adminApi: { audience: string; tokenTtl: number };
   /** Email, SMS, outbox and webhook delivery (config/channels.ts). */
   delivery: DeliverySettings;
 }
@@ -121,6 +123,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ]);
   }
 
+  if (overlap <= (raw.ADMIN_API_TOKEN_TTL as number)) {
+    throw new ConfigError([`KEY_ROTATION_OVERLAP (${overlap}s) must exceed ADMIN_API_TOKEN_TTL (${raw.ADMIN_API_TOKEN_TTL as number}s)`]);
+  }
+
   return {
     env: raw.NODE_ENV as Config['env'],
     host: raw.HOST as string,
@@ -154,6 +160,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     purge: { intervalSeconds: raw.PURGE_INTERVAL as number, batchSize: raw.PURGE_BATCH_SIZE as number },
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE as number,
+    adminApi: {
+      audience: ((raw.ADMIN_API_AUDIENCE as string | undefined) ?? `${((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).replace(/\/$/, '')}/admin/v1`),
+      tokenTtl: raw.ADMIN_API_TOKEN_TTL as number,
+    },
     delivery: delivery.settings,
   };
 }

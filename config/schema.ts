@@ -140,6 +140,15 @@ export const settings = {
   PURGE_INTERVAL: { schema: seconds, default: '300', description: 'How often (s) expired provider records are purged.' },
   PURGE_BATCH_SIZE: { schema: positiveInt, default: '500', description: 'Rows deleted per purge statement, so a purge never holds long locks.' },
   SHUTDOWN_GRACE: { schema: seconds, default: '10', description: 'On SIGTERM, seconds to let in-flight requests finish.' },
+  ADMIN_API_AUDIENCE: {
+    schema: url(['http:', 'https:']),
+    description: 'Identifier (token audience) of the admin API resource server, registered at every start with the scopes admin:read and admin:write. Defaults to ISSUER/admin/v1.',
+  },
+  ADMIN_API_TOKEN_TTL: {
+    schema: seconds,
+    default: '600',
+    description: 'Lifetime (s) of access tokens for the admin API: short, as a removed admin role or revoked grant only stops a token at its expiry.',
+  },
   EMAIL_PROVIDER: {
     schema: z.enum(['smtp', 'ses', 'log']),
     description: 'How email leaves: smtp (SMTP_URL), ses (Amazon SES v2) or log (printed, development only). Unset: smtp when SMTP_URL is set, else log; required in production.',

@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import * as initial from './20261128_001_initial.js';
 import * as roles from './20261128_002_roles.js';
+import * as adminVersions from './20261128_003_admin_versions.js';
 import * as outbox from './20261128_005_outbox.js';
 
 export interface Migration {
@@ -12,5 +13,6 @@ export interface Migration {
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['20261128_001_initial', initial],
   ['20261128_002_roles', roles],
+  ['20261128_003_admin_versions', adminVersions],
   ['20261128_005_outbox', outbox],
 ];

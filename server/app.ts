@@ -15,6 +15,7 @@ import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
 import { corsPreflightGate } from './http/middleware/cors-preflight.js';
 import { tokenRateLimit, type TokenLimiters } from './http/middleware/token-rate-limit.js';
+import { adminApi, ADMIN_PREFIX, type AdminApiDeps } from './http/routes/admin/index.js';
 import { assetRoutes } from './http/routes/assets.js';
 import { healthRoutes, type ReadinessCheck } from './http/routes/health.js';
 import { notificationCallbackRoutes, type CallbackDeps } from './http/routes/notification-callbacks.js';
@@ -32,6 +33,7 @@ export interface AppDeps {
   isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
   isShuttingDown: () => boolean;
+  adminApi: AdminApiDeps;
   /** Provider delivery-status callbacks (Twilio, SES via SNS); absent: not mounted. */
   notificationCallbacks?: CallbackDeps;
 }
@@ -50,6 +52,7 @@ export function buildApp(deps: AppDeps): Koa {
   const health = healthRoutes(deps.readiness, deps.isShuttingDown);
   const assets = assetRoutes();
   const interactions = interactionRoutes(deps.interactions);
+  const admin = adminApi(deps.adminApi);
 
   let mounted: { provider: Provider; middleware: Koa.Middleware } | undefined;
   const providerMiddleware: Koa.Middleware = (ctx, next) => {
@@ -59,7 +62,7 @@ export function buildApp(deps: AppDeps): Koa {
   };
 
   app.use(requestContext(deps.logger));
-  app.use(problemDetails(deps.renderer));
+  app.use(problemDetails(deps.renderer, [`${ADMIN_PREFIX}/`]));
   app.use(securityHeaders({ hsts: deps.hsts, apiPaths: [...CORS_PATHS, '/jwks', '/.well-known/openid-configuration'] }));
   // Each router is entered only under its own paths: every other request (all protocol traffic)
   // goes to the provider without paying for route matching it cannot need.
@@ -67,6 +70,7 @@ export function buildApp(deps: AppDeps): Koa {
   app.use(onlyUnder(['/assets/'], assets.routes() as Koa.Middleware));
   app.use(corsPreflightGate(CORS_PATHS, deps.isRegisteredOrigin));
   app.use(tokenRateLimit(deps.tokenLimiters, '/token'));
+  app.use(onlyUnder([`${ADMIN_PREFIX}/`], admin.middleware));
   app.use(onlyUnder(['/interaction/'], compose([interactions.routes(), interactions.allowedMethods()]) as Koa.Middleware));
   if (deps.notificationCallbacks) {
     const callbacks = notificationCallbackRoutes(deps.notificationCallbacks);

@@ -13,10 +13,14 @@ import { databaseFor, type Database } from '../adapters/db/knex.js';
 import { migrateToLatest, pendingMigrations } from '../adapters/db/migrate.js';
 import { createResourceServerRepository } from '../adapters/db/resource-servers-repository.js';
 import { createRoleRepository } from '../adapters/db/roles-repository.js';
+import { createRoleStore } from '../adapters/db/role-store.js';
+import { createResourceServerStore } from '../adapters/db/resource-server-store.js';
+import { createClientStore } from '../adapters/db/client-store.js';
 import { createSigningKeyRepository } from '../adapters/db/signing-keys-repository.js';
 import { createCredentialRepository, createUserRepository } from '../adapters/db/users-repository.js';
 import { cachedClients } from '../adapters/db/cached-clients.js';
 import { createAdapterFactory } from '../adapters/oidc/factory.js';
+import { createAccountRecords } from '../adapters/oidc/account-records.js';
 import { purgeExpired } from '../adapters/oidc/sql-store.js';
 import { openRedis } from '../adapters/redis/client.js';
 import { createRateLimiter } from '../adapters/redis/rate-limiter.js';
@@ -24,15 +28,26 @@ import { createInteractionGateway } from '../interactions/gateway.js';
 import type { InteractionDeps } from '../interactions/index.js';
 import type { Logger } from './http/logger.js';
 import type { TokenLimiters } from './http/middleware/token-rate-limit.js';
+import { createTokenVerifier, publicJwks } from './http/middleware/bearer-token.js';
+import type { AdminApiDeps } from './http/routes/admin/index.js';
 import type { ReadinessCheck } from './http/routes/health.js';
 import { createTranslations } from './http/i18n.js';
 import { createRenderer, type Renderer } from './http/views.js';
 import { authenticatePassword, loginThrottle } from './modules/auth/index.js';
 import type { AuditTrail } from './modules/compliance/index.js';
 import type { Notifier } from './modules/notifications/index.js';
-import { applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
+import { ADMIN_ROLE, applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
+import { createClientAdministration } from './modules/clients/index.js';
+import { createResourceServerAdministration, createRoleAdministration } from './modules/permissions/index.js';
 import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys, type SigningKeyDeps } from './modules/keys/index.js';
-import { changePassword, type UserRepository, type CredentialRepository, type PasswordHasher } from './modules/users/index.js';
+import {
+  changePassword,
+  createAccountRecordAdministration,
+  createUserAdministration,
+  type UserRepository,
+  type CredentialRepository,
+  type PasswordHasher,
+} from './modules/users/index.js';
 import { subscribeProviderEvents } from './oidc/events.js';
 import { pagesWith } from './oidc/pages.js';
 import { buildProvider } from './oidc/provider.js';
@@ -64,6 +79,8 @@ export interface Container {
   tokenLimiters: TokenLimiters;
   isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
+  /** What the admin API (server/http/routes/admin) needs. */
+  adminApi: AdminApiDeps;
   close(): Promise<void>;
 }
 
@@ -115,7 +132,8 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     const loaded = await loadSigningKeys(keys);
     const provider = buildProvider({ config, jwks: loaded.jwks, adapter, accounts: users, resourceServers, permissions: roles, pages });
     subscribeProviderEvents(provider, logger);
-    return { provider, version: loaded.version };
+    // Built with the provider, so the admin API verifies tokens against exactly the keys it publishes.
+    return { provider, version: loaded.version, publicJwks: publicJwks(loaded.jwks) };
   };
   let current = await makeProvider();
 
@@ -137,6 +155,44 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     apiName: async (identifier) => (await resourceServers.find(identifier))?.name ?? identifier,
     username: async (accountId) => (await users.findById(accountId))?.username,
   };
+
+  const accountRecords = createAccountRecords(knex, adapter);
+  const tokenVerifier = createTokenVerifier({
+    issuer: config.issuer,
+    audience: config.adminApi.audience,
+    keys: () => current.publicJwks,
+    refresh: () => refreshKeys(),
+  });
+  const adminApi: AdminApiDeps = {
+    issuer: config.issuer,
+    audience: config.adminApi.audience,
+    auth: {
+      verify: (token) => tokenVerifier.verify(token),
+      isActiveUser: async (id) => (await users.findById(id))?.disabled === false,
+    },
+    users: createUserAdministration({ users, credentials, hasher, roles, records: accountRecords, audit }),
+    accountRecords: createAccountRecordAdministration({ users, records: accountRecords, audit }),
+    roles: createRoleAdministration({ roles: createRoleStore(knex), apis, audit, protectedRoles: [ADMIN_ROLE] }),
+    resourceServers: createResourceServerAdministration({
+      apis: createResourceServerStore(knex),
+      audit,
+      keyRotationOverlap: config.keyRotationOverlap,
+      protectedApis: [config.adminApi.audience],
+    }),
+    clients: createClientAdministration({
+      clients: createClientStore(knex, sealer, (clientId) => clients.forget(clientId)),
+      apis,
+      audit,
+      validateClientMetadata: async (metadata) => void (await current.provider.Client.validate(metadata as never)),
+    }),
+  };
+  async function refreshKeys() {
+    const loaded = await loadSigningKeys(keys);
+    if (loaded.version === current.version) return false;
+    current = await makeProvider();
+    logger.info({ keys: loaded.version }, 'signing keys changed; provider reloaded');
+    return true;
+  }
 
   const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await knex.raw('SELECT 1')) }];
   if (redis) readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
@@ -166,13 +222,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       env: process.env,
     },
     provider: () => current.provider,
-    async refreshKeys() {
-      const loaded = await loadSigningKeys(keys);
-      if (loaded.version === current.version) return false;
-      current = await makeProvider();
-      logger.info({ keys: loaded.version }, 'signing keys changed; provider reloaded');
-      return true;
-    },
+    refreshKeys,
     rotateKeys: () => rotateSigningKeys(keys, config.keyRotationOverlap),
     purge: () => purgeExpired(knex, config.purge.batchSize),
     interactions,
@@ -189,6 +239,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       }),
     },
     readiness,
+    adminApi,
     isRegisteredOrigin: async (origin) => (await clients.origins()).has(origin),
     async close() {
       await delivery.close();

@@ -10,7 +10,7 @@ import { withDevelopmentSecrets } from '../config/dev-secrets.js';
 import { buildApp } from './app.js';
 import { buildContainer, type Container } from './container.js';
 import { createLogger, describeError, type Logger } from './http/logger.js';
-import { applySeed, bootstrapAdmin, demoSeed, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
+import { applySeed, bootstrapAdmin, demoSeed, ensureAdminApi, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
 import { AppError } from './shared/errors.js';
 import { recordDeliveryStatus } from './modules/notifications/index.js';
 
@@ -48,6 +48,8 @@ async function bootstrap(container: Container, env: Record<string, string | unde
   const seedDeps = { ...container.seedDeps, env };
   // Decided before the seeds: "first run" means no accounts yet, whatever users a seed file declares...
   const firstRun = config.bootstrapAdmin && (await container.users.count()) === 0;
+  // Before the seeds, so they can grant clients the admin scopes.
+  await ensureAdminApi(seedDeps, config.adminApi);
   const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(), 'demo clients', 'demo') : undefined;
   let seed: SeedReport | undefined;
   if (config.seedFile) {
@@ -56,7 +58,7 @@ async function bootstrap(container: Container, env: Record<string, string | unde
   }
   // ...but the admin is created after them: a seed that fails must not leave an admin behind whose
   // one-time password was never shown (the next start would see a user and create none).
-  const admin = firstRun ? await bootstrapAdmin(container, { firstRun }) : undefined;
+  const admin = firstRun ? await bootstrapAdmin({ ...container, roles: seedDeps.roles }, { firstRun }) : undefined;
   return { admin, demo, seed };
 }
 
@@ -104,6 +106,7 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     interactions: container.interactions,
     tokenLimiters: container.tokenLimiters,
     isRegisteredOrigin: container.isRegisteredOrigin,
+    adminApi: container.adminApi,
     readiness: [...container.readiness, { name: 'bootstrap', check: async () => { if (!bootstrapped) throw new Error('not yet'); } }],
     isShuttingDown: () => shuttingDown,
     notificationCallbacks: {

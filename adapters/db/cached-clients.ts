@@ -12,10 +12,15 @@ const CACHE_LIMIT = 10_000;
 type Cached = { value: StoredClient | undefined; until: number };
 
 /** Wraps a repository with the read cache; writes through this wrapper invalidate at once. */
-export function cachedClients(clients: ClientRepository, now: () => number = Date.now): ClientRepository {
+export function cachedClients(clients: ClientRepository, now: () => number = Date.now): ClientRepository & { forget(clientId: string): void } {
   const cache = new Map<string, Cached>();
   let origins: { value: Promise<Set<string>>; until: number } | undefined;
   return {
+    /** For writers that bypass this wrapper (the admin client store). */
+    forget(clientId) {
+      cache.delete(clientId);
+      origins = undefined;
+    },
     origins() {
       if (!origins || origins.until <= now()) {
         const value = clients.origins();

@@ -3,7 +3,9 @@ import type { Knex } from 'knex';
 import { allowedOrigins, type ClientRepository, type StoredClient } from '../../server/modules/clients/index.js';
 import type { SecretSealer } from '../crypto/envelope.js';
 
-const context = (clientId: string) => `client-secret:${clientId}`;
+/** The sealing context of a client's secret: a ciphertext opens only for the client it was sealed for. */
+export const clientSecretContext = (clientId: string) => `client-secret:${clientId}`;
+const context = clientSecretContext;
 
 export function createClientRepository(knex: Knex, sealer: SecretSealer): ClientRepository {
   return {
@@ -24,7 +26,7 @@ export function createClientRepository(knex: Knex, sealer: SecretSealer): Client
         secret_ciphertext: client.secret ? sealer.seal(client.secret, context(client.clientId)) : null,
         source: client.source,
       };
-      await knex('clients').insert(row).onConflict('client_id').merge({ ...row, updated_at: knex.fn.now() });
+      await knex('clients').insert(row).onConflict('client_id').merge({ ...row, updated_at: knex.fn.now(), version: knex.raw('clients.version + 1') });
     },
     async delete(clientId) {
       await knex('clients').where({ client_id: clientId }).delete();

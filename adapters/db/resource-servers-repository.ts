@@ -7,18 +7,18 @@ export function createResourceServerRepository(knex: Knex): ResourceServerReposi
     async find(identifier) {
       const row = await knex('resource_servers').where({ identifier }).first();
       if (!row) return undefined;
-      return { identifier: row.identifier, name: row.name, scopes: row.scopes, accessTokenTtl: row.access_token_ttl ?? undefined };
+      return { identifier: row.identifier, name: row.name, scopes: row.scopes, accessTokenTtl: row.access_token_ttl ?? undefined, accessTokenFormat: row.access_token_format };
     },
     async save(server: ResourceServer, source: string) {
       const row = {
         identifier: server.identifier,
         name: server.name,
         scopes: JSON.stringify(server.scopes),
-        access_token_format: 'jwt',
+        access_token_format: server.accessTokenFormat ?? 'jwt',
         access_token_ttl: server.accessTokenTtl ?? null,
         source,
       };
-      await knex('resource_servers').insert(row).onConflict('identifier').merge({ ...row, updated_at: knex.fn.now() });
+      await knex('resource_servers').insert(row).onConflict('identifier').merge({ ...row, updated_at: knex.fn.now(), version: knex.raw('resource_servers.version + 1') });
     },
   };
 }

@@ -19,7 +19,7 @@ export function createRoleRepository(knex: Knex): RoleRepository {
         const [row] = await trx('roles')
           .insert({ id: newId(), name: role.name, description: role.description, source })
           .onConflict('name')
-          .merge({ description: role.description, updated_at: trx.fn.now() })
+          .merge({ description: role.description, updated_at: trx.fn.now(), version: trx.raw('roles.version + 1') })
           .returning(['id', 'name', 'description']);
         const id = (row as { id: string }).id;
         await trx('role_permissions').where({ role_id: id }).delete();

@@ -25,10 +25,7 @@ export function createAdapterFactory(stores: AdapterStores): AdapterFactory {
   const { clients } = stores;
   // What oidc-provider's own revoke() does on a sequential reuse, for the concurrent case the
   // stores detect: every token of the grant, in whichever store it lives, and the grant itself.
-  const revokeGrant = async (grantId: string) => {
-    await Promise.all([...GRANT_BOUND_MODELS].map((model) => adapterFor(model).revokeByGrantId(grantId)));
-    await adapterFor('Grant').destroy(grantId);
-  };
+  const revokeGrant = (grantId: string) => revokeGrantEverywhere(adapterFor, grantId);
   const adapterFor = (model: string): Adapter => {
     if (!isModelName(model)) throw new Error(`no store is routed for oidc-provider model ${model}`);
     const kind = MODEL_STORE[model];
@@ -37,6 +34,15 @@ export function createAdapterFactory(stores: AdapterStores): AdapterFactory {
     return new SqlStore(stores.knex, model, revokeGrant);
   };
   return adapterFor;
+}
+
+/**
+ * Revokes a grant as oidc-provider's grant revocation does: every token issued under it, in
+ * whichever store its model lives, then the grant itself.
+ */
+export async function revokeGrantEverywhere(adapterFor: AdapterFactory, grantId: string): Promise<void> {
+  await Promise.all([...GRANT_BOUND_MODELS].map((model) => adapterFor(model).revokeByGrantId(grantId)));
+  await adapterFor('Grant').destroy(grantId);
 }
 
 /** Which store each model uses in this deployment, for the startup log. */

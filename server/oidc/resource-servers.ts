@@ -72,8 +72,9 @@ export function resourceIndicatorsWith(lookup: ResourceServerLookup, permissions
         audience: server.identifier,
         scope,
         ...(server.accessTokenTtl ? { accessTokenTTL: server.accessTokenTtl } : {}),
-        accessTokenFormat: 'jwt',
-        jwt: { sign: { alg: ACCESS_TOKEN_ALG } },
+        ...(server.accessTokenFormat === 'opaque'
+          ? { accessTokenFormat: 'opaque' as const }
+          : { accessTokenFormat: 'jwt' as const, jwt: { sign: { alg: ACCESS_TOKEN_ALG } } }),
       };
     },
   };

@@ -15,7 +15,11 @@ export type ErrorCode =
   | 'interaction_expired'
   | 'invalid_seed'
   | 'unavailable'
-  | 'internal';
+  | 'internal'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'precondition_failed'
+  | 'precondition_required';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -30,6 +34,11 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_seed: 500,
   unavailable: 503,
   internal: 500,
+  // RFC 6750 §3.1 bearer token errors; RFC 9110 §13.1.1 / RFC 6585 §3 conditional requests.
+  invalid_token: 401,
+  insufficient_scope: 403,
+  precondition_failed: 412,
+  precondition_required: 428,
 };
 
 export interface FieldProblem {

@@ -18,6 +18,7 @@ function fakes(options: { disabled?: boolean; credential?: PasswordCredential | 
     disabled: options.disabled ?? false,
     createdAt: new Date(0),
     updatedAt: new Date(0),
+    version: 1,
   };
   const stored = new Map<string, PasswordCredential>();
   if (options.credential !== null) stored.set(user.id, options.credential ?? { hash: `old$${PASSWORD}`, mustChange: false });

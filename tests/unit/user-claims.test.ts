@@ -13,6 +13,7 @@ function user(overrides: Partial<User> = {}): User {
     disabled: false,
     createdAt: new Date('2026-01-01T00:00:00Z'),
     updatedAt: new Date('2026-03-04T05:06:07.890Z'),
+    version: 1,
     ...overrides,
   };
 }

@@ -45,7 +45,8 @@ function toProblem(ctx: Context, error: unknown): Problem {
   };
 }
 
-export function problemDetails(renderer: Renderer): Middleware {
+/** @param jsonPrefixes paths of JSON APIs, which answer problem+json whatever the Accept header says. */
+export function problemDetails(renderer: Renderer, jsonPrefixes: readonly string[] = []): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -56,7 +57,8 @@ export function problemDetails(renderer: Renderer): Middleware {
       if (retryAfter) ctx.set('Retry-After', String(retryAfter));
       ctx.status = problem.status;
       // Browsers get a page: every interaction route, and any GET that prefers HTML. APIs get problem+json.
-      if (ctx.path.startsWith('/interaction') || (ctx.method === 'GET' && ctx.accepts('html', 'json') === 'html')) {
+      const jsonApi = jsonPrefixes.some((prefix) => ctx.path.startsWith(prefix));
+      if (!jsonApi && (ctx.path.startsWith('/interaction') || (ctx.method === 'GET' && ctx.accepts('html', 'json') === 'html'))) {
         ctx.type = 'html';
         ctx.body = renderer.render('errors/error', {
           title: 'Error',

@@ -1,4 +1,6 @@
 /** What the permissions module needs from storage. */
+import type { Page, PageRequest } from '../../shared/pagination.js';
+import type { ExpectedVersions } from '../../shared/versions.js';
 import type { ResourceServer } from './domain/resource-server.js';
 import type { Permission, Role } from './domain/role.js';
 
@@ -17,4 +19,29 @@ export interface RoleRepository {
   roleNamesOf(userId: string): Promise<string[]>;
   /** Scopes of one API that the user's roles grant. */
   grantedScopes(userId: string, resource: string): Promise<string[]>;
+}
+
+export type Versioned<T> = T & { version: number; source: string; createdAt: Date; updatedAt: Date };
+
+/**
+ * What administration needs beyond the seed's upserts. Changes are compare-and-set on the
+ * version (@throws AppError not_found, precondition_failed, conflict for a name in use).
+ * A change that alters what other records show (a role renamed or deleted changes its holders;
+ * an API's scope removed or the API deleted changes the roles granting it) increments their
+ * versions in the same transaction, so their ETags change too.
+ */
+export interface RoleStore {
+  list(page: PageRequest): Promise<Page<Versioned<Role>>>;
+  findById(id: string): Promise<Versioned<Role> | undefined>;
+  create(role: { name: string; description: string; permissions: Permission[] }, source: string): Promise<Versioned<Role>>;
+  update(id: string, versions: ExpectedVersions, changes: { name?: string; description?: string; permissions?: Permission[] }): Promise<Versioned<Role>>;
+  delete(id: string, versions: ExpectedVersions): Promise<void>;
+}
+
+export interface ResourceServerStore {
+  list(page: PageRequest): Promise<Page<Versioned<ResourceServer>>>;
+  find(identifier: string): Promise<Versioned<ResourceServer> | undefined>;
+  create(server: ResourceServer, source: string): Promise<Versioned<ResourceServer>>;
+  update(identifier: string, versions: ExpectedVersions, changes: Partial<Omit<ResourceServer, 'identifier'>>): Promise<Versioned<ResourceServer>>;
+  delete(identifier: string, versions: ExpectedVersions): Promise<void>;
 }

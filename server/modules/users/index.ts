@@ -6,3 +6,6 @@ export { createUser, type CreateUserInput, type CreateUserDeps } from './use-cas
 export type { UserRepository, CredentialRepository, PasswordHasher, PasswordCredential, NewUser } from './ports.js';
 export { passwordProblems, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, type PasswordProblem } from './domain/password-policy.js';
 export { changePassword, type ChangePasswordDeps } from './use-cases/change-password.js';
+export type { UserFilter, UserChanges, CredentialResets, AccountRecords, UserSession, UserGrant } from './ports.js';
+export { createUserAdministration, type UserAdministration, type UserAdministrationDeps, type UserView, type UserPatch, type ProfilePatch } from './use-cases/administer-users.js';
+export { createAccountRecordAdministration, type AccountRecordAdministration, type AccountRecordDeps } from './use-cases/account-records.js';

@@ -4,13 +4,17 @@
  * document so they go through the same validation as the operator's own.
  */
 import { newSecret } from '../../../shared/ids.js';
+import type { RoleRepository } from '../../permissions/index.js';
 import { createUser, type CredentialRepository, type PasswordHasher, type UserRepository } from '../../users/index.js';
+import { ADMIN_ROLE } from './admin-api.js';
 import { parseSeedDocument, type SeedDocument } from './seed-document.js';
 
 export interface BootstrapAdminDeps {
   users: UserRepository;
   credentials: CredentialRepository;
   hasher: PasswordHasher;
+  /** The admin gets the admin role (ensureAdminApi creates it), so it can use the admin API. */
+  roles?: Pick<RoleRepository, 'findByName' | 'setUserRoles'>;
 }
 
 /**
@@ -26,7 +30,9 @@ export async function bootstrapAdmin(
   if (!firstRun || (await deps.users.findByUsername('admin'))) return undefined;
   // 18 random bytes: 24 characters, 144 bits: far beyond guessing, still typeable once.
   const password = newSecret(18);
-  await createUser(deps, { username: 'admin', password, mustChangePassword: true, profile: { name: 'Administrator' } });
+  const admin = await createUser(deps, { username: 'admin', password, mustChangePassword: true, profile: { name: 'Administrator' } });
+  const role = await deps.roles?.findByName(ADMIN_ROLE);
+  if (role && deps.roles) await deps.roles.setUserRoles(admin.id, [role.id]);
   return { username: 'admin', password };
 }
 

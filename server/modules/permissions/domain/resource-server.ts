@@ -39,4 +39,9 @@ export interface ResourceServer {
   name: string;
   scopes: Array<{ value: string; description: string }>;
   accessTokenTtl: number | undefined;
+  /** JWT (RFC 9068, verified offline by the API) unless set to opaque (verified by introspection). */
+  accessTokenFormat?: AccessTokenFormat;
 }
+
+export const ACCESS_TOKEN_FORMATS = ['jwt', 'opaque'] as const;
+export type AccessTokenFormat = (typeof ACCESS_TOKEN_FORMATS)[number];

@@ -39,6 +39,8 @@ export interface User {
   disabled: boolean;
   createdAt: Date;
   updatedAt: Date;
+  /** Incremented by every change; the admin API's ETag (optimistic concurrency). */
+  version: number;
 }
 
 export function normalizeLogin(identifier: string): string {

@@ -1,0 +1,91 @@
+/**
+ * The admin API under /admin/v1: a JSON API for administrators and their tools, protected by
+ * this provider's own JWT access tokens (RFC 9068) for the admin resource server
+ * (ADMIN_API_AUDIENCE), described by an OpenAPI 3.1 document at GET /admin/v1/openapi.json.
+ *
+ * HOW TO ADD A RESOURCE (e.g. audit search, webhook subscriptions):
+ *   1. Write `server/http/routes/admin/<resource>.ts` exporting `<resource>Resource(deps): AdminResource`
+ *      (see users.ts): a tag, the component schemas its responses name, and its operations, each
+ *      declared with `operation({...})` — method, OpenAPI path (`/things/{thingId}`), operationId,
+ *      the required `scope` ('admin:read' to read, 'admin:write' to change), zod schemas for
+ *      params / query / body, `ifMatch: true` if it changes a versioned representation, the
+ *      success responses and the extra problem statuses (404, 409). That one declaration is both
+ *      the route and its OpenAPI fragment; 400/401/403/412/428 are added from it.
+ *   2. Call your module's use cases from `handle` (routes validate and orchestrate only), record
+ *      an audit event there for every change, and add what they need to AdminApiDeps below
+ *      (wired in server/container.ts).
+ *   3. Append your resource to RESOURCES in adminApi() below, and add integration tests with the
+ *      document-checking client of tests/helpers/admin-api.ts: every operation in the document
+ *      must be exercised, or tests/integration/admin fails.
+ */
+import type Koa from 'koa';
+import compose from 'koa-compose';
+import { z } from 'zod';
+import { ADMIN_API_SCOPES } from '../../../modules/bootstrap/index.js';
+import type { ClientAdministration } from '../../../modules/clients/index.js';
+import type { ResourceServerAdministration, RoleAdministration } from '../../../modules/permissions/index.js';
+import type { AccountRecordAdministration, UserAdministration } from '../../../modules/users/index.js';
+import type { Authenticator } from './kit/authenticate.js';
+import { buildDocument } from './kit/openapi.js';
+import { operation, type AdminResource } from './kit/operation.js';
+import { buildRouter, notFound } from './kit/router.js';
+import { clientsResource } from './clients.js';
+import { resourceServersResource } from './resource-servers.js';
+import { rolesResource } from './roles.js';
+import { usersResource } from './users.js';
+import { userSessionsResource } from './user-sessions.js';
+
+export { ADMIN_PREFIX } from './kit/router.js';
+export type { Authenticator } from './kit/authenticate.js';
+
+export interface AdminApiDeps {
+  issuer: string;
+  /** The admin API's resource server identifier: the audience its tokens must carry. */
+  audience: string;
+  auth: Authenticator;
+  users: UserAdministration;
+  accountRecords: AccountRecordAdministration;
+  roles: RoleAdministration;
+  resourceServers: ResourceServerAdministration;
+  clients: ClientAdministration;
+}
+
+function documentResource(document: () => unknown): AdminResource {
+  return {
+    tag: { name: 'meta', description: 'This description' },
+    schemas: { OpenApiDocument: z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) }) },
+    operations: [
+      operation({
+        method: 'get',
+        path: '/openapi.json',
+        operationId: 'getOpenApiDocument',
+        summary: 'This OpenAPI 3.1 document (public: it holds no data)',
+        scope: null,
+        responses: { 200: { description: 'The OpenAPI document', schema: 'OpenApiDocument' } },
+        handle: async () => ({ status: 200, body: document() }),
+      }),
+    ],
+  };
+}
+
+export interface AdminApi {
+  /** Mount under ADMIN_PREFIX; answers every request it is given (unknown paths: 404 problem). */
+  middleware: Koa.Middleware;
+  document: Record<string, unknown>;
+}
+
+export function adminApi(deps: AdminApiDeps): AdminApi {
+  let document: Record<string, unknown> = {};
+  const RESOURCES: AdminResource[] = [
+    documentResource(() => document),
+    usersResource(deps.users),
+    userSessionsResource(deps.accountRecords),
+    rolesResource(deps.roles),
+    resourceServersResource(deps.resourceServers),
+    clientsResource(deps.clients),
+  ];
+  document = buildDocument(RESOURCES, { issuer: deps.issuer, audience: deps.audience, scopes: ADMIN_API_SCOPES });
+  const router = buildRouter(RESOURCES, deps.auth);
+  const middleware = compose([router.routes(), router.allowedMethods({ throw: true }), notFound]) as Koa.Middleware;
+  return { middleware, document };
+}
