@@ -14,6 +14,8 @@ export async function up(knex: Knex): Promise<void> {
     // AES-256-GCM with the key-encryption key, bound to the subscription id.
     t.text('secret_sealed').notNullable();
     t.boolean('active').notNullable().defaultTo(true);
+    // Optimistic concurrency for the admin API (ETag / If-Match), as the other administered records.
+    t.integer('version').notNullable().defaultTo(1);
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });

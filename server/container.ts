@@ -54,6 +54,7 @@ import { buildProvider } from './oidc/provider.js';
 import { cachedLookup } from './oidc/resource-servers.js';
 import { systemClock } from './shared/clock.js';
 import { auditWithWebhooks, buildDelivery, type Delivery } from './delivery.js';
+import { createWebhookAdministration } from './modules/webhooks/index.js';
 
 export interface Container {
   config: Config;
@@ -185,6 +186,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       audit,
       validateClientMetadata: async (metadata) => void (await current.provider.Client.validate(metadata as never)),
     }),
+    webhooks: createWebhookAdministration({ subscriptions: delivery.subscriptions, endpoints: delivery.endpoints, outbox: delivery.outbox, audit }),
   };
   async function refreshKeys() {
     const loaded = await loadSigningKeys(keys);

@@ -7,3 +7,4 @@ export { createSubscription, updateSubscription, deleteSubscription, getSubscrip
 export { createWebhookDispatcher, type DispatchDeps, type WebhookDispatcher } from './use-cases/dispatch.js';
 export { webhookHandler, type WebhookHandlerDeps } from './use-cases/deliver-webhook.js';
 export { deliveryHistory, deliveryDetail, replayDelivery, HISTORY_LIMIT_MAX, type DeliveryView, type HistoryDeps } from './use-cases/delivery-history.js';
+export { createWebhookAdministration, type WebhookAdministration, type WebhookAdministrationDeps } from './use-cases/administer-webhooks.js';

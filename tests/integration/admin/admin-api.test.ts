@@ -10,6 +10,7 @@ import { clientsSuite } from './clients.suite.js';
 import { rolesSuite } from './roles.suite.js';
 import { sessionsSuite } from './sessions.suite.js';
 import { usersSuite } from './users.suite.js';
+import { webhooksSuite } from './webhooks.suite.js';
 
 let context: AdminTestContext;
 const ctx = () => context;
@@ -25,6 +26,7 @@ usersSuite(ctx);
 rolesSuite(ctx);
 clientsSuite(ctx);
 sessionsSuite(ctx);
+webhooksSuite(ctx);
 
 describe('the OpenAPI document', () => {
   it('has every operation exercised by the suites above', () => {

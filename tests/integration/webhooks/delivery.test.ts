@@ -133,7 +133,7 @@ describe('webhook delivery', () => {
   it('sends nothing to a disabled subscription', async () => {
     const { subscriptions, outbox, dispatcher, deps } = setup();
     const { subscription } = await createSubscription(deps, { url: receiver.url, description: '', eventTypes: ['keys.rotated'], active: true });
-    await updateSubscription(deps, subscription.id, { active: false });
+    await updateSubscription(deps, subscription.id, 'any', { active: false });
     expect(await dispatcher.dispatch({ ...event, type: 'keys.rotated' })).toBe(0);
     expect(await deliveryHistory({ subscriptions, outbox }, subscription.id)).toEqual([]);
   });
@@ -153,10 +153,10 @@ describe('webhook delivery', () => {
   it('refuses unsafe endpoints and unknown event types when subscribing', async () => {
     const deps = { subscriptions: setup().subscriptions, endpoints: policyOf(strict) };
     for (const url of ['http://127.0.0.1:8080/x', 'http://10.1.2.3/x', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/x', 'http://localhost/x', 'ftp://example.com/x']) {
-      await expect(createSubscription(deps, { url, description: '', eventTypes: ['auth.lockout'], active: true })).rejects.toMatchObject({ code: 'invalid_input', details: { fields: [{ field: 'url' }] } });
+      await expect(createSubscription(deps, { url, description: '', eventTypes: ['auth.lockout'], active: true })).rejects.toMatchObject({ code: 'invalid_input', details: { fields: [{ field: 'body.url' }] } });
     }
     await expect(createSubscription({ ...deps, endpoints: policyOf(loopbackAllowed) }, { url: receiver.url, description: '', eventTypes: ['no.such.event'], active: true })).rejects.toMatchObject({
-      details: { fields: [{ field: 'eventTypes' }] },
+      details: { fields: [{ field: 'body.event_types' }] },
     });
   });
 });

@@ -25,6 +25,7 @@ import { ADMIN_API_SCOPES } from '../../../modules/bootstrap/index.js';
 import type { ClientAdministration } from '../../../modules/clients/index.js';
 import type { ResourceServerAdministration, RoleAdministration } from '../../../modules/permissions/index.js';
 import type { AccountRecordAdministration, UserAdministration } from '../../../modules/users/index.js';
+import type { WebhookAdministration } from '../../../modules/webhooks/index.js';
 import type { Authenticator } from './kit/authenticate.js';
 import { buildDocument } from './kit/openapi.js';
 import { operation, type AdminResource } from './kit/operation.js';
@@ -33,6 +34,7 @@ import { clientsResource } from './clients.js';
 import { resourceServersResource } from './resource-servers.js';
 import { rolesResource } from './roles.js';
 import { usersResource } from './users.js';
+import { webhooksResource } from './webhooks.js';
 import { userSessionsResource } from './user-sessions.js';
 
 export { ADMIN_PREFIX } from './kit/router.js';
@@ -48,6 +50,7 @@ export interface AdminApiDeps {
   roles: RoleAdministration;
   resourceServers: ResourceServerAdministration;
   clients: ClientAdministration;
+  webhooks: WebhookAdministration;
 }
 
 function documentResource(document: () => unknown): AdminResource {
@@ -83,6 +86,7 @@ export function adminApi(deps: AdminApiDeps): AdminApi {
     rolesResource(deps.roles),
     resourceServersResource(deps.resourceServers),
     clientsResource(deps.clients),
+    webhooksResource(deps.webhooks),
   ];
   document = buildDocument(RESOURCES, { issuer: deps.issuer, audience: deps.audience, scopes: ADMIN_API_SCOPES });
   const router = buildRouter(RESOURCES, deps.auth);

@@ -10,6 +10,8 @@ export interface WebhookSubscription {
   description: string;
   eventTypes: string[];
   active: boolean;
+  /** Incremented by every change; the admin API's ETag. */
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { AUDIT_EVENT_TYPES } from '../../compliance/index.js';
 import { AppError, type FieldProblem } from '../../../shared/errors.js';
+import type { ExpectedVersions } from '../../../shared/versions.js';
 import { SECRET_PREFIX, type SubscriptionDraft, type WebhookSubscription } from '../domain/subscription.js';
 import type { EndpointPolicy, SubscriptionRepository } from '../ports.js';
 
@@ -21,13 +22,13 @@ const KNOWN_TYPES = new Set<string>(AUDIT_EVENT_TYPES);
 async function problems(deps: SubscriptionDeps, draft: Partial<SubscriptionDraft>): Promise<FieldProblem[]> {
   const found: FieldProblem[] = [];
   if (draft.eventTypes !== undefined) {
-    if (draft.eventTypes.length === 0) found.push({ field: 'eventTypes', message: 'name at least one event type' });
+    if (draft.eventTypes.length === 0) found.push({ field: 'body.event_types', message: 'name at least one event type' });
     const unknown = draft.eventTypes.filter((type) => !KNOWN_TYPES.has(type));
-    if (unknown.length) found.push({ field: 'eventTypes', message: `unknown event types: ${unknown.join(', ')}` });
+    if (unknown.length) found.push({ field: 'body.event_types', message: `unknown event types: ${unknown.join(', ')}` });
   }
   if (draft.url !== undefined) {
     const refusal = await deps.endpoints.refusal(draft.url);
-    if (refusal) found.push({ field: 'url', message: refusal });
+    if (refusal) found.push({ field: 'body.url', message: refusal });
   }
   return found;
 }
@@ -45,17 +46,15 @@ export async function createSubscription(deps: SubscriptionDeps, draft: Subscrip
   return { subscription, secret };
 }
 
-/** @throws AppError not_found, invalid_input */
-export async function updateSubscription(deps: SubscriptionDeps, id: string, patch: Partial<SubscriptionDraft>): Promise<WebhookSubscription> {
+/** @throws AppError not_found, precondition_failed, invalid_input */
+export async function updateSubscription(deps: SubscriptionDeps, id: string, versions: ExpectedVersions, patch: Partial<SubscriptionDraft>): Promise<WebhookSubscription> {
   await validated(deps, patch);
-  const updated = await deps.subscriptions.update(id, patch.eventTypes ? { ...patch, eventTypes: [...new Set(patch.eventTypes)] } : patch);
-  if (!updated) throw new AppError('not_found', 'no such webhook subscription');
-  return updated;
+  return deps.subscriptions.update(id, versions, patch.eventTypes ? { ...patch, eventTypes: [...new Set(patch.eventTypes)] } : patch);
 }
 
-/** Deleting a subscription deletes its delivery history with it. @throws AppError not_found */
-export async function deleteSubscription(deps: Pick<SubscriptionDeps, 'subscriptions'>, id: string): Promise<void> {
-  if (!(await deps.subscriptions.delete(id))) throw new AppError('not_found', 'no such webhook subscription');
+/** Deleting a subscription deletes its delivery history with it. @throws AppError not_found, precondition_failed */
+export async function deleteSubscription(deps: Pick<SubscriptionDeps, 'subscriptions'>, id: string, versions: ExpectedVersions): Promise<void> {
+  await deps.subscriptions.delete(id, versions);
 }
 
 /** @throws AppError not_found */
