@@ -19,7 +19,7 @@ export interface DeliverySettings {
   sms: SmsSettings;
   /** SNS topic of SES events accepted by the SES callback; undefined: the callback is off. */
   sesEventsTopicArn: string | undefined;
-  outbox: { enabled: boolean; pollSeconds: number; batchSize: number; maxAttempts: number; retryBaseSeconds: number; retryCapSeconds: number; leaseSeconds: number };
+  outbox: { enabled: boolean; pollSeconds: number; batchSize: number; maxAttempts: number; retryBaseSeconds: number; retryCapSeconds: number; leaseSeconds: number; retentionSeconds: number };
   webhooks: { allowedNetworks: string[]; timeoutSeconds: number };
 }
 
@@ -85,6 +85,7 @@ export function readDeliverySettings(raw: Raw, production: boolean): { settings:
       retryBaseSeconds: raw.OUTBOX_RETRY_BASE as number,
       retryCapSeconds: raw.OUTBOX_RETRY_CAP as number,
       leaseSeconds: raw.OUTBOX_LEASE as number,
+      retentionSeconds: raw.OUTBOX_RETENTION as number,
     },
     webhooks: { allowedNetworks: (raw.WEBHOOK_ALLOWED_NETWORKS as string[] | undefined) ?? [], timeoutSeconds: raw.WEBHOOK_TIMEOUT as number },
   };

@@ -187,6 +187,11 @@ export const settings = {
     default: '120',
     description: 'How long (s) a worker holds a claimed message; after that a crashed worker\'s message is retried elsewhere.',
   },
+  OUTBOX_RETENTION: {
+    schema: seconds,
+    default: '2592000',
+    description: 'How long (s) delivered and dead-lettered messages, with their delivery logs, are kept (default 30 days); removed by the purge job.',
+  },
   WEBHOOK_ALLOWED_NETWORKS: {
     schema: z
       .string()

@@ -226,7 +226,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     provider: () => current.provider,
     refreshKeys,
     rotateKeys: () => rotateSigningKeys(keys, config.keyRotationOverlap),
-    purge: () => purgeExpired(knex, config.purge.batchSize),
+    purge: async () => (await purgeExpired(knex, config.purge.batchSize)) + (await delivery.purgeSettled(config.purge.batchSize)),
     interactions,
     tokenLimiters: {
       perClient: createRateLimiter(redis, {

@@ -28,6 +28,7 @@ import type { UnitOfWork } from './shared/unit-of-work.js';
 /** The path Twilio posts status callbacks to; the signature covers the full public URL. */
 export const TWILIO_CALLBACK_PATH = '/notifications/v1/callbacks/twilio';
 export const SES_CALLBACK_PATH = '/notifications/v1/callbacks/ses';
+const PURGE_ROUNDS = 20;
 
 export interface Delivery {
   unitOfWork: UnitOfWork;
@@ -38,6 +39,8 @@ export interface Delivery {
   subscriptions: SubscriptionRepository;
   endpoints: EndpointPolicy;
   webhooks: WebhookDispatcher;
+  /** Deletes settled messages older than OUTBOX_RETENTION, in bounded batches. @returns how many. */
+  purgeSettled(batchSize: number): Promise<number>;
   callbacks: {
     /** Verifies X-Twilio-Signature for a status callback; undefined when Twilio is not the SMS channel. */
     twilio: ((signature: string, params: Record<string, string>) => boolean) | undefined;
@@ -90,18 +93,19 @@ export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex
     },
   };
   const sender = createWebhookSender({ guard, timeoutMs: settings.webhooks.timeoutSeconds * 1000, userAgent: 'oidc-server-webhooks/1' });
+  const messages = messageHandler({ templates, email, sms });
   const policy = { baseMs: settings.outbox.retryBaseSeconds * 1000, capMs: settings.outbox.retryCapSeconds * 1000, maxAttempts: settings.outbox.maxAttempts };
   const worker = createOutboxWorker(
     {
       outbox,
-      handlers: { email: messageHandler({ templates, email, sms }), sms: messageHandler({ templates, email, sms }), webhook: webhookHandler({ subscriptions, sender }) },
+      handlers: { email: messages, sms: messages, webhook: webhookHandler({ subscriptions, sender }) },
       policy,
       log: logger,
       audit: deps.audit,
     },
     { batchSize: settings.outbox.batchSize, leaseMs: settings.outbox.leaseSeconds * 1000, pollMs: settings.outbox.pollSeconds * 1000 },
   );
-  const sms_ = settings.sms;
+  const smsSettings = settings.sms;
   const sesVerifier = settings.sesEventsTopicArn ? createSnsMessageVerifier({ topicArn: settings.sesEventsTopicArn }) : undefined;
   return {
     unitOfWork: createUnitOfWork(knex),
@@ -113,8 +117,19 @@ export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex
     endpoints,
     webhooks: createWebhookDispatcher({ subscriptions, outbox, maxAttempts: policy.maxAttempts }),
     callbacks: {
-      twilio: sms_.provider === 'twilio' ? (signature, params) => verifyTwilioSignature(sms_.authToken, signature, `${config.issuer}${TWILIO_CALLBACK_PATH}`, params) : undefined,
+      twilio: smsSettings.provider === 'twilio' ? (signature, params) => verifyTwilioSignature(smsSettings.authToken, signature, `${config.issuer}${TWILIO_CALLBACK_PATH}`, params) : undefined,
       ses: sesVerifier,
+    },
+    async purgeSettled(batchSize) {
+      const before = new Date(Date.now() - settings.outbox.retentionSeconds * 1000);
+      let total = 0;
+      // At most PURGE_ROUNDS batches per run: a backlog is worked off over several runs, never in one long loop.
+      for (let round = 0; round < PURGE_ROUNDS; round += 1) {
+        const deleted = await outbox.purgeSettled(before, batchSize);
+        total += deleted;
+        if (deleted < batchSize) break;
+      }
+      return total;
     },
     async close() {
       await worker.stop();

@@ -12,6 +12,9 @@ const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 // A PEM certificate is a few KiB; anything larger is not what we asked for.
 const MAX_CERT_BYTES = 16 * 1024;
 const FETCH_TIMEOUT_MS = 5_000;
+// SNS signs with one certificate per region, rotated rarely: a handful covers any deployment,
+// and the bound keeps messages naming ever new certificate URLs from growing the cache.
+const MAX_CACHED_CERTIFICATES = 8;
 
 const FIELDS: Record<string, string[]> = {
   Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
@@ -72,6 +75,7 @@ export function createSnsMessageVerifier(options: SnsVerifierOptions): SnsMessag
       const url = message.SigningCertURL as string;
       let pending = certificates.get(url);
       if (!pending) {
+        if (certificates.size >= MAX_CACHED_CERTIFICATES) certificates.delete(certificates.keys().next().value!);
         pending = certificate(url);
         certificates.set(url, pending);
         pending.catch(() => certificates.delete(url));

@@ -167,6 +167,17 @@ export function createOutboxRepository(knex: Knex, sealer: SecretSealer): Outbox
       return (rows as MessageRow[]).map(toEntry);
     },
 
+    async purgeSettled(before, limit) {
+      // SKIP LOCKED: replicas purging at once split the work instead of waiting on each other.
+      const result = await knex.raw(
+        `DELETE FROM outbox_messages WHERE id IN (
+           SELECT id FROM outbox_messages WHERE status IN ('delivered', 'dead') AND updated_at < ? LIMIT ? FOR UPDATE SKIP LOCKED
+         )`,
+        [before, limit],
+      );
+      return (result as { rowCount?: number }).rowCount ?? 0;
+    },
+
     async requeue(id) {
       const changed = await knex('outbox_messages')
         .where({ id })

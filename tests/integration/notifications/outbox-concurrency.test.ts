@@ -85,4 +85,16 @@ describe.skipIf(!postgresUrl)('outbox with several workers', () => {
     expect(await crashed.settle(held!, { status: 'delivered', receipt: { provider: 'smtp' }, durationMs: 1 })).toBe(false);
     expect(await outboxOver(db.database.knex).find(row.id)).toMatchObject({ status: 'delivered', attempts: 2 });
   });
+
+  it('dead-letters a message whose worker died during its final attempt, without sending it again', async () => {
+    const outbox = outboxOver(db.database.knex);
+    const id = await outbox.add({ kind: 'email', topic: 'verify-email', payload: { channel: 'email', template: 'verify-email', locale: 'en', to: 'last@example.com', data: {} }, maxAttempts: 1 });
+    const [held] = await outboxOver(second.knex).claim(10, 200);
+    expect(held?.id).toBe(id);
+    const survivor = workerOver(db.database.knex, { email: handlerFor() }, FAST_POLICY, 200);
+    const before = smtp.received.length;
+    await until(async () => (await outbox.find(id))?.status === 'dead', () => survivor.runOnce());
+    expect(smtp.received.length).toBe(before);
+    expect((await outbox.attempts(id)).map((a) => [a.attempt, a.status, a.error])).toEqual([[2, 'dead', 'lease expired during the final attempt']]);
+  });
 });

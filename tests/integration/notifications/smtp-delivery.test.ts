@@ -126,4 +126,18 @@ describe('email over SMTP', () => {
     await expect(notifier.enqueue({ channel: 'email', template: '../../layout', locale: 'en', to: 'a@example.com', data: {} })).rejects.toMatchObject({ code: 'invalid_input' });
     await expect(notifier.enqueue({ channel: 'sms', template: 'mfa-code', locale: 'en', to: 'a@example.com', data: {} })).rejects.toMatchObject({ code: 'invalid_input' });
   });
+
+  it('purges settled messages past retention with their delivery logs, never pending ones', async () => {
+    const { knex, outbox, notifier } = setup();
+    await notifier.enqueue({ channel: 'email', template: 'verify-email', locale: 'en', to: 'later@example.com', data: { link: 'https://id.example.com/v', expiresInMinutes: '15' } });
+    const count = async (table: string, where: Record<string, string> = {}) => Number((await knex(table).where(where).count({ n: '*' }).first())!.n);
+    const settled = (await count('outbox_messages', { status: 'delivered' })) + (await count('outbox_messages', { status: 'dead' }));
+    expect(settled).toBeGreaterThan(1);
+    expect(await outbox.purgeSettled(new Date(Date.now() - 60_000), 100)).toBe(0);
+    // Two at a time: the batch bound holds.
+    expect(await outbox.purgeSettled(new Date(Date.now() + 60_000), 2)).toBe(2);
+    expect(await outbox.purgeSettled(new Date(Date.now() + 60_000), 100)).toBe(settled - 2);
+    expect(await count('outbox_messages', { status: 'pending' })).toBe(1);
+    expect(await count('outbox_attempts')).toBe(0);
+  });
 });
