@@ -9,7 +9,8 @@ import { createLogEmailChannel, createLogSmsChannel } from '../adapters/console/
 import type { SecretSealer } from '../adapters/crypto/envelope.js';
 import { createOutboxRepository } from '../adapters/db/outbox-repository.js';
 import { createUnitOfWork } from '../adapters/db/unit-of-work.js';
-import { createSubscriptionRepository } from '../adapters/db/webhook-subscriptions-repository.js';
+import { activeSubscriptions, createSubscriptionRepository } from '../adapters/db/webhook-subscriptions-repository.js';
+import { cachedSubscriptions } from '../adapters/db/cached-subscriptions.js';
 import { createSesChannel } from '../adapters/aws/ses.js';
 import { createSnsChannel } from '../adapters/aws/sns.js';
 import { createSnsMessageVerifier, type SnsMessageVerifier } from '../adapters/aws/sns-message.js';
@@ -79,7 +80,7 @@ export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex
   const templates = createNotificationTemplates({ cache: config.env !== 'development', translator: (locale) => deps.translations.translator(locale), productName: 'Sign in' });
   const email = emailChannel(config, logger);
   const sms = smsChannel(config, logger);
-  const subscriptions = createSubscriptionRepository(knex, sealer);
+  const subscriptions = cachedSubscriptions(createSubscriptionRepository(knex, sealer), () => activeSubscriptions(knex));
   const guard = createEndpointGuard({ allowedNetworks: settings.webhooks.allowedNetworks, requireHttps: config.env === 'production' });
   const endpoints: EndpointPolicy = {
     async refusal(url) {

@@ -33,6 +33,12 @@ function toSubscription(row: Row): WebhookSubscription {
   };
 }
 
+/** Every active subscription, for the read cache (adapters/db/cached-subscriptions.ts). */
+export async function activeSubscriptions(knex: Knex): Promise<WebhookSubscription[]> {
+  const rows = await knex('webhook_subscriptions').where({ active: true }).select(COLUMNS);
+  return (rows as Row[]).map(toSubscription);
+}
+
 export function createSubscriptionRepository(knex: Knex, sealer: SecretSealer): SubscriptionRepository {
   return {
     async create(draft, secret) {
