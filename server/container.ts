@@ -171,6 +171,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       verify: (token) => tokenVerifier.verify(token),
       isActiveUser: async (id) => (await users.findById(id))?.disabled === false,
     },
+    audit,
     users: createUserAdministration({ users, credentials, hasher, roles, records: accountRecords, audit }),
     accountRecords: createAccountRecordAdministration({ users, records: accountRecords, audit }),
     roles: createRoleAdministration({ roles: createRoleStore(knex), apis, audit, protectedRoles: [ADMIN_ROLE] }),

@@ -19,7 +19,7 @@ interface RoleRow {
 const TAKEN = () => new AppError('conflict', 'a role with this name exists');
 
 /** Holders of a role show its name: their representation changed. */
-export async function touchHolders(trx: Knex, roleIds: Knex.QueryBuilder | string[]): Promise<void> {
+async function touchHolders(trx: Knex, roleIds: string[]): Promise<void> {
   await trx('users')
     .whereIn('id', trx('user_roles').whereIn('role_id', roleIds).select('user_id'))
     .update({ version: trx.raw('version + 1'), updated_at: trx.fn.now() });

@@ -71,6 +71,20 @@ export class AdminApiClient {
     return this.operations.map((o) => o.operationId);
   }
 
+  /** Compiles every response schema of the document: each reference must resolve. */
+  compileAll(): number {
+    let compiled = 0;
+    for (const op of this.operations) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        for (const type of Object.keys(response.content ?? {})) {
+          this.validator(op, status, type);
+          compiled += 1;
+        }
+      }
+    }
+    return compiled;
+  }
+
   private validator(op: OperationEntry, status: string, type: string): ValidateFunction {
     const key = `${op.operationId} ${status} ${type}`;
     let validate = this.validators.get(key);

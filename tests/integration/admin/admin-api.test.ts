@@ -29,6 +29,24 @@ sessionsSuite(ctx);
 webhooksSuite(ctx);
 
 describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1 with unique operation ids, each secured by an admin scope but the document itself', () => {
+    const { document, operationIds } = context.api;
+    expect(document.openapi).toBe('3.1.0');
+    expect(new Set(operationIds).size).toBe(operationIds.length);
+    for (const methods of Object.values(document.paths as Record<string, Record<string, { operationId: string; security: Array<{ oauth2: string[] }> }>>)) {
+      for (const op of Object.values(methods)) {
+        const scopes = op.security.flatMap((s) => s.oauth2);
+        if (op.operationId === 'getOpenApiDocument') expect(scopes).toEqual([]);
+        else {
+          expect(scopes).toHaveLength(1);
+          expect(['admin:read', 'admin:write']).toContain(scopes[0]);
+        }
+      }
+    }
+    expect(context.api.compileAll()).toBeGreaterThan(operationIds.length);
+  });
+
+
   it('has every operation exercised by the suites above', () => {
     const missing = context.api.operationIds.filter((id) => !context.api.exercised.has(id));
     expect(missing).toEqual([]);

@@ -40,6 +40,25 @@ export function clientsSuite(ctx: () => AdminTestContext) {
       expect((await api.call('POST', '/clients/batch-job/secret', { token: tokens.writer })).status).toBe(428);
       expect((await api.call('POST', '/clients/nobody/secret', { token: tokens.writer, ifMatch: '"v1"' })).status).toBe(404);
       expect(op.logs.join('\n')).not.toContain(rotated.body.client_secret);
+      expect(op.logs.join('\n')).not.toContain(secret);
+    });
+
+    it('issues tokens in the format and lifetime the API was given through the admin API', async () => {
+      const { api, tokens, op } = ctx();
+      const REPORTS = 'https://reports.example.com';
+      const created = await api.call('POST', '/resource-servers', {
+        token: tokens.writer,
+        body: { identifier: REPORTS, name: 'Reports', scopes: [{ value: 'reports:read' }], access_token_format: 'opaque', access_token_ttl: 120 },
+      });
+      expect(created.status).toBe(201);
+      const reporter = await api.call<Client>('POST', '/clients', {
+        token: tokens.writer,
+        body: { client_id: 'reporter', grant_types: ['client_credentials'], resource_scopes: { [REPORTS]: ['reports:read'] } },
+      });
+      const issued = await client.clientCredentialsGrant(await discover(op.issuer, 'reporter', reporter.body.client_secret!), { resource: REPORTS, scope: 'reports:read' });
+      expect(issued.access_token).not.toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(issued.expires_in).toBe(120);
+      expect(issued.scope).toBe('reports:read');
     });
 
     it('validates definitions like the seed: schema fields, APIs, provider metadata, taken ids, secrets', async () => {

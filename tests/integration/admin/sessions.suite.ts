@@ -93,6 +93,23 @@ export function sessionsSuite(ctx: () => AdminTestContext) {
       await api.call('POST', `/users/${admin.body.id}/enable`, { token: tokens.writer });
     });
 
+    it('disabling a user ends their sessions and revokes their grants and tokens at once', async () => {
+      const { api, tokens, op } = ctx();
+      const config = await webClient(op);
+      const { tokens: issued } = await signIn(op, config, { scope: 'openid offline_access', prompt: 'consent' });
+      const id = await aliceId();
+      expect((await api.call<Page<Session>>('GET', `/users/${id}/sessions`, { token: tokens.reader })).body.items.length).toBeGreaterThan(0);
+      expect((await api.call('POST', `/users/${id}/disable`, { token: tokens.writer })).status).toBe(200);
+      expect((await api.call<Page<Session>>('GET', `/users/${id}/sessions`, { token: tokens.reader })).body.items).toEqual([]);
+      expect((await api.call<Page<Grant>>('GET', `/users/${id}/grants`, { token: tokens.reader })).body.items).toEqual([]);
+      await expect(client.refreshTokenGrant(config, issued.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+      expect((await introspect(op, issued.access_token)).active).toBe(false);
+      const audit = op.logs.map((l) => JSON.parse(l) as { audit?: { type: string; subject?: { id: string }; details?: Record<string, number> } })
+        .filter((l) => l.audit?.type === 'admin.user.disabled' && l.audit.subject?.id === id).at(-1)!.audit!;
+      expect(audit.details!.grantsRevoked).toBeGreaterThan(0);
+      expect((await api.call('POST', `/users/${id}/enable`, { token: tokens.writer })).status).toBe(200);
+    });
+
     it('records client actors with request facts in audit events', async () => {
       const { api, tokens, op } = ctx();
       const created = await api.call<{ id: string }>('POST', '/users', { token: tokens.writer, body: { username: 'audited' }, headers: { 'user-agent': 'admin-tool/1.0', 'x-request-id': 'req-audit-12345' } });

@@ -65,6 +65,14 @@ describe('first start', () => {
     expect(credential.hash).not.toContain(first.admin!.password);
   });
 
+  it('registers the admin API at ISSUER/admin/v1 and gives the admin its role', async () => {
+    const { users, seedDeps } = op.running.container;
+    expect(await seedDeps.apis.find(`${op.issuer}/admin/v1`)).toMatchObject({ name: 'Admin API', scopes: [{ value: 'admin:read' }, { value: 'admin:write' }], accessTokenTtl: 600 });
+    const user = (await users.findByUsername('admin'))!;
+    expect(await seedDeps.roles.roleNamesOf(user.id)).toEqual(['admin']);
+    expect(await seedDeps.roles.grantedScopes(user.id, `${op.issuer}/admin/v1`)).toEqual(expect.arrayContaining(['admin:read', 'admin:write']));
+  });
+
   it('creates the demo clients and API', async () => {
     expect(first.demo!.clients).toEqual([
       { clientId: DEMO_WEB_CLIENT_ID, created: true, generatedSecret: expect.stringMatching(/^[\w-]{40,}$/) },

@@ -70,7 +70,9 @@ async function tokenFor(clientId: string, secret: string) {
 async function counts() {
   const { knex } = op!.running.container.database;
   const count = async (table: string) => Number((await knex(table).count<{ count: unknown }[]>('* as count'))[0]!.count);
-  return { clients: await count('clients'), users: await count('users'), apis: await count('resource_servers'), credentials: await count('credentials') };
+  // The admin API (source "bootstrap") is registered by every start, under each issuer's audience.
+  const apis = Number((await knex('resource_servers').whereNot({ source: 'bootstrap' }).count<{ count: unknown }[]>('* as count'))[0]!.count);
+  return { clients: await count('clients'), users: await count('users'), apis, credentials: await count('credentials') };
 }
 
 describe('SEED_FILE', () => {

@@ -23,6 +23,7 @@ import compose from 'koa-compose';
 import { z } from 'zod';
 import { ADMIN_API_SCOPES } from '../../../modules/bootstrap/index.js';
 import type { ClientAdministration } from '../../../modules/clients/index.js';
+import type { AuditTrail } from '../../../modules/compliance/index.js';
 import type { ResourceServerAdministration, RoleAdministration } from '../../../modules/permissions/index.js';
 import type { AccountRecordAdministration, UserAdministration } from '../../../modules/users/index.js';
 import type { WebhookAdministration } from '../../../modules/webhooks/index.js';
@@ -45,6 +46,7 @@ export interface AdminApiDeps {
   /** The admin API's resource server identifier: the audience its tokens must carry. */
   audience: string;
   auth: Authenticator;
+  audit: AuditTrail;
   users: UserAdministration;
   accountRecords: AccountRecordAdministration;
   roles: RoleAdministration;
@@ -89,7 +91,7 @@ export function adminApi(deps: AdminApiDeps): AdminApi {
     webhooksResource(deps.webhooks),
   ];
   document = buildDocument(RESOURCES, { issuer: deps.issuer, audience: deps.audience, scopes: ADMIN_API_SCOPES });
-  const router = buildRouter(RESOURCES, deps.auth);
+  const router = buildRouter(RESOURCES, deps.auth, deps.audit);
   const middleware = compose([router.routes(), router.allowedMethods({ throw: true }), notFound]) as Koa.Middleware;
   return { middleware, document };
 }

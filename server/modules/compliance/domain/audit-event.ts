@@ -72,6 +72,7 @@ export const AUDIT_EVENT_TYPES = [
   'admin.webhook.updated',
   'admin.webhook.deleted',
   'admin.webhook.replayed',
+  'admin.access.denied',
   // keys, notifications, compliance
   'keys.rotated',
   'notification.delivered',

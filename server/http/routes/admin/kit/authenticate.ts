@@ -40,10 +40,13 @@ export async function authenticate(ctx: Context, auth: Authenticator, scope: str
     if (error instanceof AppError && error.code === 'invalid_token') challenge(ctx, { error: 'invalid_token', error_description: error.message });
     throw error;
   }
+  // RFC 9068 §2.2: a client credentials token has the client as its subject.
+  const principal: Principal = { kind: verified.sub === verified.clientId ? 'client' : 'user', id: verified.sub, clientId: verified.clientId, scopes: verified.scopes };
+  // Who was refused, for the audit record of a denial.
+  (ctx.state as { adminPrincipal?: Principal }).adminPrincipal = principal;
   if (!verified.scopes.has(scope)) {
     challenge(ctx, { error: 'insufficient_scope', scope });
     throw new AppError('insufficient_scope', `this operation needs the scope ${scope}`);
   }
-  // RFC 9068 §2.2: a client credentials token has the client as its subject.
-  return { kind: verified.sub === verified.clientId ? 'client' : 'user', id: verified.sub, clientId: verified.clientId, scopes: verified.scopes };
+  return principal;
 }

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'koa';
 import type { z } from 'zod';
-import type { AuditActor, RequestFacts } from '../../../../modules/compliance/index.js';
+import type { Acting } from '../../../../modules/compliance/index.js';
 
 /** Who called: a user (authorization code flow, via an admin role) or a client (client credentials). */
 export interface Principal {
@@ -25,14 +25,10 @@ export interface AdminRequest<P, Q, B> {
   body: B;
   principal: Principal;
   /** The actor and request facts every audit event of this request carries. */
-  by: ActingContext;
+  by: Acting;
   /** Versions named by If-Match; present (non-empty) on every operation declared with `ifMatch`. */
   ifMatch: number[];
   ctx: Context;
-}
-
-export interface ActingContext extends RequestFacts {
-  actor: AuditActor;
 }
 
 export interface AdminResponse {

@@ -6,10 +6,11 @@
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context } from 'koa';
-import { AppError } from '../../../../shared/errors.js';
+import type { Acting, AuditTrail } from '../../../../modules/compliance/index.js';
+import { AppError, isAppError } from '../../../../shared/errors.js';
 import { authenticate, type Authenticator } from './authenticate.js';
 import { parseInput } from './input.js';
-import type { ActingContext, AdminResource, Operation, Principal } from './operation.js';
+import type { AdminResource, Operation, Principal } from './operation.js';
 import { etagOf, versionsFromIfMatch } from './preconditions.js';
 
 export const ADMIN_PREFIX = '/admin/v1';
@@ -19,7 +20,7 @@ const JSON_LIMIT = '64kb';
 /** `/users/{userId}` → `/users/:userId` */
 const koaPath = (path: string) => path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
 
-function actingContext(ctx: Context, principal: Principal | undefined): ActingContext {
+function actingContext(ctx: Context, principal: Principal | undefined): Acting {
   return {
     actor: principal ? { type: principal.kind, id: principal.id } : { type: 'anonymous' },
     ip: ctx.ip,
@@ -28,9 +29,34 @@ function actingContext(ctx: Context, principal: Principal | undefined): ActingCo
   };
 }
 
-function handlerFor(op: Operation, auth: Authenticator) {
+/**
+ * A presented token that is refused (invalid, expired, another API's, a disabled user's, or
+ * lacking the scope) is a security-relevant event; a request without any token is not recorded,
+ * as scanners would flood the trail with them.
+ */
+async function authenticateOrRecord(ctx: Context, op: Operation & { scope: string }, auth: Authenticator, audit: AuditTrail): Promise<Principal> {
+  try {
+    return await authenticate(ctx, auth, op.scope);
+  } catch (error) {
+    if (isAppError(error) && (error.code === 'invalid_token' || error.code === 'insufficient_scope')) {
+      const principal = (ctx.state as { adminPrincipal?: Principal }).adminPrincipal;
+      const { actor, ...facts } = actingContext(ctx, principal);
+      await audit.record({
+        type: 'admin.access.denied',
+        outcome: 'denied',
+        actor,
+        ...(principal ? { clientId: principal.clientId } : {}),
+        ...Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)),
+        details: { reason: error.code, operation: op.operationId },
+      });
+    }
+    throw error;
+  }
+}
+
+function handlerFor(op: Operation, auth: Authenticator, audit: AuditTrail) {
   return async (ctx: Context) => {
-    const principal = op.scope ? await authenticate(ctx, auth, op.scope) : undefined;
+    const principal = op.scope ? await authenticateOrRecord(ctx, { ...op, scope: op.scope }, auth, audit) : undefined;
     const params = parseInput(op.params, ctx.params, 'path');
     const query = parseInput(op.query, ctx.query, 'query');
     const body = parseInput(op.body, (ctx.request as unknown as { body?: unknown }).body, 'body');
@@ -43,11 +69,11 @@ function handlerFor(op: Operation, auth: Authenticator) {
   };
 }
 
-export function buildRouter(resources: AdminResource[], auth: Authenticator): Router {
+export function buildRouter(resources: AdminResource[], auth: Authenticator, audit: AuditTrail): Router {
   const router = new Router({ prefix: ADMIN_PREFIX });
   router.use(bodyParser({ enableTypes: ['json'], jsonLimit: JSON_LIMIT, encoding: 'utf-8', onError: bodyError }));
   for (const resource of resources) {
-    for (const op of resource.operations) router[op.method](koaPath(op.path), handlerFor(op, auth));
+    for (const op of resource.operations) router[op.method](koaPath(op.path), handlerFor(op, auth, audit));
   }
   return router;
 }
