@@ -111,7 +111,7 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     isShuttingDown: () => shuttingDown,
     notificationCallbacks: {
       ...container.delivery.callbacks,
-      record: (status) => recordDeliveryStatus({ outbox: container.delivery.outbox }, status),
+      record: (status) => recordDeliveryStatus({ outbox: container.delivery.outbox, audit: container.audit }, status),
       log: logger,
     },
   });

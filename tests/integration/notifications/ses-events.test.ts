@@ -33,6 +33,7 @@ let db: TestDatabase;
 let server: Server;
 let url: string;
 const confirmed: string[] = [];
+const audited: Array<{ type: string; details?: Record<string, unknown> }> = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sns-'));
@@ -45,7 +46,7 @@ beforeAll(async () => {
   const routes = notificationCallbackRoutes({
     twilio: undefined,
     ses: { verify: (m) => verifier.verify(m), confirm: async (m) => void confirmed.push(String(m.SubscribeURL)) },
-    record: (status) => recordDeliveryStatus({ outbox }, status),
+    record: (status) => recordDeliveryStatus({ outbox, audit: { record: async (event) => void audited.push(event) } }, status),
     log: quietLog,
   });
   const app = new Koa();
@@ -93,6 +94,8 @@ describe('SES events via SNS', () => {
     expect(await outboxOver(db.database.knex).find(bounced)).toMatchObject({ deliveryStatus: 'bounce' });
     const log = await outboxOver(db.database.knex).attempts(bounced);
     expect(log.at(-1)).toMatchObject({ status: 'status', error: 'bounce: Permanent/NoEmail' });
+    // Only the bounce is a failure worth an audit record.
+    expect(audited).toEqual([{ type: 'notification.failed', outcome: 'failure', actor: { type: 'system' }, details: { provider: 'ses', providerMessageId: '0102018c-ses-bounced', status: 'bounce', reason: 'Permanent/NoEmail' } }]);
   });
 
   it('accepts SignatureVersion 1 and confirms a subscription', async () => {
