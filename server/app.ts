@@ -1,7 +1,7 @@
 /**
  * The Koa application and its middleware order:
  *   request id + access log → problem details → security headers → health, assets →
- *   token rate limit → interactions → oidc-provider (mounted last, at the root).
+ *   token rate limit → admin API (/admin/v1) → interactions → oidc-provider (mounted last, at the root).
  * The provider is reached through a getter so a rotated key set can swap it in without a restart.
  */
 import Koa from 'koa';

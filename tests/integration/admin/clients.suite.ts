@@ -61,6 +61,16 @@ export function clientsSuite(ctx: () => AdminTestContext) {
       expect(issued.scope).toBe('reports:read');
     });
 
+    it('of two secret rotations with the same If-Match, exactly one wins and its secret is the one that works', async () => {
+      const { api, tokens, op } = ctx();
+      const created = await api.call<Client>('POST', '/clients', { token: tokens.writer, body: { client_id: 'raced', grant_types: ['client_credentials'] } });
+      const attempts = await Promise.all([1, 2, 3].map(() => api.call<{ client_secret: string }>('POST', '/clients/raced/secret', { token: tokens.writer, ifMatch: created.etag })));
+      expect(attempts.map((a) => a.status).sort()).toEqual([200, 412, 412]);
+      const winner = attempts.find((a) => a.status === 200)!.body.client_secret;
+      const tokensIssued = await client.clientCredentialsGrant(await discover(op.issuer, 'raced', winner));
+      expect(tokensIssued.access_token).toBeTruthy();
+    });
+
     it('validates definitions like the seed: schema fields, APIs, provider metadata, taken ids, secrets', async () => {
       const { api, tokens } = ctx();
       const call = (body: Record<string, unknown>) => api.call<{ errors: Array<{ field: string; message: string }> }>('POST', '/clients', { token: tokens.writer, body });

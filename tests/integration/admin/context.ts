@@ -35,8 +35,9 @@ export function adminSeed(): Record<string, unknown> {
   return seed;
 }
 
-export async function startAdminContext(): Promise<AdminTestContext> {
-  const op = await startTestProvider({ seed: adminSeed(), env: { ADMIN_API_AUDIENCE: AUDIENCE, KEY_ROTATION_OVERLAP: '7200', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', OUTBOX_POLL_INTERVAL: '1', OUTBOX_RETRY_BASE: '1' } });
+/** @param env extra settings a suite's resource needs (they apply to every suite of the file). */
+export async function startAdminContext(env: Record<string, string> = {}): Promise<AdminTestContext> {
+  const op = await startTestProvider({ seed: adminSeed(), env: { ADMIN_API_AUDIENCE: AUDIENCE, KEY_ROTATION_OVERLAP: '7200', ...env } });
   const api = await AdminApiClient.open(op.issuer);
   const token = (clientId: string, scope: string, audience = AUDIENCE) => adminTokenFor(op.issuer, audience, clientId, SECRET, scope);
   const tokens = {

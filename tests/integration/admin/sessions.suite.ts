@@ -78,6 +78,7 @@ export function sessionsSuite(ctx: () => AdminTestContext) {
       const audit = op.logs.map((l) => JSON.parse(l) as { audit?: { type: string; actor: { type: string; id: string }; subject?: { id: string }; requestId?: string; ip?: string } })
         .find((l) => l.audit?.type === 'admin.user.created' && l.audit.subject?.id === created.body.id)!.audit!;
       expect(audit.actor).toEqual({ type: 'user', id: issued.claims()!.sub });
+      expect((audit as { clientId?: string }).clientId).toBe(WEB_CLIENT.client_id);
       expect(audit.requestId).toEqual(created.headers.get('x-request-id'));
       expect(audit.ip).toBeTruthy();
 

@@ -126,11 +126,17 @@ export function usersSuite(ctx: () => AdminTestContext) {
       const { api, tokens, op } = ctx();
       const created = await create({ username: 'switchy', password: 'a long enough password 2', profile: { phone_number: '+4915112345678', phone_number_verified: true } });
       const id = created.body.id;
-      const disabled = await api.call<User>('POST', `/users/${id}/disable`, { token: tokens.writer });
+      // If-Match is optional on actions, but evaluated when sent (RFC 9110 §13.1.1).
+      expect((await api.call('POST', `/users/${id}/disable`, { token: tokens.writer, ifMatch: '"v999"' })).status).toBe(412);
+      expect((await api.call('POST', `/users/${id}/mfa-reset`, { token: tokens.writer, ifMatch: '"v999"' })).status).toBe(412);
+      expect((await api.call('POST', `/users/${id}/password-reset`, { token: tokens.writer, ifMatch: '"v999"' })).status).toBe(412);
+      expect((await api.call('POST', `/users/${id}/enable`, { token: tokens.writer, ifMatch: '"v999"' })).status).toBe(412);
+      const disabled = await api.call<User>('POST', `/users/${id}/disable`, { token: tokens.writer, ifMatch: created.etag });
+      expect(disabled.status).toBe(200);
       expect(disabled.body.disabled).toBe(true);
       const onlyDisabled = await api.call<Page<User>>('GET', '/users?disabled=true', { token: tokens.reader });
       expect(onlyDisabled.body.items.map((u) => u.username)).toContain('switchy');
-      expect((await api.call<User>('POST', `/users/${id}/enable`, { token: tokens.writer })).body.disabled).toBe(false);
+      expect((await api.call<User>('POST', `/users/${id}/enable`, { token: tokens.writer, ifMatch: '*' })).body.disabled).toBe(false);
 
       expect((await api.call('POST', `/users/${id}/password-reset`, { token: tokens.writer })).status).toBe(204);
       expect((await op.running.container.credentials.findPassword(id))?.mustChange).toBe(true);

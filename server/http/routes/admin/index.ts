@@ -14,9 +14,11 @@
  *   2. Call your module's use cases from `handle` (routes validate and orchestrate only), record
  *      an audit event there for every change, and add what they need to AdminApiDeps below
  *      (wired in server/container.ts).
- *   3. Append your resource to RESOURCES in adminApi() below, and add integration tests with the
- *      document-checking client of tests/helpers/admin-api.ts: every operation in the document
- *      must be exercised, or tests/integration/admin fails.
+ *   3. Append your resource to RESOURCES in adminApi() below.
+ *   4. Test it in `tests/integration/admin/<resource>.suite.ts` (see users.suite.ts) and call the
+ *      suite from tests/integration/admin/admin-api.test.ts: every response there is checked
+ *      against this document, and the file fails when an operation of the document was never
+ *      exercised by one of its suites.
  */
 import type Koa from 'koa';
 import compose from 'koa-compose';

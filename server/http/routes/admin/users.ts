@@ -195,9 +195,10 @@ export function usersResource(users: UserAdministration): AdminResource {
         summary: 'Disable a user: sign-in refused, sessions ended, grants and their tokens revoked',
         scope: 'admin:write',
         params: userPath,
+        ifMatch: 'optional',
         responses: { 200: { description: 'The user', schema: 'User', etag: true } },
         problems: [404],
-        handle: async ({ params, by }) => ok(await users.setDisabled(by, params.userId, true)),
+        handle: async ({ params, by, ifMatch }) => ok(await users.setDisabled(by, params.userId, true, ifMatch)),
       }),
       operation({
         method: 'post',
@@ -206,9 +207,10 @@ export function usersResource(users: UserAdministration): AdminResource {
         summary: 'Enable a disabled user',
         scope: 'admin:write',
         params: userPath,
+        ifMatch: 'optional',
         responses: { 200: { description: 'The user', schema: 'User', etag: true } },
         problems: [404],
-        handle: async ({ params, by }) => ok(await users.setDisabled(by, params.userId, false)),
+        handle: async ({ params, by, ifMatch }) => ok(await users.setDisabled(by, params.userId, false, ifMatch)),
       }),
       operation({
         method: 'post',
@@ -217,10 +219,11 @@ export function usersResource(users: UserAdministration): AdminResource {
         summary: 'Require a new password at the next sign-in',
         scope: 'admin:write',
         params: userPath,
+        ifMatch: 'optional',
         responses: { 204: { description: 'The password must be changed at the next sign-in' } },
         problems: [404, 409],
-        async handle({ params, by }) {
-          await users.forcePasswordReset(by, params.userId);
+        async handle({ params, by, ifMatch }) {
+          await users.forcePasswordReset(by, params.userId, ifMatch);
           return { status: 204 };
         },
       }),
@@ -231,9 +234,10 @@ export function usersResource(users: UserAdministration): AdminResource {
         summary: 'Remove TOTP and recovery codes and mark the phone number unverified',
         scope: 'admin:write',
         params: userPath,
+        ifMatch: 'optional',
         responses: { 200: { description: 'The user', schema: 'User', etag: true } },
         problems: [404],
-        handle: async ({ params, by }) => ok(await users.resetMfa(by, params.userId)),
+        handle: async ({ params, by, ifMatch }) => ok(await users.resetMfa(by, params.userId, ifMatch)),
       }),
       operation({
         method: 'put',

@@ -67,7 +67,7 @@ export function createClientAdministration(deps: ClientAdministrationDeps) {
     return client;
   };
   const record = (by: Acting, type: 'admin.client.created' | 'admin.client.updated' | 'admin.client.deleted' | 'admin.client.secret_rotated', clientId: string) =>
-    deps.audit.record({ ...changeEvent(by, type, { type: 'client', id: clientId }), clientId });
+    deps.audit.record(changeEvent(by, type, { type: 'client', id: clientId }));
 
   return {
     list: (page: PageRequest) => deps.clients.list(page),

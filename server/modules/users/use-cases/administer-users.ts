@@ -52,6 +52,13 @@ export function createUserAdministration(deps: UserAdministrationDeps) {
     return user;
   };
 
+  /** @throws AppError precondition_failed unless `versions` names the user's current version. */
+  const assertVersion = (user: User, versions: ExpectedVersions) => {
+    if (versions !== 'any' && !versions.includes(user.version)) {
+      throw new AppError('precondition_failed', 'the user has changed since it was read (If-Match does not name its current version)');
+    }
+  };
+
   /** @throws AppError invalid_input naming each role (`roles[i]`) that does not exist. */
   const roleIds = async (names: readonly string[]): Promise<string[]> => {
     const ids: string[] = [];
@@ -94,9 +101,7 @@ export function createUserAdministration(deps: UserAdministrationDeps) {
      */
     async update(by: Acting, id: string, versions: ExpectedVersions, patch: UserPatch): Promise<UserView> {
       const current = await find(id);
-      if (versions !== 'any' && !versions.includes(current.version)) {
-        throw new AppError('precondition_failed', 'the user has changed since it was read (If-Match does not name its current version)');
-      }
+      assertVersion(current, versions);
       if (patch.username !== undefined && !USERNAME_PATTERN.test(patch.username)) {
         throw new AppError('invalid_input', 'invalid username', { fields: [{ field: 'body.username', message: 'must be 3-64 letters, digits, dots, dashes or underscores' }] });
       }
@@ -126,22 +131,23 @@ export function createUserAdministration(deps: UserAdministrationDeps) {
       await record(by, 'admin.user.deleted', id, { sessionsEnded: sessions, grantsRevoked: grants });
     },
 
-    async setDisabled(by: Acting, id: string, disabled: boolean): Promise<UserView> {
-      const user = await deps.users.updateVersioned(id, 'any', { disabled });
+    async setDisabled(by: Acting, id: string, disabled: boolean, versions: ExpectedVersions = 'any'): Promise<UserView> {
+      const user = await deps.users.updateVersioned(id, versions, { disabled });
       const cut = disabled ? await cutOff(id) : undefined;
       await record(by, disabled ? 'admin.user.disabled' : 'admin.user.enabled', id, cut ? { sessionsEnded: cut.sessions, grantsRevoked: cut.grants } : undefined);
       return view(user);
     },
 
     /** @throws AppError conflict when the user has no password to change. */
-    async forcePasswordReset(by: Acting, id: string): Promise<void> {
-      await find(id);
+    async forcePasswordReset(by: Acting, id: string, versions: ExpectedVersions = 'any'): Promise<void> {
+      assertVersion(await find(id), versions);
       if (!(await deps.credentials.requirePasswordChange(id))) throw new AppError('conflict', 'the user has no password');
       await record(by, 'admin.user.password_reset_forced', id);
     },
 
     /** Deletes TOTP and recovery codes and marks the phone number unverified (it may be a second factor). */
-    async resetMfa(by: Acting, id: string): Promise<UserView> {
+    async resetMfa(by: Acting, id: string, versions: ExpectedVersions = 'any'): Promise<UserView> {
+      assertVersion(await find(id), versions);
       const removed = await deps.credentials.deleteByType(id, ['totp', 'recovery_codes']);
       // The profile is merged: retried on a concurrent change rather than overwriting it.
       for (let attempt = 0; ; attempt += 1) {

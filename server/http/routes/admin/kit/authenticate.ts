@@ -30,21 +30,21 @@ export async function authenticate(ctx: Context, auth: Authenticator, scope: str
     challenge(ctx);
     throw new AppError('unauthorized', 'an access token is required (Authorization: Bearer)');
   }
-  let verified: VerifiedToken;
+  let principal: Principal;
   try {
-    verified = await auth.verify(token);
-    if (verified.sub !== verified.clientId && !(await auth.isActiveUser(verified.sub))) {
+    const verified = await auth.verify(token);
+    // RFC 9068 §2.2: a client credentials token has the client as its subject.
+    principal = { kind: verified.sub === verified.clientId ? 'client' : 'user', id: verified.sub, clientId: verified.clientId, scopes: verified.scopes };
+    // Who was refused, for the audit record of a denial.
+    (ctx.state as { adminPrincipal?: Principal }).adminPrincipal = principal;
+    if (principal.kind === 'user' && !(await auth.isActiveUser(principal.id))) {
       throw new AppError('invalid_token', 'the user of the token is disabled or no longer exists');
     }
   } catch (error) {
     if (error instanceof AppError && error.code === 'invalid_token') challenge(ctx, { error: 'invalid_token', error_description: error.message });
     throw error;
   }
-  // RFC 9068 §2.2: a client credentials token has the client as its subject.
-  const principal: Principal = { kind: verified.sub === verified.clientId ? 'client' : 'user', id: verified.sub, clientId: verified.clientId, scopes: verified.scopes };
-  // Who was refused, for the audit record of a denial.
-  (ctx.state as { adminPrincipal?: Principal }).adminPrincipal = principal;
-  if (!verified.scopes.has(scope)) {
+  if (!principal.scopes.has(scope)) {
     challenge(ctx, { error: 'insufficient_scope', scope });
     throw new AppError('insufficient_scope', `this operation needs the scope ${scope}`);
   }

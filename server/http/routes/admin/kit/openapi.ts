@@ -64,11 +64,20 @@ function operationObject(op: Operation, tag: string): Record<string, unknown> {
   const statuses = new Set<number>(op.problems ?? []);
   if (op.params || op.query || op.body) statuses.add(400);
   if (op.scope) [401, 403].forEach((s) => statuses.add(s));
-  if (op.ifMatch) [412, 428].forEach((s) => statuses.add(s));
+  if (op.ifMatch === true) [412, 428].forEach((s) => statuses.add(s));
+  if (op.ifMatch === 'optional') statuses.add(412);
   for (const status of [...statuses].sort()) responses[String(status)] = problem(status);
 
   const parameters = [...objectParameters(op.params, 'path'), ...objectParameters(op.query, 'query')];
-  if (op.ifMatch) parameters.push({ name: 'If-Match', in: 'header', required: true, description: 'The ETag of the representation being changed', schema: { type: 'string' } });
+  if (op.ifMatch) {
+    parameters.push({
+      name: 'If-Match',
+      in: 'header',
+      required: op.ifMatch === true,
+      description: op.ifMatch === true ? 'The ETag of the representation being changed' : 'Optional: act only if the resource still has this ETag',
+      schema: { type: 'string' },
+    });
+  }
   return {
     operationId: op.operationId,
     summary: op.summary,

@@ -7,6 +7,7 @@
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import type { Acting } from '../../../../modules/compliance/index.js';
+import type { ExpectedVersions } from '../../../../shared/versions.js';
 
 /** Who called: a user (authorization code flow, via an admin role) or a client (client credentials). */
 export interface Principal {
@@ -26,8 +27,8 @@ export interface AdminRequest<P, Q, B> {
   principal: Principal;
   /** The actor and request facts every audit event of this request carries. */
   by: Acting;
-  /** Versions named by If-Match; present (non-empty) on every operation declared with `ifMatch`. */
-  ifMatch: number[];
+  /** Versions named by If-Match; 'any' when an operation with optional If-Match got none (or `*`). */
+  ifMatch: ExpectedVersions;
   ctx: Context;
 }
 
@@ -61,8 +62,11 @@ export interface Operation<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
-  /** Changes a versioned representation: If-Match is required (428 without, 412 when stale). */
-  ifMatch?: boolean;
+  /**
+   * true: changes a versioned representation, If-Match is required (428 without, 412 when stale).
+   * 'optional': an action on it; If-Match is evaluated when sent (RFC 9110 §13.1.1), 412 when stale.
+   */
+  ifMatch?: boolean | 'optional';
   /** Success responses by status. */
   responses: Record<number, ResponseSpec>;
   /** Problem statuses this operation may answer besides 400 (input), 401/403 (token) and 412/428 (If-Match), which are added from the declaration. */

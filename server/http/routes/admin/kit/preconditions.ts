@@ -5,6 +5,7 @@
  * compare-and-set, never by a read before the write).
  */
 import { AppError } from '../../../../shared/errors.js';
+import type { ExpectedVersions } from '../../../../shared/versions.js';
 
 export function etagOf(version: number): string {
   return `"v${version}"`;
@@ -28,4 +29,10 @@ export function versionsFromIfMatch(header: string | undefined): number[] {
     .filter(Number.isSafeInteger);
   if (!versions.length) throw new AppError('precondition_failed', 'If-Match does not name the current version');
   return versions;
+}
+
+/** If-Match of an action that does not require it: absent or `*` (any current representation) → 'any'. */
+export function optionalVersions(header: string | undefined): ExpectedVersions {
+  const value = header?.trim();
+  return !value || value === '*' ? 'any' : versionsFromIfMatch(value);
 }

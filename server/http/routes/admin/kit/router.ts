@@ -11,7 +11,7 @@ import { AppError, isAppError } from '../../../../shared/errors.js';
 import { authenticate, type Authenticator } from './authenticate.js';
 import { parseInput } from './input.js';
 import type { AdminResource, Operation, Principal } from './operation.js';
-import { etagOf, versionsFromIfMatch } from './preconditions.js';
+import { etagOf, optionalVersions, versionsFromIfMatch } from './preconditions.js';
 
 export const ADMIN_PREFIX = '/admin/v1';
 // Admin documents (a client definition, a role) are small; a tight limit keeps oversized bodies out.
@@ -23,6 +23,7 @@ const koaPath = (path: string) => path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
 function actingContext(ctx: Context, principal: Principal | undefined): Acting {
   return {
     actor: principal ? { type: principal.kind, id: principal.id } : { type: 'anonymous' },
+    clientId: principal?.clientId,
     ip: ctx.ip,
     userAgent: ctx.get('user-agent') || undefined,
     requestId: ctx.state.requestId as string | undefined,
@@ -45,7 +46,6 @@ async function authenticateOrRecord(ctx: Context, op: Operation & { scope: strin
         type: 'admin.access.denied',
         outcome: 'denied',
         actor,
-        ...(principal ? { clientId: principal.clientId } : {}),
         ...Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)),
         details: { reason: error.code, operation: op.operationId },
       });
@@ -60,7 +60,8 @@ function handlerFor(op: Operation, auth: Authenticator, audit: AuditTrail) {
     const params = parseInput(op.params, ctx.params, 'path');
     const query = parseInput(op.query, ctx.query, 'query');
     const body = parseInput(op.body, (ctx.request as unknown as { body?: unknown }).body, 'body');
-    const ifMatch = op.ifMatch ? versionsFromIfMatch(ctx.get('if-match') || undefined) : [];
+    const header = ctx.get('if-match') || undefined;
+    const ifMatch = op.ifMatch === true ? versionsFromIfMatch(header) : op.ifMatch === 'optional' ? optionalVersions(header) : 'any';
     const response = await op.handle({ params, query, body, principal: principal!, by: actingContext(ctx, principal), ifMatch, ctx });
     ctx.status = response.status;
     if (response.version !== undefined) ctx.set('ETag', etagOf(response.version));
