@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { settings, type SettingName } from './schema.js';
+import { readDeliverySettings, type DeliverySettings } from './channels.js';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -48,6 +49,8 @@ export interface Config {
   adminApi: { audience: string; tokenTtl: number };
   audit: { retentionDays: number; retentionIntervalSeconds: number; flushIntervalMs: number; batchSize: number; maxQueue: number };
   metrics: { enabled: boolean; token: string | undefined };
+  /** Email, SMS, outbox and webhook delivery (config/channels.ts). */
+  delivery: DeliverySettings;
 }
 
 export class ConfigError extends Error {
@@ -77,7 +80,7 @@ function parseAll(env: Record<string, string | undefined>, only?: ReadonlySet<st
   return { raw: raw as Raw, problems };
 }
 
-const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'REGISTRATION_INITIAL_ACCESS_TOKENS', 'METRICS_TOKEN']);
+const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'REGISTRATION_INITIAL_ACCESS_TOKENS', 'METRICS_TOKEN', 'SMTP_URL', 'TWILIO_AUTH_TOKEN']);
 function redact(name: string, value: string): string {
   return SECRET_SETTINGS.has(name) ? `<${value.length} characters>` : value;
 }
@@ -104,6 +107,8 @@ function productionProblems(raw: Raw): string[] {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const { raw, problems } = parseAll(env);
   if (raw.NODE_ENV === 'production') problems.push(...productionProblems(raw));
+  const delivery = readDeliverySettings(raw, raw.NODE_ENV === 'production');
+  problems.push(...delivery.problems);
   if (problems.length) throw new ConfigError(problems);
 
   const port = raw.PORT as number;
@@ -185,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxQueue: raw.AUDIT_QUEUE_MAX as number,
     },
     metrics: { enabled: raw.METRICS_ENABLED as boolean, token: raw.METRICS_TOKEN as string | undefined },
+    delivery: delivery.settings,
   };
 }
 

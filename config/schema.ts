@@ -214,6 +214,57 @@ export const settings = {
     schema: z.string().min(32, 'must be at least 32 characters'),
     description: 'Bearer token a scraper must send to /metrics. Required in production when METRICS_ENABLED is true; unset in development: /metrics is open.',
   },
+  EMAIL_PROVIDER: {
+    schema: z.enum(['smtp', 'ses', 'log']),
+    description: 'How email leaves: smtp (SMTP_URL), ses (Amazon SES v2) or log (printed, development only). Unset: smtp when SMTP_URL is set, else log; required in production.',
+  },
+  EMAIL_FROM: { schema: z.string().min(3), description: 'Sender of every email, e.g. `Example ID <no-reply@example.com>`. Required with smtp or ses.' },
+  SMTP_URL: {
+    schema: url(['smtp:', 'smtps:']),
+    description: 'SMTP server with credentials: smtp://user:pass@host:587 (STARTTLS, required in production) or smtps://user:pass@host:465.',
+  },
+  AWS_REGION: { schema: z.string().min(1), description: 'AWS region of SES and SNS. Credentials come from the AWS SDK default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, web identity, instance role).' },
+  SES_ENDPOINT: { schema: url(['http:', 'https:']), description: 'Override of the SES v2 endpoint (VPC endpoint, LocalStack). Unset: the region\'s.' },
+  SES_CONFIGURATION_SET: { schema: z.string().min(1), description: 'SES configuration set sent with every email; give it an SNS event destination to get delivery events.' },
+  SES_EVENTS_TOPIC_ARN: {
+    schema: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN'),
+    description: 'SNS topic whose HTTPS notifications (SES delivery, bounce, complaint events) POST /notifications/v1/callbacks/ses accepts. Unset: that endpoint is off.',
+  },
+  SMS_PROVIDER: {
+    schema: z.enum(['twilio', 'sns', 'log']),
+    description: 'How SMS leave: twilio, sns (Amazon SNS) or log (printed, development only). Unset: twilio when TWILIO_ACCOUNT_SID is set, else log; required in production.',
+  },
+  TWILIO_ACCOUNT_SID: { schema: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be an account SID (AC + 32 hex digits)'), description: 'Twilio account SID.' },
+  TWILIO_AUTH_TOKEN: { schema: z.string().min(16), description: 'Twilio auth token: authenticates API calls and verifies status callback signatures.' },
+  TWILIO_FROM: { schema: z.string().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be an E.164 number or a Messaging Service SID'), description: 'Twilio sender: an E.164 number or a Messaging Service SID (MG…).' },
+  TWILIO_API_BASE_URL: { schema: url(['http:', 'https:']), default: 'https://api.twilio.com', description: 'Base URL of Twilio\'s REST API (a regional proxy, or a local stand-in in tests).' },
+  TWILIO_STATUS_CALLBACKS: { schema: bool, default: 'true', description: 'Ask Twilio to post delivery status to ISSUER/notifications/v1/callbacks/twilio.' },
+  SNS_ENDPOINT: { schema: url(['http:', 'https:']), description: 'Override of the SNS endpoint (VPC endpoint, LocalStack). Unset: the region\'s.' },
+  SNS_SENDER_ID: { schema: z.string().regex(/^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits'), description: 'Alphanumeric sender id for SNS SMS, where the destination country supports one.' },
+  OUTBOX_WORKER: { schema: bool, default: 'true', description: 'Run the outbox worker (email, SMS, webhooks) in this process. Safe on every replica.' },
+  OUTBOX_POLL_INTERVAL: { schema: seconds, default: '2', description: 'How often (s) an idle outbox worker looks for due messages.' },
+  OUTBOX_BATCH_SIZE: { schema: positiveInt, default: '10', description: 'Messages one worker claims and delivers concurrently per round.' },
+  OUTBOX_MAX_ATTEMPTS: { schema: positiveInt, default: '8', description: 'Delivery attempts per message before it is dead-lettered (with the default backoff, about four hours).' },
+  OUTBOX_RETRY_BASE: { schema: seconds, default: '30', description: 'Delay (s) before the second attempt; doubles per attempt, with jitter.' },
+  OUTBOX_RETRY_CAP: { schema: seconds, default: '3600', description: 'Longest delay (s) between two attempts.' },
+  OUTBOX_LEASE: {
+    schema: seconds.min(60, 'must be at least 60: a lease must outlast a delivery\'s timeouts'),
+    default: '120',
+    description: 'How long (s) a worker holds a claimed message; after that a crashed worker\'s message is retried elsewhere.',
+  },
+  OUTBOX_RETENTION: {
+    schema: seconds,
+    default: '2592000',
+    description: 'How long (s) delivered and dead-lettered messages, with their delivery logs, are kept (default 30 days); removed by the purge job.',
+  },
+  WEBHOOK_ALLOWED_NETWORKS: {
+    schema: z
+      .string()
+      .transform((v) => v.split(',').map((n) => n.trim()).filter(Boolean))
+      .refine((list) => list.every((n) => /^[0-9a-fA-F.:]+\/\d{1,3}$/.test(n)), 'must be a comma-separated list of CIDR ranges, e.g. 10.20.0.0/16'),
+    description: 'Private networks webhook endpoints may resolve to anyway (loopback, private, link-local ranges are refused otherwise).',
+  },
+  WEBHOOK_TIMEOUT: { schema: seconds.max(30, 'must be at most 30'), default: '10', description: 'Time (s) a webhook endpoint has to answer.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -4,6 +4,7 @@ import * as initial from './20261128_001_initial.js';
 import * as roles from './20261128_002_roles.js';
 import * as adminVersions from './20261128_003_admin_versions.js';
 import * as auditTrail from './20261128_004_audit_trail.js';
+import * as outbox from './20261128_005_outbox.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,4 +16,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261128_002_roles', roles],
   ['20261128_003_admin_versions', adminVersions],
   ['20261128_004_audit_trail', auditTrail],
+  ['20261128_005_outbox', outbox],
 ];

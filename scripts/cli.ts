@@ -11,6 +11,7 @@ import { runCli } from './cli/dispatch.js';
 import { keysCommands } from './cli/keys.js';
 import { rolesCommands } from './cli/roles.js';
 import { seedCommands } from './cli/seed.js';
+import { templatesCommands } from './cli/templates.js';
 import { usersCommands } from './cli/users.js';
 
 const commands: Command[] = [
@@ -21,6 +22,7 @@ const commands: Command[] = [
   ...clientsCommands,
   ...seedCommands,
   ...auditCommands,
+  ...templatesCommands,
 ];
 
 runCli(commands, process.argv.slice(2)).then((code) => process.exit(code));

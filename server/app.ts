@@ -21,6 +21,7 @@ import { healthRoutes, type ReadinessCheck } from './http/routes/health.js';
 import { httpMetrics } from './http/middleware/http-metrics.js';
 import { metricsRoute } from './http/routes/metrics.js';
 import type { Metrics, MetricsExposition } from './shared/metrics.js';
+import { notificationCallbackRoutes, type CallbackDeps } from './http/routes/notification-callbacks.js';
 import type { Renderer } from './http/views.js';
 
 export interface AppDeps {
@@ -39,6 +40,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** Serve /metrics (METRICS_ENABLED), behind a bearer token when one is configured. */
   metricsEndpoint?: { exposition: MetricsExposition; token: string | undefined };
+  /** Provider delivery-status callbacks (Twilio, SES via SNS); absent: not mounted. */
+  notificationCallbacks?: CallbackDeps;
 }
 
 /** The provider's endpoints that answer browsers cross-origin (oidc-provider's clientBasedCORS routes). */
@@ -77,6 +80,10 @@ export function buildApp(deps: AppDeps): Koa {
   app.use(tokenRateLimit(deps.tokenLimiters, '/token'));
   app.use(onlyUnder([`${ADMIN_PREFIX}/`], admin.middleware));
   app.use(onlyUnder(['/interaction/'], compose([interactions.routes(), interactions.allowedMethods()]) as Koa.Middleware));
+  if (deps.notificationCallbacks) {
+    const callbacks = notificationCallbackRoutes(deps.notificationCallbacks);
+    app.use(onlyUnder(['/notifications/v1/callbacks/'], compose([callbacks.routes(), callbacks.allowedMethods({ throw: true })]) as Koa.Middleware));
+  }
   app.use(providerMiddleware);
 
   // Koa's default handler prints stacks to stderr; ours logs a sanitized line instead.

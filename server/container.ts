@@ -58,6 +58,8 @@ import { buildProvider } from './oidc/provider.js';
 import { cachedLookup } from './oidc/resource-servers.js';
 import { systemClock } from './shared/clock.js';
 import { keyRotationEvents } from './modules/compliance/index.js';
+import { auditWithWebhooks, buildDelivery, type Delivery } from './delivery.js';
+import { createWebhookAdministration } from './modules/webhooks/index.js';
 
 export interface Container {
   config: Config;
@@ -70,6 +72,8 @@ export interface Container {
   compliance: AuditCompliance;
   metrics: PrometheusMetrics;
   notifier: Notifier;
+  /** Outbox, channels, worker, webhooks (server/delivery.ts). */
+  delivery: Delivery;
   users: UserRepository;
   credentials: CredentialRepository;
   hasher: PasswordHasher;
@@ -117,14 +121,17 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const hasher = createArgon2Hasher(config.argon2);
   const keys: SigningKeyDeps = { keys: createSigningKeyRepository(knex, sealer), generator: joseKeyGenerator, clock: systemClock };
   // Templates are re-read on every render only in development, where they are being edited.
-  const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations: createTranslations() });
+  const translations = createTranslations();
+  const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations });
   const metrics = createPrometheusMetrics({ processMetrics: config.metrics.enabled });
   const compliance = createAuditCompliance({ store: createAuditStore(knex), signer: createCheckpointSigner(config.keyEncryptionKey), logger, metrics, config });
-  const audit: AuditTrail = compliance.trail;
-  // Until the outbox lands (issue 5), messages are printed so a developer can follow links and codes.
-  const notifier: Notifier = {
-    enqueue: async (intent) => logger.info({ message: { channel: intent.channel, template: intent.template, locale: intent.locale, to: intent.to, data: intent.data } }, 'message (printed: no delivery channel configured)'),
-  };
+  // The worker audits deliveries through the composed trail, which exists only once delivery does.
+  let audit: AuditTrail = compliance.trail;
+  const delivery = buildDelivery({ config, logger, knex, sealer, translations, audit: { record: (event) => audit.record(event) } });
+  // Every audit event is offered to webhook subscriptions after it is recorded.
+  audit = auditWithWebhooks(compliance.trail, delivery.webhooks, logger);
+  // Intents go to the outbox; in development without a channel the worker prints them to the log.
+  const notifier: Notifier = delivery.notifier;
   const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens });
   const resourceServers = cachedLookup(apis);
   const pages = pagesWith(renderer);
@@ -189,6 +196,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       validateClientMetadata: async (metadata) => void (await current.provider.Client.validate(metadata as never)),
     }),
     auditLog: compliance,
+    webhooks: createWebhookAdministration({ subscriptions: delivery.subscriptions, endpoints: delivery.endpoints, outbox: delivery.outbox, audit }),
   };
   async function refreshKeys() {
     const loaded = await loadSigningKeys(keys);
@@ -211,6 +219,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     compliance,
     metrics,
     notifier,
+    delivery,
     users,
     credentials,
     hasher,
@@ -233,7 +242,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       for (const event of keyRotationEvents(result)) await audit.record(event);
       return result;
     },
-    purge: () => purgeExpired(knex, config.purge.batchSize),
+    purge: async () => (await purgeExpired(knex, config.purge.batchSize)) + (await delivery.purgeSettled(config.purge.batchSize)),
     interactions,
     tokenLimiters: {
       perClient: createRateLimiter(redis, {
@@ -251,6 +260,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     adminApi,
     isRegisteredOrigin: async (origin) => (await clients.origins()).has(origin),
     async close() {
+      await delivery.close();
       await compliance.trail.close();
       await database.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());

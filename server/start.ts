@@ -12,6 +12,7 @@ import { buildContainer, type Container } from './container.js';
 import { createLogger, describeError, type Logger } from './http/logger.js';
 import { applySeed, bootstrapAdmin, demoSeed, ensureAdminApi, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
 import { AppError } from './shared/errors.js';
+import { recordDeliveryStatus } from './modules/notifications/index.js';
 
 export interface Running {
   url: string;
@@ -77,6 +78,7 @@ function startJobs(container: Container, logger: Logger): () => void {
     setInterval(run('audit-retention', () => container.compliance.applyRetention()), config.audit.retentionIntervalSeconds * 1000),
   ];
   for (const timer of timers) timer.unref();
+  if (config.delivery.outbox.enabled) container.delivery.worker.start();
   return () => timers.forEach(clearInterval);
 }
 
@@ -110,6 +112,11 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     isShuttingDown: () => shuttingDown,
     metrics: container.metrics,
     ...(config.metrics.enabled ? { metricsEndpoint: { exposition: container.metrics, token: config.metrics.token } } : {}),
+    notificationCallbacks: {
+      ...container.delivery.callbacks,
+      record: (status) => recordDeliveryStatus({ outbox: container.delivery.outbox, audit: container.audit }, status),
+      log: logger,
+    },
   });
   if (config.metrics.enabled && !config.metrics.token) logger.warn('METRICS_ENABLED without METRICS_TOKEN: /metrics is served unauthenticated (refused in production)');
   const server = createServer(app.callback());
@@ -147,6 +154,8 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     async stop() {
       shuttingDown = true;
       stopJobs();
+      // Lets the delivery round in flight finish, so its leases are settled rather than left to expire.
+      await container.delivery.worker.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // A keep-alive connection goes idle when its in-flight response ends, not when close() is
       // called: sweep until every one is gone, or the server waits out the whole grace period.

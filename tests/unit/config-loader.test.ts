@@ -2,23 +2,10 @@
  * config/loader.ts: defaults, one message per invalid variable naming it, secrets never echoed,
  * production refusals, and the key-rotation overlap rule.
  */
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config/loader.js';
+import { key32, productionEnv } from '../helpers/production-env.js';
 
-const key32 = () => randomBytes(32).toString('base64url');
-
-/** Everything production needs, so each test can remove or break exactly one thing. */
-function productionEnv(): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    ISSUER: 'https://id.example.com',
-    TRUST_PROXY: 'true',
-    COOKIE_KEYS: key32(),
-    KEY_ENCRYPTION_KEY: key32(),
-    DATABASE_URL: 'postgres://oidc:pw@db.internal:5432/oidc',
-  };
-}
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
   try {
@@ -192,6 +179,9 @@ describe('production', () => {
     ['a missing KEY_ENCRYPTION_KEY', { KEY_ENCRYPTION_KEY: undefined }, 'KEY_ENCRYPTION_KEY'],
     ['the embedded database (no DATABASE_URL)', { DATABASE_URL: undefined }, 'DATABASE_URL'],
     ['DEMO_CLIENTS=true', { DEMO_CLIENTS: 'true' }, 'DEMO_CLIENTS'],
+    ['no email channel', { SMTP_URL: undefined }, 'EMAIL_PROVIDER'],
+    ['the log email channel', { EMAIL_PROVIDER: 'log' }, 'EMAIL_PROVIDER'],
+    ['no SMS channel', { TWILIO_ACCOUNT_SID: undefined }, 'SMS_PROVIDER'],
   ];
 
   it.each(refusals)('refuses %s, naming the variable', (_what, change, variable) => {

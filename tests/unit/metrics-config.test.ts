@@ -1,18 +1,9 @@
 /** METRICS_ENABLED / METRICS_TOKEN: production refuses an unauthenticated /metrics, naming the variable; the token is never echoed. */
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config/loader.js';
+import { key32, productionEnv } from '../helpers/production-env.js';
 
-const key32 = () => randomBytes(32).toString('base64url');
-const production = (extra: Record<string, string>) => ({
-  NODE_ENV: 'production',
-  ISSUER: 'https://id.example.com',
-  TRUST_PROXY: 'true',
-  COOKIE_KEYS: key32(),
-  KEY_ENCRYPTION_KEY: key32(),
-  DATABASE_URL: 'postgres://oidc:pw@db.internal:5432/oidc',
-  ...extra,
-});
+const production = (extra: Record<string, string>) => productionEnv(extra);
 
 describe('metrics settings', () => {
   it('are off by default', () => {

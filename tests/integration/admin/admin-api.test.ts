@@ -11,11 +11,13 @@ import { rolesSuite } from './roles.suite.js';
 import { sessionsSuite } from './sessions.suite.js';
 import { usersSuite } from './users.suite.js';
 import { auditSuite } from './audit.suite.js';
+import { webhooksSuite } from './webhooks.suite.js';
 
 let context: AdminTestContext;
 const ctx = () => context;
 beforeAll(async () => {
-  context = await startAdminContext();
+  // The webhooks suite delivers to a receiver on loopback, and wants its first retry within a second.
+  context = await startAdminContext({ WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', OUTBOX_POLL_INTERVAL: '1', OUTBOX_RETRY_BASE: '1' });
 }, 60_000);
 afterAll(async () => {
   await context?.op.stop();
@@ -27,6 +29,7 @@ rolesSuite(ctx);
 clientsSuite(ctx);
 sessionsSuite(ctx);
 auditSuite(ctx);
+webhooksSuite(ctx);
 
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 with unique operation ids, each secured by an admin scope but the document itself', () => {

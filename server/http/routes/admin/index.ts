@@ -28,6 +28,7 @@ import type { ClientAdministration } from '../../../modules/clients/index.js';
 import type { AuditTrail } from '../../../modules/compliance/index.js';
 import type { ResourceServerAdministration, RoleAdministration } from '../../../modules/permissions/index.js';
 import type { AccountRecordAdministration, UserAdministration } from '../../../modules/users/index.js';
+import type { WebhookAdministration } from '../../../modules/webhooks/index.js';
 import type { Authenticator } from './kit/authenticate.js';
 import { buildDocument } from './kit/openapi.js';
 import { operation, type AdminResource } from './kit/operation.js';
@@ -36,6 +37,7 @@ import { clientsResource } from './clients.js';
 import { resourceServersResource } from './resource-servers.js';
 import { rolesResource } from './roles.js';
 import { usersResource } from './users.js';
+import { webhooksResource } from './webhooks.js';
 import { userSessionsResource } from './user-sessions.js';
 import { auditResource } from './audit.js';
 import type { AuditQueries } from '../../../modules/compliance/index.js';
@@ -56,6 +58,7 @@ export interface AdminApiDeps {
   clients: ClientAdministration;
   /** Reading the audit trail (search, export); exports are recorded in `audit`. */
   auditLog: AuditQueries;
+  webhooks: WebhookAdministration;
 }
 
 function documentResource(document: () => unknown): AdminResource {
@@ -92,6 +95,7 @@ export function adminApi(deps: AdminApiDeps): AdminApi {
     resourceServersResource(deps.resourceServers),
     clientsResource(deps.clients),
     auditResource({ queries: deps.auditLog, trail: deps.audit }),
+    webhooksResource(deps.webhooks),
   ];
   document = buildDocument(RESOURCES, { issuer: deps.issuer, audience: deps.audience, scopes: ADMIN_API_SCOPES });
   const router = buildRouter(RESOURCES, deps.auth, deps.audit);
