@@ -40,6 +40,8 @@ export interface Config {
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   purge: { intervalSeconds: number; batchSize: number };
   shutdownGraceSeconds: number;
+  mfa: { enabled: boolean; trustedDeviceTtlSeconds: number; totpIssuer: string };
+  brandLogoUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +88,7 @@ function productionProblems(raw: Raw): string[] {
   if (!raw.KEY_ENCRYPTION_KEY) problems.push('KEY_ENCRYPTION_KEY is required in production');
   if (!raw.DATABASE_URL) problems.push('DATABASE_URL is required in production: the embedded database is for development only');
   if (raw.DEMO_CLIENTS === true) problems.push('DEMO_CLIENTS must not be true in production');
+  if (typeof raw.BRAND_LOGO_URL === 'string' && !raw.BRAND_LOGO_URL.startsWith('https:')) problems.push('BRAND_LOGO_URL must be an https URL in production');
   return problems;
 }
 
@@ -149,6 +152,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     purge: { intervalSeconds: raw.PURGE_INTERVAL as number, batchSize: raw.PURGE_BATCH_SIZE as number },
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE as number,
+    mfa: {
+      enabled: raw.MFA_ENABLED as boolean,
+      trustedDeviceTtlSeconds: raw.MFA_TRUSTED_DEVICE_TTL as number,
+      totpIssuer: (raw.MFA_TOTP_ISSUER as string | undefined) ?? new URL((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).hostname,
+    },
+    brandLogoUrl: raw.BRAND_LOGO_URL as string | undefined,
   };
 }
 

@@ -20,6 +20,14 @@ import { createAdapterFactory } from '../adapters/oidc/factory.js';
 import { purgeExpired } from '../adapters/oidc/sql-store.js';
 import { openRedis } from '../adapters/redis/client.js';
 import { createRateLimiter } from '../adapters/redis/rate-limiter.js';
+import { createBackoffStore } from '../adapters/redis/backoff-store.js';
+import { createCodeHasher } from '../adapters/crypto/code-hasher.js';
+import { createMfaCredentialRepository } from '../adapters/db/mfa-credentials-repository.js';
+import { createSmsChallengeRepository } from '../adapters/db/sms-challenges-repository.js';
+import { createTrustedDeviceRepository } from '../adapters/db/trusted-devices-repository.js';
+import { otplibTotpEngine } from '../adapters/totp/otplib-engine.js';
+import { svgQrCodes } from '../adapters/totp/qr-code.js';
+import { randomBytes } from 'node:crypto';
 import { createInteractionGateway } from '../interactions/gateway.js';
 import type { InteractionDeps } from '../interactions/index.js';
 import type { Logger } from './http/logger.js';
@@ -27,7 +35,7 @@ import type { TokenLimiters } from './http/middleware/token-rate-limit.js';
 import type { ReadinessCheck } from './http/routes/health.js';
 import { createTranslations } from './http/i18n.js';
 import { createRenderer, type Renderer } from './http/views.js';
-import { authenticatePassword, loginThrottle } from './modules/auth/index.js';
+import { authenticatePassword, createMfaService, lockout, loginThrottle, type Lockout, type MfaService } from './modules/auth/index.js';
 import type { AuditTrail } from './modules/compliance/index.js';
 import type { Notifier } from './modules/notifications/index.js';
 import { applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
@@ -38,6 +46,7 @@ import { pagesWith } from './oidc/pages.js';
 import { buildProvider } from './oidc/provider.js';
 import { cachedLookup } from './oidc/resource-servers.js';
 import { systemClock } from './shared/clock.js';
+import { newId } from './shared/ids.js';
 
 export interface Container {
   config: Config;
@@ -51,6 +60,9 @@ export interface Container {
   credentials: CredentialRepository;
   hasher: PasswordHasher;
   keys: SigningKeyDeps;
+  /** Second factors, enrolment, trusted devices (the sign-in and account pages use it). */
+  mfa: MfaService;
+  lockout: Lockout;
   seedDeps: ApplySeedDeps;
   provider(): Provider;
   /** Reloads signing keys; swaps in a new provider when the published set changed. */
@@ -99,6 +111,27 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const notifier: Notifier = {
     enqueue: async (intent) => logger.info({ message: { channel: intent.channel, template: intent.template, locale: intent.locale, to: intent.to, data: intent.data } }, 'message (printed: no delivery channel configured)'),
   };
+  const mfa = createMfaService({
+    enabled: config.mfa.enabled,
+    credentials: createMfaCredentialRepository(knex),
+    sms: createSmsChallengeRepository(knex),
+    devices: createTrustedDeviceRepository(knex),
+    users,
+    totp: otplibTotpEngine,
+    qr: svgQrCodes,
+    box: sealer,
+    hasher: createCodeHasher(config.keyEncryptionKey),
+    random: (length) => randomBytes(length),
+    notifier,
+    audit,
+    clock: systemClock,
+    newId,
+    issuerName: config.mfa.totpIssuer,
+    trustedDeviceTtlMs: config.mfa.trustedDeviceTtlSeconds * 1000,
+  });
+  // Failures are remembered for an hour after the first of a series: long enough for the doubling
+  // to reach its cap, short enough that an old typo does not count against tomorrow's sign-in.
+  const signInLockout = lockout({ store: createBackoffStore(redis, { keyPrefix: `${config.redisKeyPrefix}backoff:`, windowSeconds: 3600 }), audit });
   const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients });
   const resourceServers = cachedLookup(apis);
   const pages = pagesWith(renderer);
@@ -146,6 +179,8 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     credentials,
     hasher,
     keys,
+    mfa,
+    lockout: signInLockout,
     seedDeps: {
       clients,
       apis,
