@@ -5,7 +5,7 @@ import { beginEnrolment, confirmEnrolment, ENROLMENT_TTL_MS, isExpired, MAX_CONF
 const none: EnrolmentState = { status: 'none' };
 const pendingAt = (now: number) => {
   const step = beginEnrolment(none, 'sealed-1', now);
-  if (!step.ok) throw new Error('begin failed');
+  if (!step.ok || step.state.status === 'none') throw new Error('begin failed');
   return step.state;
 };
 
@@ -28,7 +28,7 @@ describe('TOTP enrolment', () => {
     });
   });
   it('a wrong code counts an attempt; the last allowed one drops the enrolment', () => {
-    let state = pendingAt(0);
+    let state: EnrolmentState = pendingAt(0);
     for (let i = 1; i < MAX_CONFIRM_ATTEMPTS; i += 1) {
       const step = confirmEnrolment(state, undefined, 1);
       expect(step).toMatchObject({ ok: false, error: 'invalid_code', state: { status: 'pending', attempts: i } });

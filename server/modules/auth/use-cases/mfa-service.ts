@@ -12,7 +12,7 @@ import { listFactors, mfaDecisionFor, type FactorDeps, type SignInMfaInput } fro
 import type { AuditContext } from './mfa-audit.js';
 import { generateRecoveryCodes, useRecoveryCode, type RecoveryCodeDeps } from './recovery-codes.js';
 import { sendSmsCode, verifySmsCode, type SmsCodeDeps, type SmsSend } from './sms-codes.js';
-import { beginTotpEnrolment, confirmTotpEnrolment, removeTotp, verifyTotp, type TotpCheck, type TotpDeps, type TotpEnrolmentStart } from './totp.js';
+import { beginTotpEnrolment, confirmTotpEnrolment, currentTotpEnrolment, removeTotp, verifyTotp, type TotpCheck, type TotpDeps, type TotpEnrolmentStart } from './totp.js';
 import { isTrustedDevice, listTrustedDevices, revokeTrustedDevice, trustDevice, type TrustedDeviceDeps } from './trusted-devices.js';
 
 export type MfaDeps = TotpDeps & RecoveryCodeDeps & SmsCodeDeps & Omit<TrustedDeviceDeps, 'ttlMs'> & FactorDeps & {
@@ -27,6 +27,8 @@ export interface MfaService {
   decide(userId: string, input: Omit<SignInMfaInput, 'enabled'>): Promise<MfaDecision>;
   /** @param accountName shown in the authenticator app (username or email). */
   beginTotpEnrolment(userId: string, accountName: string): Promise<TotpEnrolmentStart | { error: 'already_enrolled' }>;
+  /** The pending enrolment's secret and QR code again (after a wrong first code); undefined if none is pending. */
+  currentTotpEnrolment(userId: string, accountName: string): Promise<TotpEnrolmentStart | undefined>;
   confirmTotpEnrolment(userId: string, code: string, facts?: AuditContext): Promise<{ ok: true } | { ok: false; error: EnrolmentError }>;
   verifyTotp(userId: string, code: string): Promise<TotpCheck>;
   removeTotp(userId: string, facts?: AuditContext): Promise<boolean>;
@@ -48,6 +50,7 @@ export function createMfaService(deps: MfaDeps): MfaService {
     listFactors: (userId) => listFactors(deps, userId),
     decide: (userId, input) => mfaDecisionFor(deps, userId, { ...input, enabled: deps.enabled }),
     beginTotpEnrolment: (userId, accountName) => beginTotpEnrolment(deps, userId, accountName),
+    currentTotpEnrolment: (userId, accountName) => currentTotpEnrolment(deps, userId, accountName),
     confirmTotpEnrolment: (userId, code, facts) => confirmTotpEnrolment(deps, userId, code, facts),
     verifyTotp: (userId, code) => verifyTotp(deps, userId, code),
     removeTotp: (userId, facts) => removeTotp(deps, userId, facts),

@@ -3,7 +3,7 @@
  * (single use per time step, domain/totp-factor.ts) and removal. The secret is sealed at rest,
  * bound to the user id, and leaves this module only once: in the enrolment start, for the QR code.
  */
-import { beginEnrolment, confirmEnrolment, type EnrolmentError, type EnrolmentState } from '../domain/totp-enrolment.js';
+import { beginEnrolment, confirmEnrolment, isExpired, type EnrolmentError, type EnrolmentState } from '../domain/totp-enrolment.js';
 import { TOTP_DRIFT_STEPS, totpFactor, type TotpFailure } from '../domain/totp-factor.js';
 import type { AuditTrail } from '../../compliance/index.js';
 import type { Clock } from '../../../shared/clock.js';
@@ -47,6 +47,15 @@ export async function beginTotpEnrolment(deps: TotpDeps, userId: string, account
   const step = beginEnrolment(await stateOf(deps, userId), deps.box.seal(secret, context(userId)), deps.clock.now().getTime());
   if (!step.ok || step.state.status !== 'pending') return { error: 'already_enrolled' };
   await deps.credentials.saveTotp(userId, step.state);
+  const otpauthUri = deps.totp.keyUri(secret, accountName, deps.issuerName);
+  return { secret, otpauthUri, qrCodeDataUri: await deps.qr.dataUri(otpauthUri) };
+}
+
+/** The enrolment in progress (same secret and QR code), to show the page again; undefined when none is pending or it expired. */
+export async function currentTotpEnrolment(deps: TotpDeps, userId: string, accountName: string): Promise<TotpEnrolmentStart | undefined> {
+  const state = await stateOf(deps, userId);
+  if (state.status !== 'pending' || isExpired(state, deps.clock.now().getTime())) return undefined;
+  const secret = deps.box.open(state.sealedSecret, context(userId));
   const otpauthUri = deps.totp.keyUri(secret, accountName, deps.issuerName);
   return { secret, otpauthUri, qrCodeDataUri: await deps.qr.dataUri(otpauthUri) };
 }
