@@ -88,7 +88,6 @@ function productionProblems(raw: Raw): string[] {
   if (!raw.KEY_ENCRYPTION_KEY) problems.push('KEY_ENCRYPTION_KEY is required in production');
   if (!raw.DATABASE_URL) problems.push('DATABASE_URL is required in production: the embedded database is for development only');
   if (raw.DEMO_CLIENTS === true) problems.push('DEMO_CLIENTS must not be true in production');
-  if (typeof raw.BRAND_LOGO_URL === 'string' && !raw.BRAND_LOGO_URL.startsWith('https:')) problems.push('BRAND_LOGO_URL must be an https URL in production');
   return problems;
 }
 

@@ -155,8 +155,8 @@ export const settings = {
     description: 'Name authenticator apps show for TOTP entries. Defaults to the host name of ISSUER.',
   },
   BRAND_LOGO_URL: {
-    schema: url(['https:', 'http:']),
-    description: 'Logo shown at the top of the sign-in pages (an https URL, or http in development).',
+    schema: url(['https:']),
+    description: 'Logo shown at the top of the sign-in pages (an https URL; the pages\' CSP allows https images).',
   },
 } as const satisfies Record<string, Setting>;
 

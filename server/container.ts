@@ -104,7 +104,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const hasher = createArgon2Hasher(config.argon2);
   const keys: SigningKeyDeps = { keys: createSigningKeyRepository(knex, sealer), generator: joseKeyGenerator, clock: systemClock };
   // Templates are re-read on every render only in development, where they are being edited.
-  const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations: createTranslations() });
+  const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations: createTranslations(), logoUrl: config.brandLogoUrl });
   // Until the hash-chained store lands (issue 5), audit events go to the structured log.
   const audit: AuditTrail = { record: async (event) => logger.info({ audit: event }, 'audit event') };
   // Until the outbox lands (issue 5), messages are printed so a developer can follow links and codes.
@@ -162,6 +162,10 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     changePassword: (userId, password) => changePassword({ users, credentials, hasher }, userId, password),
     apiName: async (identifier) => (await resourceServers.find(identifier))?.name ?? identifier,
     username: async (accountId) => (await users.findById(accountId))?.username,
+    mfa,
+    lockout: signInLockout,
+    audit,
+    trustedDeviceDays: Math.round(config.mfa.trustedDeviceTtlSeconds / 86_400),
   };
 
   const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await knex.raw('SELECT 1')) }];

@@ -14,6 +14,7 @@ export type { EnrolmentError } from './domain/totp-enrolment.js';
 export type { RecoveryCodesRecord } from './domain/recovery-codes.js';
 export { RECOVERY_CODE_COUNT } from './domain/recovery-codes.js';
 export type { SmsChallenge, SmsFailure } from './domain/sms-challenge.js';
+export { SMS_CODE_TTL_MS } from './domain/sms-challenge.js';
 export type { TrustedDevice } from './domain/trusted-device.js';
 export { decideMfa, sessionNeedsStepUp, CLIENT_MFA_POLICIES, type ClientMfaPolicy, type MfaDecision, type MfaReason } from './domain/mfa-policy.js';
 export { ACR_MFA, ACR_PASSWORD, ACR_VALUES, authenticationContext, requestsMfa, type AmrValue, type AuthenticationContext } from './domain/authentication-context.js';
