@@ -48,9 +48,9 @@ export function buildProvider(deps: ProviderDeps): Provider {
       iss: null,
       sid: null,
       ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
-      // amr (RFC 8176) rides with `openid` so every ID token says how the user authenticated;
-      // otherwise oidc-provider releases it only when requested through the claims parameter.
-      openid: ['sub', 'amr'],
+      // amr (RFC 8176) and acr ride with `openid` so every ID token says how the user authenticated;
+      // otherwise oidc-provider releases them only when requested through the claims parameter.
+      openid: ['sub', 'amr', 'acr'],
       // The names of the user's roles, for ID tokens and userinfo when the `roles` scope is granted.
       roles: ['roles'],
     },
