@@ -3,7 +3,8 @@
  *   - `select_account` (OIDC Core §3.1.2.1): requestable, asked before login when the browser
  *     already has a session, so the user can continue as that account or use another;
  *   - a step-up check on `login`: a session that signed in without a second factor is sent back
- *     through login when the client asks `acr_values` for MFA (auth/domain/mfa-policy.ts decides).
+ *     through login when the client asks `acr_values` for MFA or its `mfa_policy` is `required`
+ *     (auth/domain/mfa-policy.ts decides).
  * Whether the *password* step needs a second factor is decided by the login step itself, since it
  * needs the account's factors, which are only known once the password was checked.
  */
@@ -21,7 +22,8 @@ export function buildInteractionPolicy(options: { mfaEnabled: boolean }): Return
       const { oidc } = ctx;
       if (!oidc.session?.accountId || oidc.result?.login) return Check.NO_NEED_TO_PROMPT;
       const acrValues = typeof oidc.params?.acr_values === 'string' ? oidc.params.acr_values : undefined;
-      return sessionNeedsStepUp({ enabled: options.mfaEnabled, acrValues, sessionAcr: oidc.acr, mfaAcr: ACR_MFA })
+      const clientPolicy = (oidc.client as unknown as { mfa_policy?: string } | undefined)?.mfa_policy === 'required' ? 'required' : 'optional';
+      return sessionNeedsStepUp({ enabled: options.mfaEnabled, acrValues, clientPolicy, sessionAcr: oidc.acr, mfaAcr: ACR_MFA })
         ? Check.REQUEST_PROMPT
         : Check.NO_NEED_TO_PROMPT;
     }),

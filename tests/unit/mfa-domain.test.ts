@@ -125,11 +125,17 @@ describe('MFA policy decision', () => {
   it('uses SMS to a verified phone when MFA is required and no TOTP exists', () => {
     expect(decide({ clientPolicy: 'required', usable: ['sms'] })).toEqual({ action: 'challenge', reason: 'client_policy', factors: ['sms'] });
   });
-  it('asks an existing session again only for step-up it does not meet', () => {
-    const input = { enabled: true, acrValues: ACR_MFA, sessionAcr: ACR_PASSWORD, mfaAcr: ACR_MFA };
+  it('asks an existing session again for step-up it does not meet', () => {
+    const input = { enabled: true, acrValues: ACR_MFA, clientPolicy: 'optional' as const, sessionAcr: ACR_PASSWORD, mfaAcr: ACR_MFA };
     expect(sessionNeedsStepUp(input)).toBe(true);
     expect(sessionNeedsStepUp({ ...input, sessionAcr: ACR_MFA })).toBe(false);
     expect(sessionNeedsStepUp({ ...input, acrValues: undefined })).toBe(false);
+    expect(sessionNeedsStepUp({ ...input, enabled: false })).toBe(false);
+  });
+  it('does not carry a password-only session into a client that requires MFA', () => {
+    const input = { enabled: true, acrValues: undefined, clientPolicy: 'required' as const, sessionAcr: ACR_PASSWORD, mfaAcr: ACR_MFA };
+    expect(sessionNeedsStepUp(input)).toBe(true);
+    expect(sessionNeedsStepUp({ ...input, sessionAcr: ACR_MFA })).toBe(false);
     expect(sessionNeedsStepUp({ ...input, enabled: false })).toBe(false);
   });
 });

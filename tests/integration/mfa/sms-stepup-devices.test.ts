@@ -124,6 +124,16 @@ describe('select_account, step-up and trusted devices', () => {
     expect(claims.acr).toBe(ACR_MFA);
     expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
 
+    // A password-only session is not carried into a client that requires MFA by single sign-on.
+    const carol = new Flow(op, web, WEB_CLIENT.redirect_uri);
+    await carol.start();
+    await carol.submit('/login', { login: CAROL.username, password: CAROL.password });
+    expect((await carol.tokens()).claims.acr).toBe(ACR_PASSWORD);
+    const intoBank = new Flow(op, bank, MFA_CLIENT.redirect_uri, carol.agent);
+    const asked = await intoBank.start();
+    expect(asked.callback).toBeUndefined();
+    expect(asked.html).toContain('name="password"');
+
     // The session now meets the MFA acr: no prompt at all.
     const again = new Flow(op, web, WEB_CLIENT.redirect_uri, flow.agent);
     await again.start({ acr_values: ACR_MFA });

@@ -8,6 +8,7 @@
  *   - The client's `mfa_policy` is `required`, or the account has enrolled TOTP: yes, unless
  *     this browser is a trusted device of the account.
  *   - Otherwise: no.
+ * An existing session is checked by sessionNeedsStepUp below.
  * When a second factor is needed and the account has none it can use, it enrols TOTP now.
  */
 import { requestsMfa } from './authentication-context.js';
@@ -53,8 +54,17 @@ export function decideMfa(input: MfaPolicyInput): MfaDecision {
 
 /**
  * For an existing session (no password typed in this request): does the provider have to ask
- * again? Only for step-up — the session is older than the client's demand for MFA.
+ * again? When the session did not use a second factor and the client wants one — through
+ * `acr_values` (step-up) or its `mfa_policy: required` — since single sign-on would otherwise
+ * carry a password-only session into such a client.
  */
-export function sessionNeedsStepUp(input: { enabled: boolean; acrValues: string | undefined; sessionAcr: string | undefined; mfaAcr: string }): boolean {
-  return input.enabled && requestsMfa(input.acrValues) && input.sessionAcr !== input.mfaAcr;
+export function sessionNeedsStepUp(input: {
+  enabled: boolean;
+  acrValues: string | undefined;
+  clientPolicy: ClientMfaPolicy;
+  sessionAcr: string | undefined;
+  mfaAcr: string;
+}): boolean {
+  if (!input.enabled || input.sessionAcr === input.mfaAcr) return false;
+  return requestsMfa(input.acrValues) || input.clientPolicy === 'required';
 }
