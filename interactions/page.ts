@@ -19,24 +19,28 @@ export function translatorFor(ctx: Context, renderer: Renderer, interaction: Pen
   return renderer.translator(localeOf(ctx, renderer, interaction));
 }
 
+/** The page title: a message id (translated here, with the client name available as {{client}}) or ready text. */
+export type PageTitle = { titleId: string; titleValues?: Record<string, string> } | { title: string };
+
 /**
- * @param data.titleId message id of the page title (also used for <title>).
+ * @param data.titleId message id of the page title (also used for <title>); or `title`, text already translated.
  */
 export function renderInteractionPage(
   ctx: Context,
   renderer: Renderer,
   interaction: PendingInteraction,
   template: string,
-  data: Record<string, unknown> & { titleId: string; titleValues?: Record<string, string> },
+  data: Record<string, unknown> & PageTitle,
 ): void {
   const origins = new Set(interaction.client.redirectUris.map((uri) => URL.parse(uri)?.origin).filter((o): o is string => !!o && o !== 'null'));
   const locale = localeOf(ctx, renderer, interaction);
+  const heading = data as PageTitle;
   ctx.set('Content-Security-Policy', cspWithFormTargets(origins));
   ctx.set('Cache-Control', 'no-store');
   ctx.type = 'html';
   ctx.body = renderer.render(template, {
     ...data,
-    title: renderer.translator(locale)(data.titleId, { client: interaction.client.name, ...data.titleValues }),
+    title: 'titleId' in heading ? renderer.translator(locale)(heading.titleId, { client: interaction.client.name, ...heading.titleValues }) : heading.title,
     locale,
     clientName: interaction.client.name,
   });
