@@ -51,6 +51,8 @@ export interface Config {
   metrics: { enabled: boolean; token: string | undefined };
   /** Email, SMS, outbox and webhook delivery (config/channels.ts). */
   delivery: DeliverySettings;
+  mfa: { enabled: boolean; trustedDeviceTtlSeconds: number; totpIssuer: string };
+  brandLogoUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -191,6 +193,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     metrics: { enabled: raw.METRICS_ENABLED as boolean, token: raw.METRICS_TOKEN as string | undefined },
     delivery: delivery.settings,
+    mfa: {
+      enabled: raw.MFA_ENABLED as boolean,
+      trustedDeviceTtlSeconds: raw.MFA_TRUSTED_DEVICE_TTL as number,
+      totpIssuer: (raw.MFA_TOTP_ISSUER as string | undefined) ?? new URL((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).hostname,
+    },
+    brandLogoUrl: raw.BRAND_LOGO_URL as string | undefined,
   };
 }
 

@@ -5,6 +5,7 @@ import * as roles from './20261128_002_roles.js';
 import * as adminVersions from './20261128_003_admin_versions.js';
 import * as auditTrail from './20261128_004_audit_trail.js';
 import * as outbox from './20261128_005_outbox.js';
+import * as mfa from './20261128_006_mfa.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,4 +18,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261128_003_admin_versions', adminVersions],
   ['20261128_004_audit_trail', auditTrail],
   ['20261128_005_outbox', outbox],
+  ['20261128_006_mfa', mfa],
 ];

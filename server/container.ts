@@ -27,6 +27,14 @@ import { createAccountRecords } from '../adapters/oidc/account-records.js';
 import { purgeExpired } from '../adapters/oidc/sql-store.js';
 import { openRedis } from '../adapters/redis/client.js';
 import { createRateLimiter } from '../adapters/redis/rate-limiter.js';
+import { createBackoffStore } from '../adapters/redis/backoff-store.js';
+import { createCodeHasher } from '../adapters/crypto/code-hasher.js';
+import { createMfaCredentialRepository } from '../adapters/db/mfa-credentials-repository.js';
+import { createSmsChallengeRepository } from '../adapters/db/sms-challenges-repository.js';
+import { createTrustedDeviceRepository } from '../adapters/db/trusted-devices-repository.js';
+import { otplibTotpEngine } from '../adapters/totp/otplib-engine.js';
+import { svgQrCodes } from '../adapters/totp/qr-code.js';
+import { randomBytes } from 'node:crypto';
 import { createInteractionGateway } from '../interactions/gateway.js';
 import type { InteractionDeps } from '../interactions/index.js';
 import type { Logger } from './http/logger.js';
@@ -36,7 +44,7 @@ import type { AdminApiDeps } from './http/routes/admin/index.js';
 import type { ReadinessCheck } from './http/routes/health.js';
 import { createTranslations } from './http/i18n.js';
 import { createRenderer, type Renderer } from './http/views.js';
-import { authenticatePassword, loginThrottle } from './modules/auth/index.js';
+import { authenticatePassword, createMfaService, lockout, loginThrottle, type Lockout, type MfaService } from './modules/auth/index.js';
 import type { AuditTrail } from './modules/compliance/index.js';
 import { createAuditCompliance, type AuditCompliance } from './audit-wiring.js';
 import type { Notifier } from './modules/notifications/index.js';
@@ -60,6 +68,7 @@ import { systemClock } from './shared/clock.js';
 import { keyRotationEvents } from './modules/compliance/index.js';
 import { auditWithWebhooks, buildDelivery, type Delivery } from './delivery.js';
 import { createWebhookAdministration } from './modules/webhooks/index.js';
+import { newId } from './shared/ids.js';
 
 export interface Container {
   config: Config;
@@ -78,6 +87,9 @@ export interface Container {
   credentials: CredentialRepository;
   hasher: PasswordHasher;
   keys: SigningKeyDeps;
+  /** Second factors, enrolment, trusted devices (the sign-in and account pages use it). */
+  mfa: MfaService;
+  lockout: Lockout;
   seedDeps: ApplySeedDeps;
   provider(): Provider;
   /** Reloads signing keys; swaps in a new provider when the published set changed. */
@@ -122,7 +134,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const keys: SigningKeyDeps = { keys: createSigningKeyRepository(knex, sealer), generator: joseKeyGenerator, clock: systemClock };
   // Templates are re-read on every render only in development, where they are being edited.
   const translations = createTranslations();
-  const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations });
+  const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations, logoUrl: config.brandLogoUrl });
   const metrics = createPrometheusMetrics({ processMetrics: config.metrics.enabled });
   const compliance = createAuditCompliance({ store: createAuditStore(knex), signer: createCheckpointSigner(config.keyEncryptionKey), logger, metrics, config });
   // The worker audits deliveries through the composed trail, which exists only once delivery does.
@@ -133,6 +145,27 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   // Intents go to the outbox; in development without a channel the worker prints them to the log.
   const notifier: Notifier = delivery.notifier;
   const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens });
+  const mfa = createMfaService({
+    enabled: config.mfa.enabled,
+    credentials: createMfaCredentialRepository(knex),
+    sms: createSmsChallengeRepository(knex),
+    devices: createTrustedDeviceRepository(knex),
+    users,
+    totp: otplibTotpEngine,
+    qr: svgQrCodes,
+    box: sealer,
+    hasher: createCodeHasher(config.keyEncryptionKey),
+    random: (length) => randomBytes(length),
+    notifier,
+    audit,
+    clock: systemClock,
+    newId,
+    issuerName: config.mfa.totpIssuer,
+    trustedDeviceTtlMs: config.mfa.trustedDeviceTtlSeconds * 1000,
+  });
+  // Failures are remembered for an hour after the first of a series: long enough for the doubling
+  // to reach its cap, short enough that an old typo does not count against tomorrow's sign-in.
+  const signInLockout = lockout({ store: createBackoffStore(redis, { keyPrefix: `${config.redisKeyPrefix}backoff:`, windowSeconds: 3600 }), audit });
   const resourceServers = cachedLookup(apis);
   const pages = pagesWith(renderer);
 
@@ -163,6 +196,10 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     changePassword: (userId, password) => changePassword({ users, credentials, hasher }, userId, password),
     apiName: async (identifier) => (await resourceServers.find(identifier))?.name ?? identifier,
     username: async (accountId) => (await users.findById(accountId))?.username,
+    mfa,
+    lockout: signInLockout,
+    audit,
+    trustedDeviceDays: Math.round(config.mfa.trustedDeviceTtlSeconds / 86_400),
   };
 
   const accountRecords = createAccountRecords(knex, adapter);
@@ -224,6 +261,8 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     credentials,
     hasher,
     keys,
+    mfa,
+    lockout: signInLockout,
     seedDeps: {
       clients,
       apis,

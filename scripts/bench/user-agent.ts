@@ -108,6 +108,7 @@ export async function authorize(
   options: { consent?: 'allow' | 'deny'; newPassword?: string } = {},
 ): Promise<FlowResult> {
   const pages: string[] = [];
+  let loggedIn = false;
   let { response, url } = await agent.follow(authorizationUrl);
   for (let step = 0; step < 6; step += 1) {
     if (response.status >= 300 && response.status < 400) return { callback: url, pages };
@@ -120,6 +121,9 @@ export async function authorize(
       ({ response, url } = await agent.submit(formAction(html, '/interaction/'), { csrf: csrfOf(html), password: options.newPassword, confirm: options.newPassword }));
     } else if (html.includes('name="password"')) {
       if (!user) throw new Error('login requested but no user given');
+      // The form again after our credentials: refused. Retrying would only feed the lockout.
+      if (loggedIn) throw new Error(`login refused: ${/role="alert"[^>]*>([^<]*)/.exec(html)?.[1] ?? `status ${response.status}`}`);
+      loggedIn = true;
       ({ response, url } = await agent.submit(formAction(html, '/interaction/'), { csrf: csrfOf(html), login: user.login, password: user.password }));
     } else if (html.includes('name="decision"')) {
       ({ response, url } = await agent.submit(formAction(html, '/interaction/'), { csrf: csrfOf(html), decision: options.consent ?? 'allow' }));

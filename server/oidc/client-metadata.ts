@@ -1,5 +1,5 @@
 /**
- * Our client metadata extensions (web_origins, first_party, resource_scopes; see
+ * Our client metadata extensions (web_origins, first_party, resource_scopes, mfa_policy; see
  * clients/domain/client-definition.ts) and the policy for clients that register themselves
  * (RFC 7591) or update their registration (RFC 7592):
  * - no privileged metadata: API access (resource_scopes), skipping consent (first_party), CORS
@@ -12,8 +12,9 @@
  * PKCE and exact redirect URI matching hold for every client (provider.ts).
  */
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { CLIENT_MFA_POLICIES } from '../modules/auth/index.js';
 
-export const EXTRA_CLIENT_METADATA = ['web_origins', 'first_party', 'resource_scopes'];
+export const EXTRA_CLIENT_METADATA = ['web_origins', 'first_party', 'resource_scopes', 'mfa_policy'];
 
 /** Metadata a self-registered client may not state. */
 export const PRIVILEGED_METADATA = ['resource_scopes', 'first_party', 'web_origins', 'jwks_uri', 'sector_identifier_uri', 'request_uris'] as const;
@@ -83,6 +84,10 @@ export function extraClientMetadata(options: { production: boolean }): ExtraClie
         const valid = typeof value === 'object' && value !== null && !Array.isArray(value)
           && Object.values(value).every((scopes) => Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'));
         if (!valid) throw invalid('resource_scopes must map API identifiers to arrays of scopes');
+      }
+      // A client may ask for stricter sign-in for its users (even when self-registered); never weaker than the global switch.
+      if (key === 'mfa_policy' && value !== undefined && !(CLIENT_MFA_POLICIES as readonly unknown[]).includes(value)) {
+        throw invalid('mfa_policy must be optional or required');
       }
     },
   };

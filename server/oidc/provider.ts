@@ -12,12 +12,14 @@ import type { Jwk } from '../modules/keys/index.js';
 import { findAccountWith, type AccountLookup } from './accounts.js';
 import { resourceIndicatorsWith, type GrantedScopesLookup, type ResourceServerLookup } from './resource-servers.js';
 import type { ProviderPages } from './pages.js';
+import { ACR_VALUES } from '../modules/auth/index.js';
 import { extraClientMetadata } from './client-metadata.js';
+import { buildInteractionPolicy } from './interaction-policy.js';
 import { registrationFeatures } from './registration.js';
 import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from './role-claims.js';
 
 export interface ProviderDeps {
-  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env'> & Partial<Pick<Config, 'claimNames' | 'registration'>>;
+  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration'>>;
   jwks: Jwk[];
   adapter: (model: string) => unknown;
   accounts: AccountLookup;
@@ -47,9 +49,9 @@ export function buildProvider(deps: ProviderDeps): Provider {
       iss: null,
       sid: null,
       ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
-      // amr (RFC 8176) rides with `openid` so every ID token says how the user authenticated;
-      // otherwise oidc-provider releases it only when requested through the claims parameter.
-      openid: ['sub', 'amr'],
+      // amr (RFC 8176) and acr ride with `openid` so every ID token says how the user authenticated;
+      // otherwise oidc-provider releases them only when requested through the claims parameter.
+      openid: ['sub', 'amr', 'acr'],
       // Role names (`roles` scope) and what they permit (`permissions` scope), under configured names.
       ...roleClaimScopes(claimNames),
     },
@@ -110,7 +112,11 @@ export function buildProvider(deps: ProviderDeps): Provider {
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: buildInteractionPolicy({ mfaEnabled: config.mfa.enabled }),
     },
+    // The assurance levels a login can reach (auth/domain/authentication-context.ts): password only,
+    // or password plus a second factor. Clients ask for the second with acr_values.
+    acrValues: [...ACR_VALUES],
     // Rotate on every use, so a stolen refresh token is detected at its first reuse
     // (RFC 9700 §4.14.2); oidc-provider then revokes the whole grant.
     rotateRefreshToken: true,

@@ -138,7 +138,7 @@ describe.skipIf(!postgresUrl)('users import', () => {
         const { callback } = await authorize(new UserAgent(op.issuer), request.url, { login, password });
         return client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
       };
-      await expect(signIn('cid', 'not the password')).rejects.toThrow();
+      await expect(signIn('cid', 'not the password')).rejects.toThrow('login refused: Invalid username or password.');
       expect((await hashOf(source, 'cid')).startsWith('$scrypt$')).toBe(true);
       for (const [username, password] of Object.entries(PASSWORDS)) {
         const tokens = await signIn(username, password);

@@ -11,7 +11,7 @@ export type Channel = 'email' | 'sms';
 
 export interface MessageIntent {
   channel: Channel;
-  /** Template id, e.g. `verify-email`, `password-reset`, `mfa-sms-code`. */
+  /** Template id, e.g. `verify-email`, `password-reset`, `mfa-code`. */
   template: string;
   /** BCP 47 language tag of the recipient's locale (`en`, `de`). */
   locale: string;
