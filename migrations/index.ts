@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import * as initial from './20261128_001_initial.js';
 import * as roles from './20261128_002_roles.js';
+import * as selfService from './20261128_007_self_service.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -11,4 +12,5 @@ export interface Migration {
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['20261128_001_initial', initial],
   ['20261128_002_roles', roles],
+  ['20261128_007_self_service', selfService],
 ];
