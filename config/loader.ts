@@ -40,6 +40,16 @@ export interface Config {
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   purge: { intervalSeconds: number; batchSize: number };
   shutdownGraceSeconds: number;
+  selfService: {
+    registration: boolean;
+    passwordMinLength: number;
+    verificationTtl: number;
+    resetTtl: number;
+    messageLimit: number;
+    codeLimit: number;
+    windowSeconds: number;
+    reauthWindow: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -149,6 +159,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     purge: { intervalSeconds: raw.PURGE_INTERVAL as number, batchSize: raw.PURGE_BATCH_SIZE as number },
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE as number,
+    selfService: {
+      registration: (raw.REGISTRATION_ENABLED as boolean | undefined) ?? raw.NODE_ENV === 'development',
+      passwordMinLength: raw.PASSWORD_MIN_LENGTH as number,
+      verificationTtl: raw.VERIFICATION_TTL as number,
+      resetTtl: raw.PASSWORD_RESET_TTL as number,
+      messageLimit: raw.SELF_SERVICE_MESSAGE_LIMIT as number,
+      codeLimit: raw.SELF_SERVICE_CODE_LIMIT as number,
+      windowSeconds: raw.SELF_SERVICE_WINDOW as number,
+      reauthWindow: raw.ACCOUNT_REAUTH_WINDOW as number,
+    },
   };
 }
 

@@ -9,8 +9,11 @@ import { registerConsent, showConsent, type ConsentDeps } from './consent.js';
 import { registerLogin, showLogin, type LoginDeps } from './login.js';
 import { continueTo } from './page.js';
 import { registerPasswordChange } from './password-change.js';
+import { registerRegistrationComplete } from './registration-complete.js';
+import type { DeviceNoticeDeps } from './self-service/device.js';
 
-export type InteractionDeps = LoginDeps & ConsentDeps;
+/** `selfService`: sign-up completion and new-device notices (absent: both off). */
+export type InteractionDeps = LoginDeps & ConsentDeps & { selfService?: DeviceNoticeDeps };
 
 // Form posts are small; a tight limit keeps oversized bodies from costing memory.
 const FORM_LIMIT = '16kb';
@@ -32,6 +35,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   registerLogin(router, deps);
   registerPasswordChange(router, deps);
   registerConsent(router, deps);
+  if (deps.selfService) registerRegistrationComplete(router, { ...deps.selfService, gateway: deps.gateway });
 
   router.post('/interaction/:uid/abort', async (ctx) => {
     await deps.gateway.load(ctx, ctx.params.uid ?? '');

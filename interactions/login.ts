@@ -13,12 +13,15 @@ import type { InteractionGateway, PendingInteraction } from './gateway.js';
 import { continueTo, renderInteractionPage } from './page.js';
 import type { Context } from 'koa';
 import { startPasswordChange, type PasswordChangeDeps } from './password-change.js';
+import { noteDevice, type DeviceNoticeDeps } from './self-service/device.js';
 
 export interface LoginDeps extends PasswordChangeDeps {
   gateway: InteractionGateway;
   renderer: Renderer;
   authenticate(login: string, password: string): Promise<PasswordAuthResult>;
   throttle: LoginThrottle;
+  /** New-device notices at login completion (self-service); absent: none. */
+  selfService?: DeviceNoticeDeps;
 }
 
 const loginForm = z.object({
@@ -40,6 +43,7 @@ export function showLogin(ctx: Context, deps: LoginDeps, interaction: PendingInt
     csrf: csrfToken(ctx),
     login: extra.login ?? hint ?? '',
     error: extra.error,
+    links: deps.selfService ? { uid: interaction.uid, registration: deps.selfService.registration === true } : undefined,
   });
 }
 
@@ -73,6 +77,7 @@ export function registerLogin(router: Router, deps: LoginDeps): void {
       return showLogin(ctx, deps, interaction, { error: INVALID_LOGIN, login: form.data.login });
     }
     if (result.mustChangePassword) return startPasswordChange(ctx, deps, interaction, result.userId);
+    if (deps.selfService) await noteDevice(ctx, deps.selfService, result.userId);
     const next = await deps.gateway.finishLogin(ctx, {
       accountId: result.userId,
       amr: ['pwd'],

@@ -1,7 +1,7 @@
 /**
  * The Koa application and its middleware order:
  *   request id + access log → problem details → security headers → health, assets →
- *   token rate limit → interactions → oidc-provider (mounted last, at the root).
+ *   token rate limit → interactions → self-service (/account) → oidc-provider (mounted last, at the root).
  * The provider is reached through a getter so a rotated key set can swap it in without a restart.
  */
 import Koa from 'koa';
@@ -18,6 +18,7 @@ import { tokenRateLimit, type TokenLimiters } from './http/middleware/token-rate
 import { assetRoutes } from './http/routes/assets.js';
 import { healthRoutes, type ReadinessCheck } from './http/routes/health.js';
 import type { Renderer } from './http/views.js';
+import { selfServiceRoutes, type SelfServiceDeps } from '../interactions/self-service/index.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -27,6 +28,7 @@ export interface AppDeps {
   cookieKeys: string[];
   provider: () => Provider;
   interactions: InteractionDeps;
+  selfService: SelfServiceDeps;
   tokenLimiters: TokenLimiters;
   isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
@@ -47,6 +49,7 @@ export function buildApp(deps: AppDeps): Koa {
   const health = healthRoutes(deps.readiness, deps.isShuttingDown);
   const assets = assetRoutes();
   const interactions = interactionRoutes(deps.interactions);
+  const selfService = selfServiceRoutes(deps.selfService);
 
   let mounted: { provider: Provider; middleware: Koa.Middleware } | undefined;
   const providerMiddleware: Koa.Middleware = (ctx, next) => {
@@ -65,6 +68,7 @@ export function buildApp(deps: AppDeps): Koa {
   app.use(corsPreflightGate(CORS_PATHS, deps.isRegisteredOrigin));
   app.use(tokenRateLimit(deps.tokenLimiters, '/token'));
   app.use(onlyUnder(['/interaction/'], compose([interactions.routes(), interactions.allowedMethods()]) as Koa.Middleware));
+  app.use(onlyUnder(['/account'], compose([selfService.routes(), selfService.allowedMethods()]) as Koa.Middleware));
   app.use(providerMiddleware);
 
   // Koa's default handler prints stacks to stderr; ours logs a sanitized line instead.

@@ -21,6 +21,15 @@ import { purgeExpired } from '../adapters/oidc/sql-store.js';
 import { openRedis } from '../adapters/redis/client.js';
 import { createRateLimiter } from '../adapters/redis/rate-limiter.js';
 import { createInteractionGateway } from '../interactions/gateway.js';
+import { createAccountSessionGateway } from '../interactions/gateway.js';
+import type { SelfServiceDeps } from '../interactions/self-service/index.js';
+import { createSecretDigester, randomSecrets } from '../adapters/crypto/secret-digester.js';
+import { createDeviceRepository } from '../adapters/db/devices-repository.js';
+import { createFlowRepository } from '../adapters/db/flows-repository.js';
+import { createProviderArtifacts } from '../adapters/oidc/account-artifacts.js';
+import { loadPasswordBlocklist } from '../adapters/wordlists/common-passwords.js';
+import type { SelfServiceServices } from './modules/self-service/index.js';
+import { ACCOUNT_CONSOLE_CLIENT_ID } from './modules/bootstrap/index.js';
 import type { InteractionDeps } from '../interactions/index.js';
 import type { Logger } from './http/logger.js';
 import type { TokenLimiters } from './http/middleware/token-rate-limit.js';
@@ -58,6 +67,8 @@ export interface Container {
   rotateKeys(): ReturnType<typeof rotateSigningKeys>;
   purge(): Promise<number>;
   interactions: InteractionDeps;
+  /** Sign-up, recovery and the account pages (interactions/self-service). */
+  selfService: SelfServiceDeps;
   tokenLimiters: TokenLimiters;
   isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
@@ -68,7 +79,7 @@ export interface Container {
  * @param config with cookie keys and key-encryption key filled in.
  * @param options.migrate apply pending migrations (development); otherwise refuse to start on a stale schema.
  */
-export async function buildContainer(config: Config, logger: Logger, options: { migrate: boolean }): Promise<Container> {
+export async function buildContainer(config: Config, logger: Logger, options: { migrate: boolean; notifier?: Notifier }): Promise<Container> {
   if (!config.cookieKeys || !config.keyEncryptionKey) throw new Error('cookie keys and key-encryption key must be resolved before building the container');
   const database = databaseFor(config);
   const { knex } = database;
@@ -96,7 +107,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   // Until the hash-chained store lands (issue 5), audit events go to the structured log.
   const audit: AuditTrail = { record: async (event) => logger.info({ audit: event }, 'audit event') };
   // Until the outbox lands (issue 5), messages are printed so a developer can follow links and codes.
-  const notifier: Notifier = {
+  const notifier: Notifier = options.notifier ?? {
     enqueue: async (intent) => logger.info({ message: { channel: intent.channel, template: intent.template, locale: intent.locale, to: intent.to, data: intent.data } }, 'message (printed: no delivery channel configured)'),
   };
   const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients });
@@ -130,6 +141,46 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     apiName: async (identifier) => (await resourceServers.find(identifier))?.name ?? identifier,
     username: async (accountId) => (await users.findById(accountId))?.username,
   };
+
+  const passwordPolicy = { minLength: config.selfService.passwordMinLength, blocklist: loadPasswordBlocklist() };
+  const selfServiceLimiter = (points: number, name: string) =>
+    createRateLimiter(redis, { points, windowSeconds: config.selfService.windowSeconds, keyPrefix: `${config.redisKeyPrefix}selfservice-${name}` });
+  const selfServiceServices: SelfServiceServices = {
+    users,
+    credentials,
+    hasher,
+    policy: passwordPolicy,
+    flows: createFlowRepository(knex),
+    devices: createDeviceRepository(knex),
+    digester: createSecretDigester(config.keyEncryptionKey),
+    secrets: randomSecrets,
+    notifier,
+    audit,
+    clock: systemClock,
+    artifacts: createProviderArtifacts(knex, adapter),
+    settings: { issuer: config.issuer, verificationTtl: config.selfService.verificationTtl, resetTtl: config.selfService.resetTtl },
+    limits: {
+      messagesPerAddress: selfServiceLimiter(config.selfService.messageLimit, 'address'),
+      // Ten addresses' worth per IP: a shared NAT still works; one host cannot mail-bomb many.
+      messagesPerIp: selfServiceLimiter(config.selfService.messageLimit * 10, 'ip'),
+      codeAttemptsPerIp: selfServiceLimiter(config.selfService.codeLimit, 'codes'),
+    },
+  };
+  const selfService: SelfServiceDeps = {
+    renderer,
+    gateway,
+    sessions: createAccountSessionGateway(() => current.provider),
+    services: selfServiceServices,
+    options: {
+      registration: config.selfService.registration,
+      passwordMinLength: config.selfService.passwordMinLength,
+      reauthWindowSeconds: config.selfService.reauthWindow,
+      accountClientId: ACCOUNT_CONSOLE_CLIENT_ID,
+      issuer: config.issuer,
+    },
+  };
+
+  interactions.selfService = { renderer, services: selfServiceServices, registration: config.selfService.registration };
 
   const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await knex.raw('SELECT 1')) }];
   if (redis) readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
@@ -168,6 +219,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     rotateKeys: () => rotateSigningKeys(keys, config.keyRotationOverlap),
     purge: () => purgeExpired(knex, config.purge.batchSize),
     interactions,
+    selfService,
     tokenLimiters: {
       perClient: createRateLimiter(redis, {
         points: config.tokenRateLimit.points,

@@ -10,7 +10,8 @@ import { withDevelopmentSecrets } from '../config/dev-secrets.js';
 import { buildApp } from './app.js';
 import { buildContainer, type Container } from './container.js';
 import { createLogger, describeError, type Logger } from './http/logger.js';
-import { applySeed, bootstrapAdmin, demoSeed, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
+import { accountConsoleSeed, applySeed, bootstrapAdmin, demoSeed, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
+import type { Notifier } from './modules/notifications/index.js';
 import { AppError } from './shared/errors.js';
 
 export interface Running {
@@ -48,6 +49,8 @@ async function bootstrap(container: Container, env: Record<string, string | unde
   // Decided before the seeds: "first run" means no accounts yet, whatever users a seed file declares...
   const firstRun = config.bootstrapAdmin && (await container.users.count()) === 0;
   const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(), 'demo clients', 'demo') : undefined;
+  // The account pages' own client (interactions/self-service/account-session.ts) always exists.
+  await applySeed(seedDeps, accountConsoleSeed(config.issuer), 'account console', 'builtin');
   let seed: SeedReport | undefined;
   if (config.seedFile) {
     const document = parseSeedDocument(await readSeedFile(config.seedFile), `SEED_FILE ${config.seedFile}`);
@@ -80,6 +83,8 @@ function startJobs(container: Container, logger: Logger): () => void {
 export interface StartOptions {
   env?: Record<string, string | undefined>;
   logger?: Logger;
+  /** Replaces the notifier (tests capture message intents with it). */
+  notifier?: Notifier;
 }
 
 /** @throws ConfigError / AppError invalid_seed with a message naming what to fix. */
@@ -88,7 +93,7 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
   const loaded: Config = loadConfig(env);
   const { config } = loaded.env === 'production' ? { config: loaded } : withDevelopmentSecrets(loaded);
   const logger = options.logger ?? createLogger(config.logLevel);
-  const container = await buildContainer(config, logger, { migrate: config.env !== 'production' });
+  const container = await buildContainer(config, logger, { migrate: config.env !== 'production', ...(options.notifier ? { notifier: options.notifier } : {}) });
   let shuttingDown = false;
   // Not ready (503 on /readyz) until the first-run bootstrap and seeds are applied.
   let bootstrapped = false;
@@ -100,6 +105,7 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     cookieKeys: config.cookieKeys ?? [],
     provider: container.provider,
     interactions: container.interactions,
+    selfService: container.selfService,
     tokenLimiters: container.tokenLimiters,
     isRegisteredOrigin: container.isRegisteredOrigin,
     readiness: [...container.readiness, { name: 'bootstrap', check: async () => { if (!bootstrapped) throw new Error('not yet'); } }],

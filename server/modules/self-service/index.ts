@@ -11,3 +11,11 @@ export { register, type RegisterDeps, type RegistrationInput, type RegistrationR
 export { checkResetLink, requestPasswordReset, resetPassword, type RecoveryDeps } from './use-cases/recovery.js';
 export { changeOwnPassword, endSession, removePhone, revokeApp, setPhone, startEmailChange, updateProfile, type AccountDeps, type ProfileChanges } from './use-cases/account.js';
 export { noteSignIn, type DeviceDeps } from './use-cases/devices.js';
+
+import type { AccountDeps } from './use-cases/account.js';
+import type { DeviceDeps } from './use-cases/devices.js';
+import type { RecoveryDeps } from './use-cases/recovery.js';
+import type { RegisterDeps } from './use-cases/register.js';
+import type { VerifyDeps } from './use-cases/verify.js';
+/** Everything the self-service use cases need, as the container wires it once. */
+export type SelfServiceServices = RegisterDeps & RecoveryDeps & VerifyDeps & AccountDeps & DeviceDeps;

@@ -55,7 +55,10 @@ export async function startEmailChange(deps: AccountDeps, user: User, typed: str
   if (!email) throw new AppError('invalid_input', 'invalid email', { fields: [{ field: 'email', message: 'invalid_email' }] });
   if (email.toLowerCase() === user.email?.toLowerCase()) throw new AppError('invalid_input', 'unchanged', { fields: [{ field: 'email', message: 'email_unchanged' }] });
   await audit(deps.audit, context, { ...self(user), type: 'user.email.change_requested', outcome: 'success' });
-  if (await deps.users.findByLogin(email)) return { sent: true, flowId: undefined };
+  if (await deps.users.findByLogin(email)) {
+    await deps.flows.supersedePending(user.id, 'change_email', deps.clock.now());
+    return { sent: true, flowId: undefined };
+  }
   return sendVerification(deps, { kind: 'change_email', user, target: email }, context);
 }
 

@@ -1,0 +1,23 @@
+/** What the self-service pages need, wired by server/container.ts. */
+import type { Renderer } from '../../server/http/views.js';
+import type { SelfServiceServices } from '../../server/modules/self-service/index.js';
+import type { AccountSessionGateway, InteractionGateway } from '../gateway.js';
+
+export interface SelfServiceOptions {
+  /** REGISTRATION_ENABLED */
+  registration: boolean;
+  passwordMinLength: number;
+  /** ACCOUNT_REAUTH_WINDOW (s) */
+  reauthWindowSeconds: number;
+  /** The built-in first-party client the account pages sign in with. */
+  accountClientId: string;
+  issuer: string;
+}
+
+export interface SelfServiceDeps {
+  renderer: Renderer;
+  gateway: InteractionGateway;
+  sessions: AccountSessionGateway;
+  services: SelfServiceServices;
+  options: SelfServiceOptions;
+}
