@@ -41,13 +41,14 @@ describe('sign-up', () => {
     const wrong = await post(agent, sent.html, '/account/register/verify', { code: message.data.code === '000000' ? '111111' : '000000' });
     expect(wrong.status).toBe(400);
     expect(wrong.html).toContain('That code is not right');
-    const right = await post(agent, wrong.html, '/account/register/verify', { code: message.data.code });
+    const right = await post(agent, wrong.html, '/account/register/verify', { code: message.data.code! });
     expect(right.status).toBe(200);
     expect(right.html).toContain('Your email address is verified');
     const user = await world.op.running.container.users.findByLogin('newbie');
     expect(user?.emailVerified).toBe(true);
     // The link of the same flow is spent now.
-    const link = await page(new UserAgent(world.op.issuer), new URL(message.data.link).pathname + new URL(message.data.link).search);
+    const linkUrl = new URL(message.data.link!);
+    const link = await page(new UserAgent(world.op.issuer), linkUrl.pathname + linkUrl.search);
     expect(link.status).toBe(400);
     // And the new account signs in.
     await signInToAccount(new UserAgent(world.op.issuer), 'newbie', form().password);
@@ -74,7 +75,7 @@ describe('sign-up', () => {
     const since = world.mailbox.count();
     await post(agent, html, '/account/register', form({ username: 'linker', email: 'linker@example.com' }));
     const message = await world.mailbox.waitFor('linker@example.com', 'verify-email', { since });
-    const link = new URL(message.data.link);
+    const link = new URL(message.data.link!);
     const opened = await page(new UserAgent(world.op.issuer), link.pathname + link.search);
     expect(opened.status).toBe(200);
     expect(opened.html).toContain('Your email address is verified');
