@@ -50,6 +50,8 @@ export interface Config {
     windowSeconds: number;
     reauthWindow: number;
   };
+  mfa: { enabled: boolean; trustedDeviceTtlSeconds: number; totpIssuer: string };
+  brandLogoUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -169,6 +171,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowSeconds: raw.SELF_SERVICE_WINDOW as number,
       reauthWindow: raw.ACCOUNT_REAUTH_WINDOW as number,
     },
+    mfa: {
+      enabled: raw.MFA_ENABLED as boolean,
+      trustedDeviceTtlSeconds: raw.MFA_TRUSTED_DEVICE_TTL as number,
+      totpIssuer: (raw.MFA_TOTP_ISSUER as string | undefined) ?? new URL((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).hostname,
+    },
+    brandLogoUrl: raw.BRAND_LOGO_URL as string | undefined,
   };
 }
 

@@ -167,6 +167,24 @@ export const settings = {
     description: 'How recent (s) a sign-in must be for sensitive changes on /account (email, phone, MFA, sessions); older sessions sign in again first.',
   },
   SHUTDOWN_GRACE: { schema: seconds, default: '10', description: 'On SIGTERM, seconds to let in-flight requests finish.' },
+  MFA_ENABLED: {
+    schema: bool,
+    default: 'true',
+    description: 'Feature flag for multi-factor authentication. false: no second factor is asked for or offered, whatever clients request.',
+  },
+  MFA_TRUSTED_DEVICE_TTL: {
+    schema: seconds,
+    default: '2592000',
+    description: 'How long (s) a browser marked "trust this device" skips the second factor (unless a client asks for step-up).',
+  },
+  MFA_TOTP_ISSUER: {
+    schema: z.string().min(1).max(64),
+    description: 'Name authenticator apps show for TOTP entries. Defaults to the host name of ISSUER.',
+  },
+  BRAND_LOGO_URL: {
+    schema: url(['https:']),
+    description: 'Logo shown at the top of the sign-in pages (an https URL; the pages\' CSP allows https images).',
+  },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -1,20 +1,22 @@
 /**
  * Consent step: shows who is asking for what (OIDC scopes in plain words, requested APIs and
  * their scopes) and records the decision as a Grant. First-party clients skip the page.
- * "Deny" sends access_denied to the client.
+ * "Deny" sends access_denied to the client. Both decisions are audited.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import type { AuditTrail } from '../server/modules/compliance/index.js';
 import type { Renderer } from '../server/http/views.js';
 import { assertCsrf, csrfToken } from './csrf.js';
 import type { InteractionGateway, PendingInteraction } from './gateway.js';
-import { continueTo, renderInteractionPage } from './page.js';
-import { describeScope } from './scope-descriptions.js';
+import { continueTo, factsOf, formBody, renderInteractionPage, translatorFor } from './page.js';
+import { KNOWN_SCOPES } from './scope-descriptions.js';
 
 export interface ConsentDeps {
   gateway: InteractionGateway;
   renderer: Renderer;
+  audit: AuditTrail;
   apiName(identifier: string): Promise<string>;
   username(accountId: string): Promise<string | undefined>;
 }
@@ -25,14 +27,15 @@ export async function showConsent(ctx: Context, deps: ConsentDeps, interaction: 
   if (interaction.client.firstParty) {
     return continueTo(ctx, await deps.gateway.grantConsent(ctx, interaction));
   }
+  const t = translatorFor(ctx, deps.renderer, interaction);
   const resources = await Promise.all(
     Object.entries(interaction.missing.resources).map(async ([identifier, scopes]) => ({ name: await deps.apiName(identifier), scopes })),
   );
   renderInteractionPage(ctx, deps.renderer, interaction, 'interactions/consent', {
-    title: `Authorize ${interaction.client.name}`,
+    titleId: 'consent.title',
     action: `/interaction/${interaction.uid}/consent`,
     csrf: csrfToken(ctx),
-    scopes: interaction.missing.scopes.filter((s) => s !== 'openid').map(describeScope),
+    scopes: interaction.missing.scopes.filter((s) => s !== 'openid').map((s) => (KNOWN_SCOPES.has(s) ? t(`consent.scopes.${s}`) : s)),
     resources,
     logoUri: interaction.client.logoUri,
     clientUri: interaction.client.clientUri,
@@ -45,7 +48,7 @@ export async function showConsent(ctx: Context, deps: ConsentDeps, interaction: 
 export function registerConsent(router: Router, deps: ConsentDeps): void {
   router.post('/interaction/:uid/consent', async (ctx) => {
     const interaction = await deps.gateway.load(ctx, ctx.params.uid ?? '');
-    const body = (ctx.request as unknown as { body?: unknown }).body as Record<string, unknown> | undefined;
+    const body = formBody(ctx);
     assertCsrf(ctx, body?.csrf);
     if (interaction.prompt !== 'consent') return continueTo(ctx, `/interaction/${interaction.uid}`);
     const form = consentForm.safeParse(body);
@@ -53,7 +56,15 @@ export function registerConsent(router: Router, deps: ConsentDeps): void {
       ctx.status = 400;
       return showConsent(ctx, deps, interaction);
     }
-    if (form.data.decision === 'deny') {
+    const allowed = form.data.decision === 'allow';
+    await deps.audit.record({
+      type: allowed ? 'auth.consent.granted' : 'auth.consent.denied',
+      outcome: allowed ? 'success' : 'denied',
+      actor: interaction.accountId ? { type: 'user', id: interaction.accountId } : { type: 'anonymous' },
+      ...factsOf(ctx, interaction),
+      details: { scopes: interaction.missing.scopes.join(' ') },
+    });
+    if (!allowed) {
       return continueTo(ctx, await deps.gateway.abort(ctx, 'access_denied', 'The user denied the request.'));
     }
     continueTo(ctx, await deps.gateway.grantConsent(ctx, interaction));

@@ -17,6 +17,8 @@ export interface InteractionClient {
   tosUri: string | undefined;
   redirectUris: string[];
   firstParty: boolean;
+  /** The client's `mfa_policy` metadata (clients/domain/client-definition.ts). */
+  mfaPolicy: 'optional' | 'required';
 }
 
 export interface PendingInteraction {
@@ -36,6 +38,8 @@ export interface LoginOutcome {
   amr: string[];
   acr?: string;
   remember: boolean;
+  /** Also resolves a pending `select_account` prompt (the user chose this account). */
+  selectAccount?: boolean;
 }
 
 export interface InteractionGateway {
@@ -45,6 +49,8 @@ export interface InteractionGateway {
   finishLogin(ctx: Context, outcome: LoginOutcome): Promise<string>;
   /** Grants what the interaction is missing and @returns where to send the browser next. */
   grantConsent(ctx: Context, interaction: PendingInteraction): Promise<string>;
+  /** Resolves `select_account` with the session's account (the user chose to continue as it). */
+  selectSessionAccount(ctx: Context): Promise<string>;
   /** Ends the interaction with an OAuth error sent to the client's redirect URI. */
   abort(ctx: Context, error: 'access_denied' | 'login_required', description: string): Promise<string>;
 }
@@ -87,6 +93,7 @@ export function createInteractionGateway(providerOf: () => Provider): Interactio
           tosUri: client.tosUri,
           redirectUris: [...(client.redirectUris ?? [])],
           firstParty: metadata.first_party === true,
+          mfaPolicy: metadata.mfa_policy === 'required' ? 'required' : 'optional',
         },
         missing: {
           scopes: strings(d.missingOIDCScope),
@@ -102,7 +109,10 @@ export function createInteractionGateway(providerOf: () => Provider): Interactio
       return providerOf().interactionResult(
         ctx.req,
         ctx.res,
-        { login: { accountId: outcome.accountId, amr: outcome.amr, ...(outcome.acr ? { acr: outcome.acr } : {}), remember: outcome.remember } },
+        {
+          login: { accountId: outcome.accountId, amr: outcome.amr, ...(outcome.acr ? { acr: outcome.acr } : {}), remember: outcome.remember },
+          ...(outcome.selectAccount ? { select_account: {} } : {}),
+        },
         { mergeWithLastSubmission: false },
       );
     },
@@ -120,6 +130,10 @@ export function createInteractionGateway(providerOf: () => Provider): Interactio
       for (const [resource, scopes] of Object.entries(pending.missing.resources)) grant.addResourceScope(resource, scopes.join(' '));
       const grantId = await grant.save();
       return provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    },
+
+    async selectSessionAccount(ctx) {
+      return providerOf().interactionResult(ctx.req, ctx.res, { select_account: {} }, { mergeWithLastSubmission: false });
     },
 
     async abort(ctx, error, description) {

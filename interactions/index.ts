@@ -1,16 +1,19 @@
 /**
  * The browser face of sign-in: one router for every interaction step. GET dispatches on the
- * prompt oidc-provider is waiting for; each step registers its own POST handler.
+ * prompt oidc-provider is waiting for; each step registers its own routes.
  */
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { assertCsrf } from './csrf.js';
 import { registerConsent, showConsent, type ConsentDeps } from './consent.js';
 import { registerLogin, showLogin, type LoginDeps } from './login.js';
-import { continueTo } from './page.js';
+import { registerMfa } from './mfa.js';
+import { registerMfaEnrolment } from './mfa-enrol.js';
+import { continueTo, formBody } from './page.js';
 import { registerPasswordChange } from './password-change.js';
 import { registerRegistrationComplete } from './registration-complete.js';
 import type { DeviceNoticeDeps } from './self-service/device.js';
+import { registerSelectAccount, showSelectAccount } from './select-account.js';
 
 /** `selfService`: sign-up completion and new-device notices (absent: both off). */
 export type InteractionDeps = LoginDeps & ConsentDeps & { selfService?: DeviceNoticeDeps };
@@ -27,19 +30,23 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.get('/interaction/:uid', async (ctx) => {
     const interaction = await deps.gateway.load(ctx, ctx.params.uid ?? '');
     if (interaction.prompt === 'login') return showLogin(ctx, deps, interaction);
+    if (interaction.prompt === 'select_account') return showSelectAccount(ctx, deps, interaction);
     if (interaction.prompt === 'consent') return showConsent(ctx, deps, interaction);
-    // A prompt we do not handle (none configured today) must not leave the user stuck.
+    // A prompt we do not handle must not leave the user stuck.
     continueTo(ctx, await deps.gateway.abort(ctx, 'login_required', `unsupported prompt ${interaction.prompt}`));
   });
 
   registerLogin(router, deps);
   registerPasswordChange(router, deps);
+  registerMfa(router, deps);
+  registerMfaEnrolment(router, deps);
+  registerSelectAccount(router, deps);
   registerConsent(router, deps);
-  if (deps.selfService) registerRegistrationComplete(router, { ...deps.selfService, gateway: deps.gateway });
+  if (deps.selfService) registerRegistrationComplete(router, { ...deps, selfService: deps.selfService });
 
   router.post('/interaction/:uid/abort', async (ctx) => {
     await deps.gateway.load(ctx, ctx.params.uid ?? '');
-    assertCsrf(ctx, (ctx.request as unknown as { body?: Record<string, unknown> }).body?.csrf);
+    assertCsrf(ctx, formBody(ctx)?.csrf);
     continueTo(ctx, await deps.gateway.abort(ctx, 'access_denied', 'The user cancelled the sign-in.'));
   });
 

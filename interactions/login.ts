@@ -1,27 +1,24 @@
 /**
  * Login step: username-or-email and password. Failures give one generic message whatever the
- * cause (unknown account, wrong password, disabled account) so the page reveals nothing about
- * which accounts exist. Login hints pre-fill the form; `prompt=login` and `max_age` reach this
- * page through oidc-provider's interaction policy.
+ * cause (unknown account, wrong password, disabled account) after the same work, so the page
+ * reveals nothing about which accounts exist. Attempts are throttled (a budget per window) and
+ * backed off exponentially (server/modules/auth lockout), both keyed by the name as typed.
+ * Login hints pre-fill the form; `prompt=login`, `max_age` and MFA step-up reach this page
+ * through the interaction policy; `prompt=select_account` lands here for "use another account".
  */
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import type { LoginThrottle, PasswordAuthResult } from '../server/modules/auth/index.js';
-import type { Renderer } from '../server/http/views.js';
 import { assertCsrf, csrfToken } from './csrf.js';
-import type { InteractionGateway, PendingInteraction } from './gateway.js';
-import { continueTo, renderInteractionPage } from './page.js';
-import type { Context } from 'koa';
+import type { PendingInteraction } from './gateway.js';
+import { continueTo, factsOf, formBody, renderInteractionPage, translatorFor } from './page.js';
 import { startPasswordChange, type PasswordChangeDeps } from './password-change.js';
-import { noteDevice, type DeviceNoticeDeps } from './self-service/device.js';
+import { continueAfterPassword, type SignInDeps } from './sign-in.js';
 
-export interface LoginDeps extends PasswordChangeDeps {
-  gateway: InteractionGateway;
-  renderer: Renderer;
+export interface LoginDeps extends PasswordChangeDeps, SignInDeps {
   authenticate(login: string, password: string): Promise<PasswordAuthResult>;
   throttle: LoginThrottle;
-  /** New-device notices at login completion (self-service); absent: none. */
-  selfService?: DeviceNoticeDeps;
 }
 
 const loginForm = z.object({
@@ -31,58 +28,64 @@ const loginForm = z.object({
   remember: z.literal('yes').optional(),
 });
 
-export const INVALID_LOGIN = 'Invalid username or password.';
-const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
+/** Prompts whose page is (or may become) the login form. */
+export const LOGIN_PROMPTS = new Set(['login', 'select_account']);
 
 export function showLogin(ctx: Context, deps: LoginDeps, interaction: PendingInteraction, extra: { error?: string; login?: string } = {}) {
   const hint = typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined;
+  const t = translatorFor(ctx, deps.renderer, interaction);
   renderInteractionPage(ctx, deps.renderer, interaction, 'interactions/login', {
-    title: 'Sign in',
+    titleId: 'login.title',
     action: `/interaction/${interaction.uid}/login`,
     abortAction: `/interaction/${interaction.uid}/abort`,
     csrf: csrfToken(ctx),
     login: extra.login ?? hint ?? '',
     error: extra.error,
     links: deps.selfService ? { uid: interaction.uid, registration: deps.selfService.registration === true } : undefined,
+    notice: interaction.reasons.includes('mfa_step_up') ? t('login.stepUp', { client: interaction.client.name }) : undefined,
   });
+}
+
+/** "Try again in …": seconds under two minutes, else minutes. */
+export function waitMessage(t: (id: string, v?: Record<string, number>) => string, seconds: number): string {
+  return seconds < 120 ? t('login.throttledSeconds', { seconds }) : t('login.throttled', { minutes: Math.ceil(seconds / 60) });
 }
 
 export function registerLogin(router: Router, deps: LoginDeps): void {
   router.post('/interaction/:uid/login', async (ctx) => {
     const interaction = await deps.gateway.load(ctx, ctx.params.uid ?? '');
-    const body = (ctx.request as unknown as { body?: unknown }).body as Record<string, unknown> | undefined;
+    const body = formBody(ctx);
     assertCsrf(ctx, body?.csrf);
-    if (interaction.prompt !== 'login') {
+    if (!LOGIN_PROMPTS.has(interaction.prompt)) {
       // A second tab or a replayed form: go back to the provider, which knows the next step.
       return continueTo(ctx, `/interaction/${interaction.uid}`);
     }
+    const t = translatorFor(ctx, deps.renderer, interaction);
     const form = loginForm.safeParse(body);
     if (!form.success) {
       ctx.status = 400;
-      return showLogin(ctx, deps, interaction, { error: INVALID_LOGIN, login: typeof body?.login === 'string' ? body.login : '' });
+      return showLogin(ctx, deps, interaction, { error: t('login.invalid'), login: typeof body?.login === 'string' ? body.login : '' });
     }
-    const allowed = deps.throttle.check(form.data.login, ctx.ip);
-    if (!allowed.allowed) {
+    const { login, password } = form.data;
+    const facts = factsOf(ctx, interaction);
+    const budget = deps.throttle.check(login, ctx.ip);
+    const wait = Math.max(budget.allowed ? 0 : budget.retryAfterSeconds, await deps.lockout.passwordWait(login, ctx.ip));
+    if (wait > 0) {
+      await deps.audit.record({ type: 'auth.login.throttled', outcome: 'denied', actor: { type: 'anonymous' }, ...facts, details: { retryAfter: wait } });
       ctx.status = 429;
-      ctx.set('Retry-After', String(allowed.retryAfterSeconds));
-      return showLogin(ctx, deps, interaction, {
-        error: `Too many failed attempts. Try again in ${minutes(allowed.retryAfterSeconds)} minute(s).`,
-        login: form.data.login,
-      });
+      ctx.set('Retry-After', String(wait));
+      return showLogin(ctx, deps, interaction, { error: waitMessage(t, wait), login });
     }
-    const result = await deps.authenticate(form.data.login, form.data.password);
+    const result = await deps.authenticate(login, password);
     if (!result.ok) {
-      await deps.throttle.recordFailure(form.data.login, ctx.ip);
+      await Promise.all([deps.throttle.recordFailure(login, ctx.ip), deps.lockout.passwordFailed(login, ctx.ip, facts)]);
+      // The name as typed is not recorded: people type passwords into it.
+      await deps.audit.record({ type: 'auth.login.failure', outcome: 'failure', actor: { type: 'anonymous' }, ...facts, details: { stage: 'password' } });
       ctx.status = 401;
-      return showLogin(ctx, deps, interaction, { error: INVALID_LOGIN, login: form.data.login });
+      return showLogin(ctx, deps, interaction, { error: t('login.invalid'), login });
     }
-    if (result.mustChangePassword) return startPasswordChange(ctx, deps, interaction, result.userId);
-    if (deps.selfService) await noteDevice(ctx, deps.selfService, result.userId);
-    const next = await deps.gateway.finishLogin(ctx, {
-      accountId: result.userId,
-      amr: ['pwd'],
-      remember: form.data.remember === 'yes',
-    });
-    continueTo(ctx, next);
+    await deps.lockout.passwordSucceeded(login, ctx.ip);
+    if (result.mustChangePassword) return startPasswordChange(ctx, deps, interaction, result.userId, form.data.remember === 'yes');
+    await continueAfterPassword(ctx, deps, interaction, result.userId, form.data.remember === 'yes');
   });
 }

@@ -1,13 +1,2 @@
-/** Plain-language descriptions of the OpenID Connect scopes shown on the consent page. */
-export const SCOPE_DESCRIPTIONS: Record<string, string> = {
-  openid: 'Know who you are (your account identifier)',
-  profile: 'See your name, username and profile details',
-  email: 'See your email address',
-  phone: 'See your phone number',
-  address: 'See your postal address',
-  offline_access: 'Stay connected when you are not using it',
-};
-
-export function describeScope(scope: string): string {
-  return SCOPE_DESCRIPTIONS[scope] ?? scope;
-}
+/** OpenID Connect scopes that have a plain-language description on the consent page (locales/<locale>/consent.json, `scopes.*`). */
+export const KNOWN_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'phone', 'address', 'offline_access', 'roles']);

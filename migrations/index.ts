@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import * as initial from './20261128_001_initial.js';
 import * as roles from './20261128_002_roles.js';
+import * as mfa from './20261128_006_mfa.js';
 import * as selfService from './20261128_007_self_service.js';
 
 export interface Migration {
@@ -12,5 +13,6 @@ export interface Migration {
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['20261128_001_initial', initial],
   ['20261128_002_roles', roles],
+  ['20261128_006_mfa', mfa],
   ['20261128_007_self_service', selfService],
 ];

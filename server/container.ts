@@ -20,6 +20,14 @@ import { createAdapterFactory } from '../adapters/oidc/factory.js';
 import { purgeExpired } from '../adapters/oidc/sql-store.js';
 import { openRedis } from '../adapters/redis/client.js';
 import { createRateLimiter } from '../adapters/redis/rate-limiter.js';
+import { createBackoffStore } from '../adapters/redis/backoff-store.js';
+import { createCodeHasher } from '../adapters/crypto/code-hasher.js';
+import { createMfaCredentialRepository } from '../adapters/db/mfa-credentials-repository.js';
+import { createSmsChallengeRepository } from '../adapters/db/sms-challenges-repository.js';
+import { createTrustedDeviceRepository } from '../adapters/db/trusted-devices-repository.js';
+import { otplibTotpEngine } from '../adapters/totp/otplib-engine.js';
+import { svgQrCodes } from '../adapters/totp/qr-code.js';
+import { randomBytes } from 'node:crypto';
 import { createInteractionGateway } from '../interactions/gateway.js';
 import { createAccountSessionGateway } from '../interactions/gateway.js';
 import type { SelfServiceDeps } from '../interactions/self-service/index.js';
@@ -36,7 +44,7 @@ import type { TokenLimiters } from './http/middleware/token-rate-limit.js';
 import type { ReadinessCheck } from './http/routes/health.js';
 import { createTranslations } from './http/i18n.js';
 import { createRenderer, type Renderer } from './http/views.js';
-import { authenticatePassword, loginThrottle } from './modules/auth/index.js';
+import { authenticatePassword, createMfaService, lockout, loginThrottle, type Lockout, type MfaService } from './modules/auth/index.js';
 import type { AuditTrail } from './modules/compliance/index.js';
 import type { Notifier } from './modules/notifications/index.js';
 import { applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
@@ -47,6 +55,7 @@ import { pagesWith } from './oidc/pages.js';
 import { buildProvider } from './oidc/provider.js';
 import { cachedLookup } from './oidc/resource-servers.js';
 import { systemClock } from './shared/clock.js';
+import { newId } from './shared/ids.js';
 
 export interface Container {
   config: Config;
@@ -60,6 +69,9 @@ export interface Container {
   credentials: CredentialRepository;
   hasher: PasswordHasher;
   keys: SigningKeyDeps;
+  /** Second factors, enrolment, trusted devices (the sign-in and account pages use it). */
+  mfa: MfaService;
+  lockout: Lockout;
   seedDeps: ApplySeedDeps;
   provider(): Provider;
   /** Reloads signing keys; swaps in a new provider when the published set changed. */
@@ -103,13 +115,34 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const hasher = createArgon2Hasher(config.argon2);
   const keys: SigningKeyDeps = { keys: createSigningKeyRepository(knex, sealer), generator: joseKeyGenerator, clock: systemClock };
   // Templates are re-read on every render only in development, where they are being edited.
-  const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations: createTranslations() });
+  const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations: createTranslations(), logoUrl: config.brandLogoUrl });
   // Until the hash-chained store lands (issue 5), audit events go to the structured log.
   const audit: AuditTrail = { record: async (event) => logger.info({ audit: event }, 'audit event') };
   // Until the outbox lands (issue 5), messages are printed so a developer can follow links and codes.
   const notifier: Notifier = options.notifier ?? {
     enqueue: async (intent) => logger.info({ message: { channel: intent.channel, template: intent.template, locale: intent.locale, to: intent.to, data: intent.data } }, 'message (printed: no delivery channel configured)'),
   };
+  const mfa = createMfaService({
+    enabled: config.mfa.enabled,
+    credentials: createMfaCredentialRepository(knex),
+    sms: createSmsChallengeRepository(knex),
+    devices: createTrustedDeviceRepository(knex),
+    users,
+    totp: otplibTotpEngine,
+    qr: svgQrCodes,
+    box: sealer,
+    hasher: createCodeHasher(config.keyEncryptionKey),
+    random: (length) => randomBytes(length),
+    notifier,
+    audit,
+    clock: systemClock,
+    newId,
+    issuerName: config.mfa.totpIssuer,
+    trustedDeviceTtlMs: config.mfa.trustedDeviceTtlSeconds * 1000,
+  });
+  // Failures are remembered for an hour after the first of a series: long enough for the doubling
+  // to reach its cap, short enough that an old typo does not count against tomorrow's sign-in.
+  const signInLockout = lockout({ store: createBackoffStore(redis, { keyPrefix: `${config.redisKeyPrefix}backoff:`, windowSeconds: 3600 }), audit });
   const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients });
   const resourceServers = cachedLookup(apis);
   const pages = pagesWith(renderer);
@@ -124,6 +157,8 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   let current = await makeProvider();
 
   const gateway = createInteractionGateway(() => current.provider);
+  // NIST SP 800-63B policy with the shipped blocklist, for every password a person chooses.
+  const passwordPolicy = { minLength: config.selfService.passwordMinLength, blocklist: loadPasswordBlocklist() };
   const interactions: InteractionDeps = {
     gateway,
     renderer,
@@ -137,12 +172,15 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
         keyPrefix: `${config.redisKeyPrefix}login-ip`,
       }),
     }),
-    changePassword: (userId, password) => changePassword({ users, credentials, hasher }, userId, password),
+    changePassword: (userId, password) => changePassword({ users, credentials, hasher, policy: passwordPolicy }, userId, password),
     apiName: async (identifier) => (await resourceServers.find(identifier))?.name ?? identifier,
     username: async (accountId) => (await users.findById(accountId))?.username,
+    mfa,
+    lockout: signInLockout,
+    audit,
+    trustedDeviceDays: Math.round(config.mfa.trustedDeviceTtlSeconds / 86_400),
   };
 
-  const passwordPolicy = { minLength: config.selfService.passwordMinLength, blocklist: loadPasswordBlocklist() };
   const selfServiceLimiter = (points: number, name: string) =>
     createRateLimiter(redis, { points, windowSeconds: config.selfService.windowSeconds, keyPrefix: `${config.redisKeyPrefix}selfservice-${name}` });
   const selfServiceServices: SelfServiceServices = {
@@ -197,6 +235,8 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     credentials,
     hasher,
     keys,
+    mfa,
+    lockout: signInLockout,
     seedDeps: {
       clients,
       apis,

@@ -1,7 +1,7 @@
 /** Builds what the /account page shows: profile, contact, sessions and apps, in the page locale. */
 import type { Context } from 'koa';
 import type { GrantInfo, SessionInfo } from '../../server/modules/self-service/index.js';
-import { describeScope } from '../scope-descriptions.js';
+import { KNOWN_SCOPES } from '../scope-descriptions.js';
 import type { SignedIn } from './account-session.js';
 import { isFresh } from './account-session.js';
 import type { SelfServiceDeps } from './deps.js';
@@ -55,7 +55,7 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
       id: g.id,
       name: names[g.clientId] ?? g.clientId,
       since: when(g.createdAt),
-      scopes: g.scopes.filter((s) => s !== 'openid').map(describeScope),
+      scopes: g.scopes.filter((s) => s !== 'openid').map((id) => ({ id, known: KNOWN_SCOPES.has(id) })),
       apis: Object.keys(g.resources),
     })),
     notice: extras.notice,

@@ -26,7 +26,8 @@ export function renderSelfService(ctx: Context, renderer: Renderer, template: st
   ctx.set('Content-Security-Policy', cspWithFormTargets([]));
   ctx.set('Cache-Control', 'no-store');
   ctx.type = 'html';
-  ctx.body = renderer.render(template, { title: '', ...data, locale: localeOf(ctx, renderer), csrf: csrfToken(ctx) });
+  const locale = localeOf(ctx, renderer);
+  ctx.body = renderer.render(template, { ...data, title: renderer.translator(locale)(data.titleId), locale, csrf: csrfToken(ctx) });
 }
 
 /** A page with a heading, a paragraph and an optional link: outcomes of links and forms. */

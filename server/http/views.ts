@@ -5,7 +5,7 @@
  */
 import { Eta } from 'eta';
 import { viewsDir } from '../../config/paths.js';
-import { DEFAULT_LOCALE, type Translations } from './i18n.js';
+import { DEFAULT_LOCALE, type Translate, type Translations } from './i18n.js';
 
 export interface PageChrome {
   title: string;
@@ -19,16 +19,20 @@ export interface Renderer {
   render(template: string, data: Record<string, unknown> & PageChrome): string;
   /** Locales that have catalogues, English first. */
   readonly locales: readonly string[];
+  /** Messages of one locale, for text built outside a template (page titles, flash messages). */
+  translator(locale: string): Translate;
 }
 
-export function createRenderer(options: { cache: boolean; productName: string; translations: Translations }): Renderer {
+/** @param options.logoUrl shown at the top of every page (BRAND_LOGO_URL). */
+export function createRenderer(options: { cache: boolean; productName: string; translations: Translations; logoUrl?: string | undefined }): Renderer {
   const eta = new Eta({ views: viewsDir, cache: options.cache, autoEscape: true, autoTrim: false });
   const { translations } = options;
   return {
     locales: translations.locales,
+    translator: (locale) => translations.translator(locale),
     render(template, data) {
       const lang = data.locale ?? DEFAULT_LOCALE;
-      return eta.render(template, { productName: options.productName, lang, t: translations.translator(lang), ...data });
+      return eta.render(template, { productName: options.productName, logoUrl: options.logoUrl, lang, t: translations.translator(lang), ...data });
     },
   };
 }

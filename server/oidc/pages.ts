@@ -5,6 +5,13 @@
  */
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Renderer } from '../http/views.js';
+import { negotiateLocale } from '../http/i18n.js';
+
+/** The page language: the request's ui_locales when the provider parsed them, else Accept-Language. */
+function localeOf(ctx: KoaContextWithOIDC, renderer: Renderer): string {
+  const uiLocales = (ctx.oidc?.params as { ui_locales?: unknown } | undefined)?.ui_locales;
+  return negotiateLocale(ctx, renderer.locales, typeof uiLocales === 'string' ? uiLocales : undefined);
+}
 
 export interface ProviderPages {
   renderError(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }, error: Error): Promise<void>;
@@ -18,18 +25,23 @@ export function pagesWith(renderer: Renderer): ProviderPages {
       const serverError = ctx.status >= 500;
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');
+      const locale = localeOf(ctx, renderer);
       ctx.body = renderer.render('errors/error', {
-        title: 'Error',
-        heading: serverError ? 'Something went wrong' : 'This request cannot be completed',
-        message: serverError ? 'Please try again later.' : out.error_description ?? 'The application sent an invalid request.',
+        title: renderer.translator(locale)('errors.title'),
+        locale,
+        serverError,
+        // Protocol error descriptions are technical and stay as the provider wrote them.
+        message: serverError ? undefined : out.error_description,
         code: out.error,
         requestId: ctx.state.requestId,
       });
     },
     async logoutSource(ctx, form) {
       ctx.type = 'html';
+      const locale = localeOf(ctx, renderer);
       ctx.body = renderer.render('oidc/logout', {
-        title: 'Sign out',
+        title: renderer.translator(locale)('logout.title'),
+        locale,
         form,
         host: ctx.host,
         clientName: ctx.oidc.client?.clientName,
@@ -37,8 +49,10 @@ export function pagesWith(renderer: Renderer): ProviderPages {
     },
     async postLogoutSuccessSource(ctx) {
       ctx.type = 'html';
+      const locale = localeOf(ctx, renderer);
       ctx.body = renderer.render('oidc/logout-success', {
-        title: 'Signed out',
+        title: renderer.translator(locale)('logout.doneTitle'),
+        locale,
         clientName: ctx.oidc.client?.clientName,
       });
     },

@@ -12,9 +12,11 @@ import type { Jwk } from '../modules/keys/index.js';
 import { findAccountWith, type AccountLookup } from './accounts.js';
 import { resourceIndicatorsWith, type GrantedScopesLookup, type ResourceServerLookup } from './resource-servers.js';
 import type { ProviderPages } from './pages.js';
+import { ACR_VALUES, CLIENT_MFA_POLICIES } from '../modules/auth/index.js';
+import { buildInteractionPolicy } from './interaction-policy.js';
 
 export interface ProviderDeps {
-  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env'>;
+  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'>;
   jwks: Jwk[];
   adapter: (model: string) => unknown;
   accounts: AccountLookup;
@@ -24,7 +26,7 @@ export interface ProviderDeps {
 }
 
 /** Our extensions to client metadata (see clients/domain/client-definition.ts). */
-const EXTRA_CLIENT_METADATA = ['web_origins', 'first_party', 'resource_scopes'];
+const EXTRA_CLIENT_METADATA = ['web_origins', 'first_party', 'resource_scopes', 'mfa_policy'];
 
 function isConfidential(client: { clientAuthMethod?: string | undefined }): boolean {
   return client.clientAuthMethod !== 'none';
@@ -46,9 +48,9 @@ export function buildProvider(deps: ProviderDeps): Provider {
       iss: null,
       sid: null,
       ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
-      // amr (RFC 8176) rides with `openid` so every ID token says how the user authenticated;
-      // otherwise oidc-provider releases it only when requested through the claims parameter.
-      openid: ['sub', 'amr'],
+      // amr (RFC 8176) and acr ride with `openid` so every ID token says how the user authenticated;
+      // otherwise oidc-provider releases them only when requested through the claims parameter.
+      openid: ['sub', 'amr', 'acr'],
       // The names of the user's roles, for ID tokens and userinfo when the `roles` scope is granted.
       roles: ['roles'],
     },
@@ -82,6 +84,9 @@ export function buildProvider(deps: ProviderDeps): Provider {
           const valid = typeof value === 'object' && value !== null && !Array.isArray(value)
             && Object.values(value).every((scopes) => Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'));
           if (!valid) throw new Error('resource_scopes must map API identifiers to arrays of scopes');
+        }
+        if (key === 'mfa_policy' && value !== undefined && !(CLIENT_MFA_POLICIES as readonly unknown[]).includes(value)) {
+          throw new Error('mfa_policy must be optional or required');
         }
       },
     },
@@ -125,7 +130,11 @@ export function buildProvider(deps: ProviderDeps): Provider {
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: buildInteractionPolicy({ mfaEnabled: config.mfa.enabled }),
     },
+    // The assurance levels a login can reach (auth/domain/authentication-context.ts): password only,
+    // or password plus a second factor. Clients ask for the second with acr_values.
+    acrValues: [...ACR_VALUES],
     // Rotate on every use, so a stolen refresh token is detected at its first reuse
     // (RFC 9700 §4.14.2); oidc-provider then revokes the whole grant.
     rotateRefreshToken: true,

@@ -180,7 +180,7 @@ describe.skipIf(!hasChromium)(`self-service pages in Chromium (${chromiumPath})`
     const { context, page } = await openPage({ locale: 'de-DE', viewport: { width: 375, height: 740 } });
     await page.goto(`${op.issuer}/account/register`);
     await page.getByRole('heading', { name: 'Konto erstellen' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     expect(await page.getAttribute('html', 'lang')).toBe('de');
     await screenshot(page, 'register-de-mobile');
     await page.goto(`${op.issuer}/account/recover`);

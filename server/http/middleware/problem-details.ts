@@ -9,6 +9,7 @@ import { isAppError } from '../../shared/errors.js';
 import { describeError } from '../logger.js';
 import { requestLog } from './request-context.js';
 import type { Renderer } from '../views.js';
+import { negotiateLocale } from '../i18n.js';
 
 interface Problem {
   type: string;
@@ -58,10 +59,14 @@ export function problemDetails(renderer: Renderer): Middleware {
       // Browsers get a page: every interaction route, and any GET that prefers HTML. APIs get problem+json.
       if (ctx.path.startsWith('/interaction') || (ctx.method === 'GET' && ctx.accepts('html', 'json') === 'html')) {
         ctx.type = 'html';
+        const locale = negotiateLocale(ctx, renderer.locales);
         ctx.body = renderer.render('errors/error', {
-          title: 'Error',
-          heading: problem.status >= 500 ? 'Something went wrong' : 'This request cannot be completed',
-          message: problem.status >= 500 ? 'Please try again later.' : problem.detail ?? problem.title,
+          title: renderer.translator(locale)('errors.title'),
+          locale,
+          serverError: problem.status >= 500,
+          // The code names a translated message when there is one; the English detail is the fallback.
+          messageId: problem.code,
+          message: problem.status >= 500 ? undefined : problem.detail ?? problem.title,
           code: problem.code,
           requestId: problem.requestId,
         });

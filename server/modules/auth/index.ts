@@ -1,3 +1,21 @@
 /** The auth module's public face: the ways a person proves who they are. */
 export { authenticatePassword, type AuthenticatePasswordDeps, type PasswordAuthResult } from './use-cases/authenticate-password.js';
 export { loginThrottle, type LoginThrottle, type LoginThrottleDeps } from './use-cases/login-throttle.js';
+// Multi-factor authentication: factors, enrolment, policy and lockout.
+export { createMfaService, type MfaService, type MfaDeps } from './use-cases/mfa-service.js';
+export type { TotpEnrolmentStart, TotpCheck } from './use-cases/totp.js';
+export type { SmsSend } from './use-cases/sms-codes.js';
+export type { AuditContext } from './use-cases/mfa-audit.js';
+export { lockout, type Lockout, type LockoutDeps } from './use-cases/lockout.js';
+export type { FactorSummary, FactorType } from './domain/factor.js';
+export type { TotpRecord } from './domain/totp-factor.js';
+export { TOTP_DIGITS, TOTP_PERIOD_SECONDS, TOTP_DRIFT_STEPS } from './domain/totp-factor.js';
+export type { EnrolmentError } from './domain/totp-enrolment.js';
+export type { RecoveryCodesRecord } from './domain/recovery-codes.js';
+export { RECOVERY_CODE_COUNT } from './domain/recovery-codes.js';
+export type { SmsChallenge, SmsFailure } from './domain/sms-challenge.js';
+export { SMS_CODE_TTL_MS } from './domain/sms-challenge.js';
+export type { TrustedDevice } from './domain/trusted-device.js';
+export { decideMfa, sessionNeedsStepUp, CLIENT_MFA_POLICIES, type ClientMfaPolicy, type MfaDecision, type MfaReason } from './domain/mfa-policy.js';
+export { ACR_MFA, ACR_PASSWORD, ACR_VALUES, authenticationContext, requestsMfa, type AmrValue, type AuthenticationContext } from './domain/authentication-context.js';
+export type { BackoffStore, CodeHasher, MfaCredentialStore, QrCodeRenderer, RandomBytes, SecretBox, SmsChallengeStore, TotpEngine, TrustedDeviceStore } from './ports.js';

@@ -49,6 +49,9 @@ export const clientDefinitionSchema = z
     resource_scopes: z
       .record(absoluteUri, z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a scope token')))
       .optional(),
+    // Whether every sign-in at this client needs a second factor (users without one enrol TOTP
+    // during sign-in). `optional`: only accounts that enrolled, or requests asking acr_values for MFA.
+    mfa_policy: z.enum(['optional', 'required']).optional(),
     logo_uri: absoluteUri.optional(),
     client_uri: absoluteUri.optional(),
     policy_uri: absoluteUri.optional(),

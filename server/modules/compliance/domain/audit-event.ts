@@ -34,6 +34,9 @@ export const AUDIT_EVENT_TYPES = [
   'auth.lockout',
   'auth.consent.granted',
   'auth.consent.denied',
+  'auth.trusted_device.created',
+  'auth.trusted_device.revoked',
+  'auth.account_selected',
   // account lifecycle and self-service (server/modules/users)
   'user.registered',
   'user.email.verification_sent',

@@ -1,0 +1,39 @@
+/**
+ * What second factors an account has, for pages and APIs (sanitized: never a secret, hash or
+ * code), and the MFA decision for a sign-in (domain/mfa-policy.ts) fed with them.
+ */
+import type { FactorSummary, FactorType } from '../domain/factor.js';
+import { decideMfa, type ClientMfaPolicy, type MfaDecision } from '../domain/mfa-policy.js';
+import { recoveryCodesFactor } from '../domain/recovery-codes.js';
+import { maskPhone } from '../domain/sms-challenge.js';
+import { totpFactor } from '../domain/totp-factor.js';
+import type { UserRepository } from '../../users/index.js';
+import type { MfaCredentialStore } from '../ports.js';
+import { verifiedPhone } from './sms-codes.js';
+
+export interface FactorDeps {
+  credentials: Pick<MfaCredentialStore, 'findTotp' | 'findRecoveryCodes'>;
+  users: Pick<UserRepository, 'findById'>;
+}
+
+/** Active factors of the account: TOTP (when confirmed), SMS (when the phone is verified), recovery codes (when any are left). */
+export async function listFactors(deps: FactorDeps, userId: string): Promise<FactorSummary[]> {
+  const [totp, codes, phone] = await Promise.all([deps.credentials.findTotp(userId), deps.credentials.findRecoveryCodes(userId), verifiedPhone(deps, userId)]);
+  const factors: FactorSummary[] = [];
+  if (totp?.status === 'active') factors.push(totpFactor(totp).sanitize());
+  if (phone) factors.push({ type: 'sms', since: null, detail: maskPhone(phone) });
+  if (codes?.hashes.length) factors.push(recoveryCodesFactor(codes).sanitize());
+  return factors;
+}
+
+export interface SignInMfaInput {
+  enabled: boolean;
+  clientPolicy: ClientMfaPolicy;
+  acrValues: string | undefined;
+  trustedDevice: boolean;
+}
+
+export async function mfaDecisionFor(deps: FactorDeps, userId: string, input: SignInMfaInput): Promise<MfaDecision> {
+  const usable: FactorType[] = (await listFactors(deps, userId)).map((f) => f.type);
+  return decideMfa({ ...input, usable, enrolled: usable.filter((f) => f === 'totp') });
+}

@@ -1,0 +1,57 @@
+/**
+ * Lockout with exponential backoff (domain/backoff.ts) for password and second-factor attempts.
+ * Failures are counted per (login name, IP), per login name and per IP; each counter blocks its
+ * key for its own schedule's delay, capped, so nobody is locked out for good. Keys use the login
+ * as typed (normalized) whether or not the account exists, so a block reveals nothing. Success
+ * clears the (name, IP) counter only: the attacker's counters elsewhere stay.
+ */
+import { ACCOUNT_BACKOFF, ACCOUNT_IP_BACKOFF, backoffSeconds, IP_BACKOFF, MFA_BACKOFF, type BackoffSchedule } from '../domain/backoff.js';
+import { normalizeLogin } from '../../users/index.js';
+import type { AuditTrail } from '../../compliance/index.js';
+import type { BackoffStore } from '../ports.js';
+import { recordFor, type AuditContext } from './mfa-audit.js';
+
+export interface LockoutDeps {
+  store: BackoffStore;
+  audit: AuditTrail;
+}
+
+export interface Lockout {
+  /** @returns seconds to wait before a password attempt for `login` from `ip` is accepted (0: now). */
+  passwordWait(login: string, ip: string): Promise<number>;
+  passwordFailed(login: string, ip: string, facts?: AuditContext): Promise<void>;
+  passwordSucceeded(login: string, ip: string): Promise<void>;
+  /** @returns seconds to wait before a second-factor attempt for the account is accepted. */
+  mfaWait(userId: string): Promise<number>;
+  mfaFailed(userId: string, facts?: AuditContext): Promise<void>;
+  mfaSucceeded(userId: string): Promise<void>;
+}
+
+export function lockout(deps: LockoutDeps): Lockout {
+  const keys = (login: string, ip: string): Array<[string, BackoffSchedule]> => {
+    const name = normalizeLogin(login);
+    return [[`pwd:${name}:ip:${ip}`, ACCOUNT_IP_BACKOFF], [`pwd:${name}`, ACCOUNT_BACKOFF], [`pwd-ip:${ip}`, IP_BACKOFF]];
+  };
+  const record = recordFor(deps.audit);
+  const wait = async (list: string[]) => Math.max(0, ...(await Promise.all(list.map((k) => deps.store.blockedFor(k)))));
+  const fail = async (key: string, schedule: BackoffSchedule) => {
+    const delay = backoffSeconds(await deps.store.recordFailure(key), schedule);
+    if (delay > 0) await deps.store.block(key, delay);
+    return delay;
+  };
+  return {
+    passwordWait: (login, ip) => wait(keys(login, ip).map(([k]) => k)),
+    async passwordFailed(login, ip, facts) {
+      const delays = await Promise.all(keys(login, ip).map(([k, s]) => fail(k, s)));
+      const delay = Math.max(...delays);
+      if (delay > 0) await record('auth.lockout', 'denied', undefined, { ...facts, ip }, { stage: 'password', seconds: delay });
+    },
+    passwordSucceeded: (login, ip) => deps.store.reset(keys(login, ip)[0]![0]),
+    mfaWait: (userId) => wait([`mfa:${userId}`]),
+    async mfaFailed(userId, facts) {
+      const delay = await fail(`mfa:${userId}`, MFA_BACKOFF);
+      if (delay > 0) await record('auth.lockout', 'denied', userId, facts, { stage: 'mfa', seconds: delay });
+    },
+    mfaSucceeded: (userId) => deps.store.reset(`mfa:${userId}`),
+  };
+}
