@@ -209,6 +209,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     gateway,
     sessions: createAccountSessionGateway(() => current.provider),
     services: selfServiceServices,
+    mfa,
     options: {
       registration: config.selfService.registration,
       passwordMinLength: config.selfService.passwordMinLength,

@@ -4,6 +4,7 @@ import type { GrantInfo, SessionInfo } from '../../server/modules/self-service/i
 import { KNOWN_SCOPES } from '../scope-descriptions.js';
 import type { SignedIn } from './account-session.js';
 import { isFresh } from './account-session.js';
+import { mfaView } from './account-mfa.js';
 import type { SelfServiceDeps } from './deps.js';
 import { localeOf } from './page.js';
 
@@ -23,12 +24,13 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
   const { user, session } = who;
   const format = new Intl.DateTimeFormat(localeOf(ctx, deps.renderer), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
   const when = (date: Date | undefined) => (date ? `${format.format(date)} UTC` : '');
-  const [sessions, grants, pendingEmail, pendingPhone, pendingVerify] = await Promise.all([
+  const [sessions, grants, pendingEmail, pendingPhone, pendingVerify, mfa] = await Promise.all([
     deps.services.artifacts.sessionsOf(user.id),
     deps.services.artifacts.grantsOf(user.id),
     deps.services.flows.findPending(user.id, 'change_email'),
     deps.services.flows.findPending(user.id, 'verify_phone'),
     deps.services.flows.findPending(user.id, 'verify_email'),
+    mfaView(deps.mfa, user.id),
   ]);
   const apps = grants.filter((g: GrantInfo) => g.clientId !== deps.options.accountClientId);
   const names = await deps.sessions.clientNames([...apps.map((g) => g.clientId), ...sessions.flatMap((s: SessionInfo) => s.clientIds)]);
@@ -58,6 +60,7 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
       scopes: g.scopes.filter((s) => s !== 'openid').map((id) => ({ id, known: KNOWN_SCOPES.has(id) })),
       apis: Object.keys(g.resources),
     })),
+    mfa,
     notice: extras.notice,
     errors: extras.errors ?? {},
     values: extras.values ?? {},

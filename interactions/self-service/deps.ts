@@ -1,5 +1,6 @@
 /** What the self-service pages need, wired by server/container.ts. */
 import type { Renderer } from '../../server/http/views.js';
+import type { MfaService } from '../../server/modules/auth/index.js';
 import type { SelfServiceServices } from '../../server/modules/self-service/index.js';
 import type { AccountSessionGateway, InteractionGateway } from '../gateway.js';
 
@@ -20,4 +21,6 @@ export interface SelfServiceDeps {
   sessions: AccountSessionGateway;
   services: SelfServiceServices;
   options: SelfServiceOptions;
+  /** Two-step verification on /account (absent or disabled: the section is hidden). */
+  mfa?: MfaService;
 }

@@ -6,6 +6,7 @@
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { registerAccount } from './account.js';
+import { registerAccountMfa } from './account-mfa.js';
 import { registerAccountSession } from './account-session.js';
 import type { SelfServiceDeps } from './deps.js';
 import { registerRecovery } from './recovery.js';
@@ -24,5 +25,6 @@ export function selfServiceRoutes(deps: SelfServiceDeps): Router {
   registerRegistration(router, deps);
   registerRecovery(router, deps);
   registerAccount(router, deps);
+  registerAccountMfa(router, deps);
   return router;
 }

@@ -13,6 +13,7 @@ import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../
 import { authorizationRequest, client, discover } from '../helpers/rp.js';
 import { createUser } from '../../server/modules/users/index.js';
 import { expectOAuthError, signIn, webClient } from '../integration/protocol/support.js';
+import { nextTotp } from '../helpers/mfa.js';
 
 const hasChromium = existsSync(chromiumPath);
 let op: TestProvider;
@@ -172,6 +173,28 @@ describe.skipIf(!hasChromium)(`self-service pages in Chromium (${chromiumPath})`
 
     await page.getByRole('button', { name: 'Sign out here' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(csp).toEqual([]);
+    await context.close();
+  });
+
+  it('sets up an authenticator app on the account page', async () => {
+    await createUser(op.running.container, { username: 'totp-user', email: 'totp-user@example.com', emailVerified: true, password: 'two steps are better than one' });
+    const { context, page, csp } = await openPage();
+    await page.goto(`${op.issuer}/account`);
+    await signInOnPage(page, 'totp-user', 'two steps are better than one');
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    await page.getByRole('heading', { name: 'Set up two-step verification' }).waitFor();
+    await screenshot(page, 'account-totp-enrol');
+    const secret = (await page.locator('code.secret').textContent())!.trim();
+    await page.getByLabel('Type the 6-digit code the app shows to finish.').fill(await nextTotp(secret));
+    await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
+    await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
+    expect(await page.locator('ul.codes li').count()).toBe(10);
+    await screenshot(page, 'account-recovery-codes');
+    await page.getByRole('link', { name: 'I saved my codes, continue' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('two-step verification settings were saved');
+    await expect(page.locator('#security').textContent()).resolves.toContain('Recovery codes left: 10');
+    await screenshot(page, 'account-totp-on');
     expect(csp).toEqual([]);
     await context.close();
   });
