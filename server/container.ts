@@ -33,7 +33,7 @@ import { createAccountSessionGateway } from '../interactions/gateway.js';
 import type { SelfServiceDeps } from '../interactions/self-service/index.js';
 import { createSecretDigester, randomSecrets } from '../adapters/crypto/secret-digester.js';
 import { createDeviceRepository } from '../adapters/db/devices-repository.js';
-import { createFlowRepository } from '../adapters/db/flows-repository.js';
+import { createFlowRepository, purgeFinishedFlows } from '../adapters/db/flows-repository.js';
 import { createProviderArtifacts } from '../adapters/oidc/account-artifacts.js';
 import { loadPasswordBlocklist } from '../adapters/wordlists/common-passwords.js';
 import type { SelfServiceServices } from './modules/self-service/index.js';
@@ -196,6 +196,14 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     audit,
     clock: systemClock,
     artifacts: createProviderArtifacts(knex, adapter),
+    // A reset is what people do after a compromise: devices trusted to skip MFA are forgotten too.
+    trustedDevices: {
+      async forgetAll(userId, facts) {
+        const devices = await mfa.listTrustedDevices(userId);
+        for (const device of devices.filter((d) => d.revokedAt === null)) await mfa.revokeTrustedDevice(userId, device.id, facts);
+        return devices.length;
+      },
+    },
     settings: { issuer: config.issuer, verificationTtl: config.selfService.verificationTtl, resetTtl: config.selfService.resetTtl },
     limits: {
       messagesPerAddress: selfServiceLimiter(config.selfService.messageLimit, 'address'),
@@ -258,7 +266,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       return true;
     },
     rotateKeys: () => rotateSigningKeys(keys, config.keyRotationOverlap),
-    purge: () => purgeExpired(knex, config.purge.batchSize),
+    purge: async () => (await purgeExpired(knex, config.purge.batchSize)) + (await purgeFinishedFlows(knex, config.purge.batchSize)),
     interactions,
     selfService,
     tokenLimiters: {

@@ -81,3 +81,20 @@ export function createFlowRepository(knex: Knex): FlowRepository {
     },
   };
 }
+
+/**
+ * Deletes flows that ended or expired more than a day ago, at most `batchSize` per statement and
+ * `maxBatches` per call. The day keeps recent outcomes for support questions ("my link did not
+ * work"); nothing is needed from a flow after that. @returns the number of rows deleted.
+ */
+export async function purgeFinishedFlows(knex: Knex, batchSize: number, maxBatches = 20): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < maxBatches; i += 1) {
+    const cutoff = knex.raw("now() - interval '1 day'");
+    const ids = knex('self_service_flows').where('expires_at', '<', cutoff).select('id').limit(batchSize);
+    const deleted = affected(await knex('self_service_flows').whereIn('id', ids).delete());
+    total += deleted;
+    if (deleted < batchSize) break;
+  }
+  return total;
+}

@@ -74,3 +74,9 @@ export interface DeviceRepository {
   /** Records the sign-in; @returns whether the device was new for this account, and whether the account had any device before. */
   remember(userId: string, deviceDigest: string, userAgent: string, now: Date): Promise<{ isNew: boolean; hadDevices: boolean }>;
 }
+
+/** Devices trusted to skip the second factor (the MFA module's), as recovery needs them. */
+export interface TrustedDeviceReset {
+  /** Forgets every trusted device of the account; @returns how many there were. */
+  forgetAll(userId: string, facts: { ip?: string; userAgent?: string; requestId?: string }): Promise<number>;
+}

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeviceRepository } from '../../../adapters/db/devices-repository.js';
-import { createFlowRepository } from '../../../adapters/db/flows-repository.js';
+import { createFlowRepository, purgeFinishedFlows } from '../../../adapters/db/flows-repository.js';
 import { createUserRepository } from '../../../adapters/db/users-repository.js';
 import { startVerification } from '../../../server/modules/self-service/index.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/stores.js';
@@ -48,5 +48,17 @@ describe('self-service stores', () => {
     expect(await devices.remember('u1', 'd1', 'Firefox', new Date())).toEqual({ isNew: true, hadDevices: false });
     expect(await devices.remember('u1', 'd1', 'Firefox', new Date())).toEqual({ isNew: false, hadDevices: true });
     expect(await devices.remember('u1', 'd2', 'Chrome', new Date())).toEqual({ isNew: true, hadDevices: true });
+  });
+
+  it('purges flows a day after they expired, in bounded batches', async () => {
+    const flows = createFlowRepository(db.database.knex);
+    const longAgo = new Date(Date.now() - 3 * 86_400_000);
+    for (const id of ['old-1', 'old-2', 'old-3']) {
+      await flows.create({ ...startVerification({ id, kind: 'verify_phone', userId: 'u1', target: '+4915100000000' }, longAgo, 600), tokenDigest: null, codeDigest: null });
+    }
+    await flows.create({ ...startVerification({ id: 'recent', kind: 'verify_phone', userId: 'u1', target: '+4915100000000' }, new Date(), 600), tokenDigest: null, codeDigest: null });
+    expect(await purgeFinishedFlows(db.database.knex, 2)).toBe(3);
+    expect(await flows.findById('old-1')).toBeUndefined();
+    expect(await flows.findById('recent')).toBeDefined();
   });
 });

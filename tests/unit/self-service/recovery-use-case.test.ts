@@ -7,14 +7,16 @@ function setup() {
   const w = world();
   const passwords = new Map<string, string>();
   const revoked: string[] = [];
+  const forgotten: string[] = [];
   const deps = {
     ...w.deps,
     credentials: { findPassword: async () => undefined, setPassword: async (id: string, c: { hash: string }) => void passwords.set(id, c.hash) },
     hasher: { hash: async (p: string) => `hashed:${p}`, verify: async () => false, needsRehash: () => false, verifyAgainstDummy: async () => false as const },
     policy: { minLength: 12, blocklist: { has: (p: string) => p === 'passwordpassword' } },
     artifacts: { revokeEverything: async (id: string) => (revoked.push(id), { sessions: 2, grants: 3 }) },
+    trustedDevices: { forgetAll: async (id: string) => (forgotten.push(id), 1) },
   } as unknown as RecoveryDeps;
-  return { ...w, deps, passwords, revoked };
+  return { ...w, deps, passwords, revoked, forgotten };
 }
 
 const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
@@ -43,6 +45,7 @@ describe('recovery use cases', () => {
     await resetPassword(w.deps, token, 'a brand new passphrase', w.context);
     expect(w.passwords.get('u1')).toBe('hashed:a brand new passphrase');
     expect(w.revoked).toEqual(['u1']);
+    expect(w.forgotten).toEqual(['u1']);
     expect(await checkResetLink(w.deps, token)).toBe('invalid');
     await expect(resetPassword(w.deps, token, 'another new passphrase', w.context)).rejects.toBeInstanceOf(AppError);
     expect(w.events.map((e) => e.type)).toEqual(expect.arrayContaining(['user.password.reset', 'user.sessions.revoked']));

@@ -3,14 +3,14 @@
  * answers the same whether or not an account has that email (and is throttled per typed address
  * and per IP alike, so throttling reveals nothing either). Completing a reset sets the password
  * under the policy and then ends everything a thief might hold: every session, every grant, with
- * its refresh and access tokens.
+ * its refresh and access tokens, and every device trusted to skip the second factor.
  */
 import { AppError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import { passwordProblems, type CredentialRepository, type PasswordHasher, type PasswordPolicy, type UserRepository } from '../../users/index.js';
 import { normalizeEmail } from '../domain/contact.js';
 import { completeReset, openResetLink, requestReset, type RecoveryFlow } from '../domain/recovery-flow.js';
-import type { FlowRepository, ProviderArtifacts, SecretDigester, SecretGenerator, StoredFlow } from '../ports.js';
+import type { FlowRepository, ProviderArtifacts, SecretDigester, SecretGenerator, StoredFlow, TrustedDeviceReset } from '../ports.js';
 import { audit, minutes, spend, type MessagingDeps, type RequestContext, type SelfServiceLimits } from './context.js';
 
 export interface RecoveryDeps extends MessagingDeps {
@@ -23,6 +23,8 @@ export interface RecoveryDeps extends MessagingDeps {
   secrets: SecretGenerator;
   artifacts: Pick<ProviderArtifacts, 'revokeEverything'>;
   limits: Pick<SelfServiceLimits, 'messagesPerAddress' | 'messagesPerIp'>;
+  /** Absent when MFA is not wired (tests of recovery alone). */
+  trustedDevices?: TrustedDeviceReset;
 }
 
 /** @throws AppError rate_limited (for any address, existing or not). */
@@ -85,8 +87,9 @@ export async function resetPassword(deps: RecoveryDeps, token: string, password:
   if (!stored || step.outcome !== 'completed') throw new AppError('not_found', 'this reset link is no longer valid');
   await deps.credentials.setPassword(user.id, { hash: await deps.hasher.hash(password), mustChange: false });
   const revoked = await deps.artifacts.revokeEverything(user.id);
+  const devices = (await deps.trustedDevices?.forgetAll(user.id, context.facts)) ?? 0;
   const who = { actor: { type: 'user' as const, id: user.id }, subject: { type: 'user' as const, id: user.id } };
   await audit(deps.audit, context, { ...who, type: 'user.password.reset', outcome: 'success' });
-  await audit(deps.audit, context, { ...who, type: 'user.sessions.revoked', outcome: 'success', details: { sessions: revoked.sessions, grants: revoked.grants, reason: 'password_reset' } });
+  await audit(deps.audit, context, { ...who, type: 'user.sessions.revoked', outcome: 'success', details: { sessions: revoked.sessions, grants: revoked.grants, trustedDevices: devices, reason: 'password_reset' } });
   return { userId: user.id };
 }

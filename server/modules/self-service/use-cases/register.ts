@@ -44,6 +44,10 @@ export async function register(deps: RegisterDeps, input: RegistrationInput, con
   if (!fields.length && (await deps.users.findByUsername(username))) fields.push({ field: 'username', message: 'username_taken' });
   if (fields.length) throw new AppError('invalid_input', 'the registration form has problems', { fields });
 
+  // Accounts per IP: without it one host could create accounts without end (each is also one message).
+  const creation = await deps.limits.messagesPerIp.consume(`register:${context.facts.ip ?? 'unknown'}`);
+  if (!creation.allowed) throw new AppError('rate_limited', 'too many sign-ups from this address', { retryAfterSeconds: creation.retryAfterSeconds });
+
   const existing = await deps.users.findByLogin(email!);
   if (existing) {
     const decision = await spend([
