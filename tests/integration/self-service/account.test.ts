@@ -41,6 +41,15 @@ describe('/account', () => {
     expect(forged.status).toBe(400);
   });
 
+  it('refuses a form posted without the CSRF token of this browser', async () => {
+    await newUser('csrf-target');
+    const agent = new UserAgent(world.op.issuer);
+    await signInToAccount(agent, 'csrf-target', 'a long and private passphrase');
+    const forged = await agent.request('/account/profile', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=Mallory' });
+    expect(forged.status).toBe(403);
+    expect((await world.op.running.container.users.findByLogin('csrf-target'))?.profile.name).toBe('csrf-target');
+  });
+
   it('saves the profile and changes the password with the current one', async () => {
     await newUser('profiler');
     const agent = new UserAgent(world.op.issuer);
