@@ -38,6 +38,14 @@ export async function continueAfterPassword(ctx: Context, deps: SignInDeps, inte
   if (decision.action === 'none') {
     return finishSignIn(ctx, deps, interaction, { userId, methods: ['pwd'], remember, trust: false, via: decision.reason });
   }
+  await deps.audit.record({
+    type: 'auth.mfa.challenge',
+    outcome: 'success',
+    actor: { type: 'user', id: userId },
+    subject: { type: 'user', id: userId },
+    ...factsOf(ctx, interaction),
+    details: { action: decision.action, reason: decision.reason, ...(decision.action === 'challenge' ? { factors: decision.factors.join(' ') } : {}) },
+  });
   savePending(ctx, { uid: interaction.uid, userId, remember, methods: ['pwd'], reason: decision.reason });
   continueTo(ctx, `/interaction/${interaction.uid}/${decision.action === 'enrol' ? 'mfa/enrol' : 'mfa'}`);
 }

@@ -16,7 +16,8 @@ export function createMfaCredentialRepository(knex: Knex): MfaCredentialStore {
       .insert({ id: newId(), user_id: userId, type, secret, data: JSON.stringify(data) })
       .onConflict(knex.raw(`(user_id) WHERE type = '${type}'`))
       .merge({ secret, data: JSON.stringify(data), updated_at: knex.fn.now() });
-  const remove = async (userId: string, type: string) => (await knex('credentials').where({ user_id: userId, type }).delete()) > 0;
+  // RETURNING rather than the affected-row count: the PGlite dialect does not report counts for DELETE.
+  const remove = async (userId: string, type: string) => (await knex('credentials').where({ user_id: userId, type }).delete().returning('id')).length > 0;
 
   return {
     async findTotp(userId) {

@@ -65,6 +65,13 @@ export class Flow {
   private async take({ response, url }: { response: Response; url: URL }): Promise<Step> {
     const external = url.origin !== this.op.issuer;
     const html = external ? '' : await response.text();
+    // Signing in as another account ends the old session first: oidc-provider answers with a
+    // self-submitting form (a browser runs its script); submit it as the browser would.
+    const autoSubmit = html.match(/<form method="post" action="([^"]+\/session\/end\/confirm)">([\s\S]*?)<\/form>/);
+    if (autoSubmit && html.includes('document.forms[0].submit()')) {
+      const fields = Object.fromEntries([...autoSubmit[2]!.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+      return this.take(await this.agent.submit(autoSubmit[1]!, fields));
+    }
     this.page = { status: response.status, html, headers: response.headers, ...(external ? { callback: url } : {}) };
     return this.page;
   }

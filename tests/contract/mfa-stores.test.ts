@@ -1,0 +1,119 @@
+/**
+ * The MFA ports against every implementation: credential, SMS-challenge and trusted-device
+ * stores on PGlite and Postgres; the backoff store in memory and on Redis. The atomic parts —
+ * a TOTP step accepted once, a recovery code consumed once, an SMS challenge consumed once — are
+ * raced on purpose.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBackoffStore } from '../../adapters/redis/backoff-store.js';
+import { createMfaCredentialRepository } from '../../adapters/db/mfa-credentials-repository.js';
+import { createSmsChallengeRepository } from '../../adapters/db/sms-challenges-repository.js';
+import { createTrustedDeviceRepository } from '../../adapters/db/trusted-devices-repository.js';
+import type { BackoffStore, TotpRecord } from '../../server/modules/auth/index.js';
+import { createTestDatabase, createTestRedis, postgresUrl, redisUrl, type TestDatabase, type TestRedis } from '../helpers/stores.js';
+
+const kinds = ['pglite', ...(postgresUrl ? ['postgres' as const] : [])] as const;
+const cleanup: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const close of cleanup) await close();
+});
+
+async function withUser(kind: 'pglite' | 'postgres'): Promise<{ db: TestDatabase; userId: string }> {
+  const db = await createTestDatabase(kind);
+  cleanup.push(() => db.drop());
+  const userId = `u-${Math.random().toString(36).slice(2)}`;
+  await db.database.knex('users').insert({ id: userId, username: userId, profile: '{}' });
+  return { db, userId };
+}
+
+const active: TotpRecord = { status: 'active', sealedSecret: 'v1.sealed', lastStep: null, createdAt: 1, activatedAt: 2, attempts: 0 };
+
+describe.each(kinds)('MFA stores on %s', (kind) => {
+  it('keeps one TOTP per user and accepts each time step once, even when raced', async () => {
+    const { db, userId } = await withUser(kind);
+    const store = createMfaCredentialRepository(db.database.knex);
+    await store.saveTotp(userId, { ...active, status: 'pending' });
+    // A pending enrolment accepts no step.
+    expect(await store.acceptTotpStep(userId, 10)).toBe(false);
+    await store.saveTotp(userId, active);
+    expect(await store.findTotp(userId)).toEqual(active);
+    const raced = await Promise.all([store.acceptTotpStep(userId, 10), store.acceptTotpStep(userId, 10), store.acceptTotpStep(userId, 10)]);
+    expect(raced.filter(Boolean)).toHaveLength(1);
+    expect(await store.acceptTotpStep(userId, 9)).toBe(false);
+    expect(await store.acceptTotpStep(userId, 11)).toBe(true);
+    expect((await store.findTotp(userId))?.lastStep).toBe(11);
+    expect(await db.database.knex('credentials').where({ user_id: userId, type: 'totp' }).count('* as n')).toEqual([{ n: expect.anything() }]);
+    expect(await store.deleteTotp(userId)).toBe(true);
+    expect(await store.findTotp(userId)).toBeUndefined();
+  });
+
+  it('consumes a recovery code once, even when raced; a new set replaces the old', async () => {
+    const { db, userId } = await withUser(kind);
+    const store = createMfaCredentialRepository(db.database.knex);
+    await store.saveRecoveryCodes(userId, { hashes: ['a', 'b', 'c'], generatedAt: 5 });
+    const raced = await Promise.all([store.consumeRecoveryCode(userId, 'b'), store.consumeRecoveryCode(userId, 'b'), store.consumeRecoveryCode(userId, 'b')]);
+    expect(raced.filter(Boolean)).toHaveLength(1);
+    expect(await store.findRecoveryCodes(userId)).toEqual({ hashes: ['a', 'c'], generatedAt: 5 });
+    expect(await store.consumeRecoveryCode(userId, 'zzz')).toBe(false);
+    await store.saveRecoveryCodes(userId, { hashes: ['x'], generatedAt: 6 });
+    expect(await store.consumeRecoveryCode(userId, 'a')).toBe(false);
+    expect(await store.consumeRecoveryCode(userId, 'x')).toBe(true);
+  });
+
+  it('consumes an SMS challenge once, only with the right hash, in time and within attempts', async () => {
+    const { db, userId } = await withUser(kind);
+    const store = createSmsChallengeRepository(db.database.knex);
+    const now = Date.now();
+    await store.create({ id: 'c1', userId, codeHash: 'h', createdAt: now, expiresAt: now + 60_000, attempts: 0, consumedAt: null });
+    expect(await store.consume('c1', 'wrong', now, 5)).toBe(false);
+    await store.recordFailure('c1');
+    expect((await store.find('c1'))?.attempts).toBe(1);
+    expect(await store.consume('c1', 'h', now + 61_000, 5)).toBe(false);
+    const raced = await Promise.all([store.consume('c1', 'h', now, 5), store.consume('c1', 'h', now, 5)]);
+    expect(raced.filter(Boolean)).toHaveLength(1);
+    expect((await store.latestFor(userId))?.consumedAt).toBe(now);
+    await store.create({ id: 'c2', userId, codeHash: 'h', createdAt: now + 1, expiresAt: now + 60_000, attempts: 5, consumedAt: null });
+    expect(await store.consume('c2', 'h', now, 5)).toBe(false);
+  });
+
+  it('stores, lists and revokes trusted devices per user', async () => {
+    const { db, userId } = await withUser(kind);
+    const store = createTrustedDeviceRepository(db.database.knex);
+    await store.create({ id: 'd1', userId, label: 'Chrome on Linux', createdAt: 1000, expiresAt: 2000, revokedAt: null });
+    await store.create({ id: 'd2', userId, label: 'Firefox', createdAt: 1000, expiresAt: 2000, revokedAt: null });
+    expect(await store.find('d1')).toEqual({ id: 'd1', userId, label: 'Chrome on Linux', createdAt: 1000, expiresAt: 2000, revokedAt: null });
+    expect(await store.revoke('someone-else', 'd1', 1500)).toBe(false);
+    expect(await store.revoke(userId, 'd1', 1500)).toBe(true);
+    expect(await store.revoke(userId, 'd1', 1600)).toBe(false);
+    expect(await store.revokeAll(userId, 1700)).toBe(1);
+    expect((await store.listFor(userId)).map((d) => d.revokedAt)).toEqual([1500, 1700].sort());
+  });
+});
+
+async function backoffContract(store: BackoffStore) {
+  expect(await store.blockedFor('k')).toBe(0);
+  expect(await store.recordFailure('k')).toBe(1);
+  expect(await store.recordFailure('k')).toBe(2);
+  await store.block('k', 2);
+  const blocked = await store.blockedFor('k');
+  expect(blocked).toBeGreaterThanOrEqual(1);
+  expect(blocked).toBeLessThanOrEqual(2);
+  expect(await store.blockedFor('other')).toBe(0);
+  await store.reset('k');
+  expect(await store.blockedFor('k')).toBe(0);
+  expect(await store.recordFailure('k')).toBe(1);
+  await store.block('short', 1);
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  expect(await store.blockedFor('short')).toBe(0);
+}
+
+describe('backoff store', () => {
+  it('in memory: counts, blocks for a while, forgets on reset', async () => {
+    await backoffContract(createBackoffStore(undefined, { keyPrefix: 'unit:', windowSeconds: 60 }));
+  });
+  it.skipIf(!redisUrl)('on Redis: the same', async () => {
+    const redis: TestRedis = await createTestRedis();
+    cleanup.push(() => redis.close());
+    await backoffContract(createBackoffStore(redis.redis, { keyPrefix: redis.prefix, windowSeconds: 60 }));
+  });
+});
