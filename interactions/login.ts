@@ -31,8 +31,12 @@ const loginForm = z.object({
 /** Prompts whose page is (or may become) the login form. */
 export const LOGIN_PROMPTS = new Set(['login', 'select_account']);
 
-export function showLogin(ctx: Context, deps: LoginDeps, interaction: PendingInteraction, extra: { error?: string; login?: string } = {}) {
-  const hint = typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined;
+export async function showLogin(ctx: Context, deps: LoginDeps, interaction: PendingInteraction, extra: { error?: string; login?: string } = {}) {
+  const stepUp = interaction.reasons.includes('mfa_step_up');
+  // Step-up re-authenticates the session's user: their name is the natural hint.
+  const hint = typeof interaction.params.login_hint === 'string'
+    ? interaction.params.login_hint
+    : stepUp && interaction.accountId ? await deps.username(interaction.accountId) : undefined;
   const t = translatorFor(ctx, deps.renderer, interaction);
   renderInteractionPage(ctx, deps.renderer, interaction, 'interactions/login', {
     titleId: 'login.title',
@@ -42,7 +46,7 @@ export function showLogin(ctx: Context, deps: LoginDeps, interaction: PendingInt
     login: extra.login ?? hint ?? '',
     error: extra.error,
     links: deps.selfService ? { uid: interaction.uid, registration: deps.selfService.registration === true } : undefined,
-    notice: interaction.reasons.includes('mfa_step_up') ? t('login.stepUp', { client: interaction.client.name }) : undefined,
+    notice: stepUp ? t('login.stepUp', { client: interaction.client.name }) : undefined,
   });
 }
 

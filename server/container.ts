@@ -197,13 +197,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     clock: systemClock,
     artifacts: createProviderArtifacts(knex, adapter),
     // A reset is what people do after a compromise: devices trusted to skip MFA are forgotten too.
-    trustedDevices: {
-      async forgetAll(userId, facts) {
-        const devices = await mfa.listTrustedDevices(userId);
-        for (const device of devices.filter((d) => d.revokedAt === null)) await mfa.revokeTrustedDevice(userId, device.id, facts);
-        return devices.length;
-      },
-    },
+    trustedDevices: { forgetAll: (userId, facts) => mfa.revokeAllTrustedDevices(userId, facts) },
     settings: { issuer: config.issuer, verificationTtl: config.selfService.verificationTtl, resetTtl: config.selfService.resetTtl },
     limits: {
       messagesPerAddress: selfServiceLimiter(config.selfService.messageLimit, 'address'),

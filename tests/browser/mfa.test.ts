@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium)(`MFA sign-in pages in Chromium (${chromiumPath})`,
     await signInWithPassword(page, BOB.username, BOB.password);
     await page.getByRole('heading', { name: 'Set up two-step verification' }).waitFor();
     const qr = page.getByRole('img', { name: 'QR code for setting up the authenticator app' });
-    expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(await qr.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
     bobSecret = (await page.locator('code.secret').textContent())!.replace(/\s/g, '');
     await screenshot(page, 'mfa-enrol');
 

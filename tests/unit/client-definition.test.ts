@@ -59,6 +59,15 @@ describe('clientDefinitionSchema', () => {
     expect(issuesOf({ client_id: 'web', redirect_uris: ['https://w.example.com/cb'], response_types: ['token'] })[0]!.path).toBe('response_types.0');
   });
 
+  it('accepts mfa_policy optional or required and nothing else', () => {
+    const base = { client_id: 'bank', redirect_uris: ['https://bank.example/cb'] };
+    expect(clientDefinitionSchema.parse({ ...base, mfa_policy: 'required' }).mfa_policy).toBe('required');
+    expect(clientDefinitionSchema.parse(base).mfa_policy).toBeUndefined();
+    const refused = clientDefinitionSchema.safeParse({ ...base, mfa_policy: 'always' });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.path).toEqual(['mfa_policy']);
+  });
+
   it('fills the other defaults', () => {
     expect(clientDefinitionSchema.parse({ client_id: 'web', redirect_uris: ['https://w.example.com/cb'] })).toMatchObject({
       application_type: 'web',

@@ -61,7 +61,7 @@ describe('login options', () => {
     const silent = new Flow(op, web, WEB_CLIENT.redirect_uri, flow.agent);
     expect((await silent.start()).callback).toBeDefined();
 
-    for (const params of [{ prompt: 'login' }, { max_age: '0' }]) {
+    for (const params of [{ prompt: 'login' }, { max_age: '0' }] as Array<Record<string, string>>) {
       const again = new Flow(op, web, WEB_CLIENT.redirect_uri, flow.agent);
       const page = await again.start(params);
       expect(page.html).toContain('name="password"');

@@ -114,6 +114,7 @@ describe('select_account, step-up and trusted devices', () => {
     const login = await stepUp.start({ acr_values: ACR_MFA });
     expect(login.html).toContain('name="password"');
     expect(login.html).toContain('asks you to confirm your identity with a second factor');
+    expect(login.html).toContain(`value="${TEST_USER.username}"`);
     const enrol = await stepUp.submit('/login', { login: TEST_USER.username, password: TEST_USER.password });
     expect(enrol.html).toContain('Set up two-step verification');
     secret = secretOf(enrol.html);

@@ -13,7 +13,7 @@ import type { AuditContext } from './mfa-audit.js';
 import { generateRecoveryCodes, useRecoveryCode, type RecoveryCodeDeps } from './recovery-codes.js';
 import { sendSmsCode, verifySmsCode, type SmsCodeDeps, type SmsSend } from './sms-codes.js';
 import { beginTotpEnrolment, confirmTotpEnrolment, currentTotpEnrolment, removeTotp, verifyTotp, type TotpCheck, type TotpDeps, type TotpEnrolmentStart } from './totp.js';
-import { isTrustedDevice, listTrustedDevices, revokeTrustedDevice, trustDevice, type TrustedDeviceDeps } from './trusted-devices.js';
+import { isTrustedDevice, listTrustedDevices, revokeAllTrustedDevices, revokeTrustedDevice, trustDevice, type TrustedDeviceDeps } from './trusted-devices.js';
 
 export type MfaDeps = TotpDeps & RecoveryCodeDeps & SmsCodeDeps & Omit<TrustedDeviceDeps, 'ttlMs'> & FactorDeps & {
   /** The global switch (MFA_ENABLED). */
@@ -41,6 +41,8 @@ export interface MfaService {
   isTrustedDevice(userId: string, deviceId: string | undefined): Promise<boolean>;
   listTrustedDevices(userId: string): Promise<TrustedDevice[]>;
   revokeTrustedDevice(userId: string, deviceId: string, facts?: AuditContext): Promise<boolean>;
+  /** @returns how many devices stopped being trusted. */
+  revokeAllTrustedDevices(userId: string, facts?: AuditContext): Promise<number>;
 }
 
 export function createMfaService(deps: MfaDeps): MfaService {
@@ -62,5 +64,6 @@ export function createMfaService(deps: MfaDeps): MfaService {
     isTrustedDevice: (userId, deviceId) => isTrustedDevice(devices, userId, deviceId),
     listTrustedDevices: (userId) => listTrustedDevices(devices, userId),
     revokeTrustedDevice: (userId, deviceId, facts) => revokeTrustedDevice(devices, userId, deviceId, facts),
+    revokeAllTrustedDevices: (userId, facts) => revokeAllTrustedDevices(devices, userId, facts),
   };
 }

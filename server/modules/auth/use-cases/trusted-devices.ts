@@ -38,3 +38,10 @@ export async function revokeTrustedDevice(deps: TrustedDeviceDeps, userId: strin
   if (revoked) await recordFor(deps.audit)('auth.trusted_device.revoked', 'success', userId, facts);
   return revoked;
 }
+
+/** Ends the trust of every device of the user (e.g. after a password reset or "sign out everywhere"). */
+export async function revokeAllTrustedDevices(deps: TrustedDeviceDeps, userId: string, facts?: AuditContext): Promise<number> {
+  const count = await deps.devices.revokeAll(userId, deps.clock.now().getTime());
+  if (count) await recordFor(deps.audit)('auth.trusted_device.revoked', 'success', userId, facts, { count });
+  return count;
+}
