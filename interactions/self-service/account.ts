@@ -97,9 +97,14 @@ export function registerAccount(router: Router, deps: SelfServiceDeps): void {
     router.post(path, action(deps, false, async (ctx, who, body) => {
       const parsed = codeForm.safeParse(body);
       const pending = await deps.services.flows.findPending(who.user.id, kind);
-      const result = parsed.success && pending
-        ? await verifyByCode(deps.services, pending.id, parsed.data.code, requestContext(ctx, deps.renderer), who.user.id)
-        : { outcome: 'wrong_code' as const };
+      let result;
+      try {
+        result = parsed.success && pending
+          ? await verifyByCode(deps.services, pending.id, parsed.data.code, requestContext(ctx, deps.renderer), who.user.id)
+          : { outcome: 'wrong_code' as const };
+      } catch (error) {
+        return showProblem(ctx, deps, who, error);
+      }
       if (result.outcome === 'verified') return seeOther(ctx, `/account?done=${done}`);
       return showProblem(ctx, deps, who, invalid(kind, result.outcome === 'wrong_code' ? 'wrong_code' : 'code_spent'));
     }));

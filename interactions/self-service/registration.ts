@@ -129,7 +129,15 @@ export function registerRegistration(router: Router, deps: SelfServiceDeps): voi
       ctx.status = 400;
       return showCheckEmail(ctx, deps, { error: 'signup.wrongCode' });
     }
-    const result = await verifyByCode(deps.services, signup.f, parsed.data.code, requestContext(ctx, deps.renderer), signup.u ?? '');
+    let result: VerifyResult;
+    try {
+      result = await verifyByCode(deps.services, signup.f, parsed.data.code, requestContext(ctx, deps.renderer), signup.u ?? '');
+    } catch (error) {
+      if (!isAppError(error) || error.code !== 'rate_limited') throw error;
+      ctx.status = 429;
+      ctx.set('Retry-After', String(error.details.retryAfterSeconds ?? 60));
+      return showCheckEmail(ctx, deps, { error: 'fields.rate_limited' });
+    }
     if (result.outcome === 'verified') return afterVerified(ctx, deps, result);
     ctx.status = 400;
     showCheckEmail(ctx, deps, { error: CODE_ERRORS[result.outcome] });

@@ -56,8 +56,8 @@ export function problemDetails(renderer: Renderer): Middleware {
       const retryAfter = isAppError(error) ? error.details.retryAfterSeconds : undefined;
       if (retryAfter) ctx.set('Retry-After', String(retryAfter));
       ctx.status = problem.status;
-      // Browsers get a page: every interaction route, and any GET that prefers HTML. APIs get problem+json.
-      if (ctx.path.startsWith('/interaction') || (ctx.method === 'GET' && ctx.accepts('html', 'json') === 'html')) {
+      // Browsers get a page: every interaction and self-service (/account) route, and any GET that prefers HTML. APIs get problem+json.
+      if (ctx.path.startsWith('/interaction') || ctx.path === '/account' || ctx.path.startsWith('/account/') || (ctx.method === 'GET' && ctx.accepts('html', 'json') === 'html')) {
         ctx.type = 'html';
         const locale = negotiateLocale(ctx, renderer.locales);
         ctx.body = renderer.render('errors/error', {

@@ -5,7 +5,8 @@ import { page, post, signInToAccount, startWorld, type SelfServiceWorld } from '
 
 let world: SelfServiceWorld;
 beforeAll(async () => {
-  world = await startWorld();
+  // Eight codes per IP in this file: the tests below type three before the last one spends the rest.
+  world = await startWorld({ SELF_SERVICE_CODE_LIMIT: '8' });
 });
 afterAll(async () => {
   await world?.stop();
@@ -24,8 +25,10 @@ describe('sign-up', () => {
     expect(common.html).toContain('known from data breaches');
     const same = await post(agent, common.html, '/account/register', form({ username: 'quietwalker12', password: 'quietwalker12' }));
     expect(same.html).toContain('Do not use your username or email');
-    const german = await agent.submit('/account/register', { csrf: '' });
-    expect(german.response.status).toBe(403);
+    // Without this browser's CSRF token: refused, with a page (not JSON) for the browser.
+    const forged = await agent.submit('/account/register', { csrf: '' });
+    expect(forged.response.status).toBe(403);
+    expect(forged.response.headers.get('content-type')).toContain('text/html');
   });
 
   it('creates the account, sends link and code; the code verifies once', async () => {
@@ -82,5 +85,27 @@ describe('sign-up', () => {
     expect((await world.op.running.container.users.findByLogin('linker'))?.emailVerified).toBe(true);
     const again = await page(new UserAgent(world.op.issuer), link.pathname + link.search);
     expect(again.status).toBe(400);
+  });
+
+  it('locks a flow after five wrong codes, then throttles the IP', async () => {
+    const agent = new UserAgent(world.op.issuer);
+    const { html } = await page(agent, '/account/register');
+    const since = world.mailbox.count();
+    const sent = await post(agent, html, '/account/register', form({ username: 'guesser', email: 'guesser@example.com' }));
+    const { data } = await world.mailbox.waitFor('guesser@example.com', 'verify-email', { since });
+    const wrongCode = data.code === '000000' ? '000001' : '000000';
+    const statuses: number[] = [];
+    let last = sent.html;
+    for (let i = 0; i < 5; i += 1) {
+      const attempt = await post(agent, last, '/account/register/verify', { code: wrongCode });
+      statuses.push(attempt.status);
+      last = attempt.html;
+    }
+    expect(statuses).toEqual([400, 400, 400, 400, 400]);
+    expect(last).toContain('tried too often');
+    const right = await post(agent, last, '/account/register/verify', { code: data.code! });
+    expect(right.status).toBe(429);
+    expect(right.html).toContain('Too many attempts');
+    expect((await world.op.running.container.users.findByLogin('guesser'))?.emailVerified).toBe(false);
   });
 });
