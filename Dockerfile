@@ -19,7 +19,7 @@ COPY . .
 # below work whether or not the repository has them.
 RUN npm run build \
  && npm prune --omit=dev \
- && mkdir -p views public
+ && mkdir -p views public locales wordlists
 
 # ---- runtime: production dependencies and compiled output only
 FROM node:24-bookworm-slim AS runtime
@@ -34,6 +34,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/views ./views
 COPY --from=build /app/public ./public
+COPY --from=build /app/locales ./locales
+# The password blocklist (wordlists/README.md) is read at startup.
+COPY --from=build /app/wordlists ./wordlists
 
 # Only for DATA_DIR (development secrets / embedded database); production uses
 # DATABASE_URL and explicit COOKIE_KEYS / KEY_ENCRYPTION_KEY.

@@ -51,6 +51,16 @@ export interface Config {
   metrics: { enabled: boolean; token: string | undefined };
   /** Email, SMS, outbox and webhook delivery (config/channels.ts). */
   delivery: DeliverySettings;
+  selfService: {
+    registration: boolean;
+    passwordMinLength: number;
+    verificationTtl: number;
+    resetTtl: number;
+    messageLimit: number;
+    codeLimit: number;
+    windowSeconds: number;
+    reauthWindow: number;
+  };
   mfa: { enabled: boolean; trustedDeviceTtlSeconds: number; totpIssuer: string };
   brandLogoUrl: string | undefined;
 }
@@ -82,7 +92,7 @@ function parseAll(env: Record<string, string | undefined>, only?: ReadonlySet<st
   return { raw: raw as Raw, problems };
 }
 
-const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'REGISTRATION_INITIAL_ACCESS_TOKENS', 'METRICS_TOKEN', 'SMTP_URL', 'TWILIO_AUTH_TOKEN']);
+const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS', 'METRICS_TOKEN', 'SMTP_URL', 'TWILIO_AUTH_TOKEN']);
 function redact(name: string, value: string): string {
   return SECRET_SETTINGS.has(name) ? `<${value.length} characters>` : value;
 }
@@ -132,8 +142,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ]);
   }
 
-  if (raw.REGISTRATION_ENABLED && !raw.REGISTRATION_INITIAL_ACCESS_TOKENS) {
-    throw new ConfigError(['REGISTRATION_INITIAL_ACCESS_TOKENS is required when REGISTRATION_ENABLED is true: open registration is not offered']);
+  if (raw.CLIENT_REGISTRATION_ENABLED && !raw.CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS) {
+    throw new ConfigError(['CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS is required when CLIENT_REGISTRATION_ENABLED is true: open registration is not offered']);
   }
   if (raw.ROLES_CLAIM === raw.PERMISSIONS_CLAIM) {
     throw new ConfigError([`ROLES_CLAIM and PERMISSIONS_CLAIM must differ (both are ${JSON.stringify(raw.ROLES_CLAIM)})`]);
@@ -177,8 +187,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE as number,
     claimNames: { roles: raw.ROLES_CLAIM as string, permissions: raw.PERMISSIONS_CLAIM as string },
     registration: {
-      enabled: raw.REGISTRATION_ENABLED as boolean,
-      initialAccessTokens: (raw.REGISTRATION_INITIAL_ACCESS_TOKENS as string[] | undefined) ?? [],
+      enabled: raw.CLIENT_REGISTRATION_ENABLED as boolean,
+      initialAccessTokens: (raw.CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS as string[] | undefined) ?? [],
     },
     adminApi: {
       audience: ((raw.ADMIN_API_AUDIENCE as string | undefined) ?? `${((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).replace(/\/$/, '')}/admin/v1`),
@@ -193,6 +203,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     metrics: { enabled: raw.METRICS_ENABLED as boolean, token: raw.METRICS_TOKEN as string | undefined },
     delivery: delivery.settings,
+    selfService: {
+      registration: (raw.SIGNUP_ENABLED as boolean | undefined) ?? raw.NODE_ENV === 'development',
+      passwordMinLength: raw.PASSWORD_MIN_LENGTH as number,
+      verificationTtl: raw.VERIFICATION_TTL as number,
+      resetTtl: raw.PASSWORD_RESET_TTL as number,
+      messageLimit: raw.SELF_SERVICE_MESSAGE_LIMIT as number,
+      codeLimit: raw.SELF_SERVICE_CODE_LIMIT as number,
+      windowSeconds: raw.SELF_SERVICE_WINDOW as number,
+      reauthWindow: raw.ACCOUNT_REAUTH_WINDOW as number,
+    },
     mfa: {
       enabled: raw.MFA_ENABLED as boolean,
       trustedDeviceTtlSeconds: raw.MFA_TRUSTED_DEVICE_TTL as number,

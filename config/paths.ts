@@ -17,3 +17,4 @@ export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url
 export const viewsDir = join(projectRoot, 'views');
 export const publicDir = join(projectRoot, 'public');
 export const localesDir = join(projectRoot, 'locales');
+export const wordlistsDir = join(projectRoot, 'wordlists');

@@ -155,13 +155,40 @@ export const settings = {
   ARGON2_PARALLELISM: { schema: positiveInt, default: '1', description: 'argon2id lanes.' },
   PURGE_INTERVAL: { schema: seconds, default: '300', description: 'How often (s) expired provider records are purged.' },
   PURGE_BATCH_SIZE: { schema: positiveInt, default: '500', description: 'Rows deleted per purge statement, so a purge never holds long locks.' },
+  SIGNUP_ENABLED: {
+    schema: bool,
+    description: 'Let people create their own accounts at /account/register (and from the sign-in page). Defaults to true in development, false otherwise.',
+  },
+  PASSWORD_MIN_LENGTH: {
+    schema: z.coerce.number({ error: 'must be a whole number' }).int().min(8, 'must be at least 8 (NIST SP 800-63B)').max(64),
+    default: '12',
+    description: 'Minimum password length for new passwords (NIST SP 800-63B: at least 8; no composition rules; common passwords are refused).',
+  },
+  VERIFICATION_TTL: { schema: seconds, default: '1800', description: 'Lifetime (s) of email / phone verification links and codes.' },
+  PASSWORD_RESET_TTL: { schema: seconds, default: '1800', description: 'Lifetime (s) of a password reset link.' },
+  SELF_SERVICE_MESSAGE_LIMIT: {
+    schema: positiveInt,
+    default: '5',
+    description: 'Verification and reset messages allowed per address per SELF_SERVICE_WINDOW; ten times as many per IP.',
+  },
+  SELF_SERVICE_CODE_LIMIT: {
+    schema: positiveInt,
+    default: '30',
+    description: 'Verification codes that may be tried per IP per SELF_SERVICE_WINDOW (each flow also locks after 5 wrong codes).',
+  },
+  SELF_SERVICE_WINDOW: { schema: seconds, default: '3600', description: 'Window (s) of SELF_SERVICE_MESSAGE_LIMIT and SELF_SERVICE_CODE_LIMIT.' },
+  ACCOUNT_REAUTH_WINDOW: {
+    schema: seconds,
+    default: '600',
+    description: 'How recent (s) a sign-in must be for sensitive changes on /account (email, phone, MFA, sessions); older sessions sign in again first.',
+  },
   SHUTDOWN_GRACE: { schema: seconds, default: '10', description: 'On SIGTERM, seconds to let in-flight requests finish.' },
-  REGISTRATION_ENABLED: {
+  CLIENT_REGISTRATION_ENABLED: {
     schema: bool,
     default: 'false',
-    description: 'Dynamic client registration (RFC 7591) and management (RFC 7592) at /reg. Needs REGISTRATION_INITIAL_ACCESS_TOKENS.',
+    description: 'Dynamic client registration (RFC 7591) and management (RFC 7592) at /reg. Needs CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS.',
   },
-  REGISTRATION_INITIAL_ACCESS_TOKENS: {
+  CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS: {
     schema: z
       .string()
       .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))

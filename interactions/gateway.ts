@@ -3,6 +3,7 @@
  * (once per request), finishes it with a login or consent result, and records consent as a
  * Grant. Routes see plain data, never the provider's objects.
  */
+import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Provider } from 'oidc-provider';
 import { AppError } from '../server/shared/errors.js';
@@ -137,6 +138,69 @@ export function createInteractionGateway(providerOf: () => Provider): Interactio
 
     async abort(ctx, error, description) {
       return providerOf().interactionResult(ctx.req, ctx.res, { error, error_description: description }, { mergeWithLastSubmission: false });
+    },
+  };
+}
+
+/** The provider's browser session, as the account pages need it. */
+export interface BrowserSession {
+  id: string;
+  uid: string;
+  accountId: string;
+  /** Epoch seconds of the last sign-in. */
+  loginTs: number | undefined;
+  amr: string[];
+}
+
+export interface RedeemedCode {
+  accountId: string;
+  sessionUid: string | undefined;
+  authTime: number | undefined;
+}
+
+/**
+ * The account pages' view of the provider: the browser session (the provider's own cookie, read
+ * with oidc-provider's Session.get) and the in-process redemption of a code issued to our own
+ * first-party account client.
+ */
+export interface AccountSessionGateway {
+  current(ctx: Context): Promise<BrowserSession | undefined>;
+  /**
+   * Redeems an authorization code as a token endpoint would for a public client with PKCE: the
+   * code must be live, unconsumed, issued to `clientId` for `redirectUri`, and its S256 challenge
+   * must match `verifier`. Single use: consumed here. @returns undefined when any check fails.
+   */
+  redeemCode(code: string, expected: { clientId: string; redirectUri: string; verifier: string }): Promise<RedeemedCode | undefined>;
+  /** Display names of clients (client_name, else the id). */
+  clientNames(clientIds: string[]): Promise<Record<string, string>>;
+}
+
+export function createAccountSessionGateway(providerOf: () => Provider): AccountSessionGateway {
+  return {
+    async current(ctx) {
+      const session = await providerOf().Session.get(ctx as never);
+      if (!session.accountId) return undefined;
+      return { id: session.jti, uid: session.uid, accountId: session.accountId, loginTs: session.loginTs, amr: session.amr ?? [] };
+    },
+    async redeemCode(code, expected) {
+      if (!code || code.length > 200) return undefined;
+      const found = await providerOf().AuthorizationCode.find(code).catch(() => undefined);
+      if (!found || !found.isValid || found.clientId !== expected.clientId || found.redirectUri !== expected.redirectUri) return undefined;
+      const challenge = createHash('sha256').update(expected.verifier).digest('base64url');
+      if (found.codeChallengeMethod !== 'S256' || found.codeChallenge !== challenge || !found.accountId) return undefined;
+      try {
+        await found.consume();
+      } catch {
+        return undefined;
+      }
+      return { accountId: found.accountId, sessionUid: found.sessionUid, authTime: found.authTime };
+    },
+    async clientNames(clientIds) {
+      const provider = providerOf();
+      const entries = await Promise.all(
+        [...new Set(clientIds)].map(async (id) => [id, (await provider.Client.find(id).catch(() => undefined))?.clientName ?? id] as const),
+      );
+      return Object.fromEntries(entries);
     },
   };
 }

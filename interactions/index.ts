@@ -11,9 +11,12 @@ import { registerMfa } from './mfa.js';
 import { registerMfaEnrolment } from './mfa-enrol.js';
 import { continueTo, formBody } from './page.js';
 import { registerPasswordChange } from './password-change.js';
+import { registerRegistrationComplete } from './registration-complete.js';
+import type { DeviceNoticeDeps } from './self-service/device.js';
 import { registerSelectAccount, showSelectAccount } from './select-account.js';
 
-export type InteractionDeps = LoginDeps & ConsentDeps;
+/** `selfService`: sign-up completion and new-device notices (absent: both off). */
+export type InteractionDeps = LoginDeps & ConsentDeps & { selfService?: DeviceNoticeDeps };
 
 // Form posts are small; a tight limit keeps oversized bodies from costing memory.
 const FORM_LIMIT = '16kb';
@@ -39,6 +42,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   registerMfaEnrolment(router, deps);
   registerSelectAccount(router, deps);
   registerConsent(router, deps);
+  if (deps.selfService) registerRegistrationComplete(router, { ...deps, selfService: deps.selfService });
 
   router.post('/interaction/:uid/abort', async (ctx) => {
     await deps.gateway.load(ctx, ctx.params.uid ?? '');

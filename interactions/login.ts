@@ -45,6 +45,7 @@ export async function showLogin(ctx: Context, deps: LoginDeps, interaction: Pend
     csrf: csrfToken(ctx),
     login: extra.login ?? hint ?? '',
     error: extra.error,
+    links: deps.selfService ? { uid: interaction.uid, registration: deps.selfService.registration === true } : undefined,
     notice: stepUp ? t('login.stepUp', { client: interaction.client.name }) : undefined,
   });
 }

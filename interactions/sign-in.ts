@@ -12,6 +12,7 @@ import type { InteractionGateway, PendingInteraction } from './gateway.js';
 import { clearPending, savePending } from './mfa-state.js';
 import { continueTo, factsOf } from './page.js';
 import { rememberTrustedDevice, trustedDeviceId } from './trusted-device-cookie.js';
+import { noteDevice, type DeviceNoticeDeps } from './self-service/device.js';
 
 export interface SignInDeps {
   gateway: InteractionGateway;
@@ -22,6 +23,8 @@ export interface SignInDeps {
   username(accountId: string): Promise<string | undefined>;
   /** MFA_TRUSTED_DEVICE_TTL in days, for the "trust this device" label. */
   trustedDeviceDays: number;
+  /** Self-service: new-device notices when a sign-in completes, sign-up links on the sign-in page. */
+  selfService?: DeviceNoticeDeps;
 }
 
 /** Called once the password was right (and, if it had to be, replaced). */
@@ -73,6 +76,7 @@ export async function finishSignIn(ctx: Context, deps: SignInDeps, interaction: 
     details: { amr: amr.join(' '), acr, ...(result.via ? { mfa: result.via } : {}) },
   });
   clearPending(ctx, interaction.uid);
+  if (deps.selfService) await noteDevice(ctx, deps.selfService, result.userId);
   const next = await deps.gateway.finishLogin(ctx, {
     accountId: result.userId,
     amr,

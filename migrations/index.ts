@@ -6,6 +6,7 @@ import * as adminVersions from './20261128_003_admin_versions.js';
 import * as auditTrail from './20261128_004_audit_trail.js';
 import * as outbox from './20261128_005_outbox.js';
 import * as mfa from './20261128_006_mfa.js';
+import * as selfService from './20261128_007_self_service.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -19,4 +20,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261128_004_audit_trail', auditTrail],
   ['20261128_005_outbox', outbox],
   ['20261128_006_mfa', mfa],
+  ['20261128_007_self_service', selfService],
 ];

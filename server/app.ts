@@ -1,7 +1,7 @@
 /**
  * The Koa application and its middleware order:
  *   request id + access log → metrics → problem details → security headers → health, assets →
- *   token rate limit → admin API (/admin/v1) → interactions → oidc-provider (mounted last, at the root).
+ *   token rate limit → admin API (/admin/v1) → interactions → self-service (/account) → oidc-provider (mounted last, at the root).
  * The provider is reached through a getter so a rotated key set can swap it in without a restart.
  */
 import Koa from 'koa';
@@ -23,6 +23,7 @@ import { metricsRoute } from './http/routes/metrics.js';
 import type { Metrics, MetricsExposition } from './shared/metrics.js';
 import { notificationCallbackRoutes, type CallbackDeps } from './http/routes/notification-callbacks.js';
 import type { Renderer } from './http/views.js';
+import { selfServiceRoutes, type SelfServiceDeps } from '../interactions/self-service/index.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -32,6 +33,7 @@ export interface AppDeps {
   cookieKeys: string[];
   provider: () => Provider;
   interactions: InteractionDeps;
+  selfService: SelfServiceDeps;
   tokenLimiters: TokenLimiters;
   isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
@@ -59,6 +61,7 @@ export function buildApp(deps: AppDeps): Koa {
   const assets = assetRoutes();
   const interactions = interactionRoutes(deps.interactions);
   const admin = adminApi(deps.adminApi);
+  const selfService = selfServiceRoutes(deps.selfService);
 
   let mounted: { provider: Provider; middleware: Koa.Middleware } | undefined;
   const providerMiddleware: Koa.Middleware = (ctx, next) => {
@@ -84,6 +87,7 @@ export function buildApp(deps: AppDeps): Koa {
     const callbacks = notificationCallbackRoutes(deps.notificationCallbacks);
     app.use(onlyUnder(['/notifications/v1/callbacks/'], compose([callbacks.routes(), callbacks.allowedMethods({ throw: true })]) as Koa.Middleware));
   }
+  app.use(onlyUnder(['/account'], compose([selfService.routes(), selfService.allowedMethods()]) as Koa.Middleware));
   app.use(providerMiddleware);
 
   // Koa's default handler prints stacks to stderr; ours logs a sanitized line instead.

@@ -36,6 +36,15 @@ import { otplibTotpEngine } from '../adapters/totp/otplib-engine.js';
 import { svgQrCodes } from '../adapters/totp/qr-code.js';
 import { randomBytes } from 'node:crypto';
 import { createInteractionGateway } from '../interactions/gateway.js';
+import { createAccountSessionGateway } from '../interactions/gateway.js';
+import type { SelfServiceDeps } from '../interactions/self-service/index.js';
+import { createSecretDigester, randomSecrets } from '../adapters/crypto/secret-digester.js';
+import { createDeviceRepository } from '../adapters/db/devices-repository.js';
+import { createFlowRepository, purgeFinishedFlows } from '../adapters/db/flows-repository.js';
+import { createProviderArtifacts } from '../adapters/oidc/account-artifacts.js';
+import { loadPasswordBlocklist } from '../adapters/wordlists/common-passwords.js';
+import type { SelfServiceServices } from './modules/self-service/index.js';
+import { ACCOUNT_CONSOLE_CLIENT_ID } from './modules/bootstrap/index.js';
 import type { InteractionDeps } from '../interactions/index.js';
 import type { Logger } from './http/logger.js';
 import type { TokenLimiters } from './http/middleware/token-rate-limit.js';
@@ -97,6 +106,8 @@ export interface Container {
   rotateKeys(): ReturnType<typeof rotateSigningKeys>;
   purge(): Promise<number>;
   interactions: InteractionDeps;
+  /** Sign-up, recovery and the account pages (interactions/self-service). */
+  selfService: SelfServiceDeps;
   tokenLimiters: TokenLimiters;
   isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
@@ -109,7 +120,7 @@ export interface Container {
  * @param config with cookie keys and key-encryption key filled in.
  * @param options.migrate apply pending migrations (development); otherwise refuse to start on a stale schema.
  */
-export async function buildContainer(config: Config, logger: Logger, options: { migrate: boolean }): Promise<Container> {
+export async function buildContainer(config: Config, logger: Logger, options: { migrate: boolean; notifier?: Notifier }): Promise<Container> {
   if (!config.cookieKeys || !config.keyEncryptionKey) throw new Error('cookie keys and key-encryption key must be resolved before building the container');
   const database = databaseFor(config);
   const { knex } = database;
@@ -143,7 +154,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   // Every audit event is offered to webhook subscriptions after it is recorded.
   audit = auditWithWebhooks(compliance.trail, delivery.webhooks, logger);
   // Intents go to the outbox; in development without a channel the worker prints them to the log.
-  const notifier: Notifier = delivery.notifier;
+  const notifier: Notifier = options.notifier ?? delivery.notifier;
   const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens });
   const mfa = createMfaService({
     enabled: config.mfa.enabled,
@@ -180,6 +191,8 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   let current = await makeProvider();
 
   const gateway = createInteractionGateway(() => current.provider);
+  // NIST SP 800-63B policy with the shipped blocklist, for every password a person chooses.
+  const passwordPolicy = { minLength: config.selfService.passwordMinLength, blocklist: loadPasswordBlocklist() };
   const interactions: InteractionDeps = {
     gateway,
     renderer,
@@ -193,7 +206,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
         keyPrefix: `${config.redisKeyPrefix}login-ip`,
       }),
     }),
-    changePassword: (userId, password) => changePassword({ users, credentials, hasher }, userId, password),
+    changePassword: (userId, password) => changePassword({ users, credentials, hasher, policy: passwordPolicy }, userId, password),
     apiName: async (identifier) => (await resourceServers.find(identifier))?.name ?? identifier,
     username: async (accountId) => (await users.findById(accountId))?.username,
     mfa,
@@ -242,6 +255,47 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     logger.info({ keys: loaded.version }, 'signing keys changed; provider reloaded');
     return true;
   }
+  const selfServiceLimiter = (points: number, name: string) =>
+    createRateLimiter(redis, { points, windowSeconds: config.selfService.windowSeconds, keyPrefix: `${config.redisKeyPrefix}selfservice-${name}` });
+  const selfServiceServices: SelfServiceServices = {
+    users,
+    credentials,
+    hasher,
+    policy: passwordPolicy,
+    flows: createFlowRepository(knex),
+    devices: createDeviceRepository(knex),
+    digester: createSecretDigester(config.keyEncryptionKey),
+    secrets: randomSecrets,
+    notifier,
+    audit,
+    clock: systemClock,
+    artifacts: createProviderArtifacts(knex, adapter),
+    // A reset is what people do after a compromise: devices trusted to skip MFA are forgotten too.
+    trustedDevices: { forgetAll: (userId, facts) => mfa.revokeAllTrustedDevices(userId, facts) },
+    settings: { issuer: config.issuer, verificationTtl: config.selfService.verificationTtl, resetTtl: config.selfService.resetTtl },
+    limits: {
+      messagesPerAddress: selfServiceLimiter(config.selfService.messageLimit, 'address'),
+      // Ten addresses' worth per IP: a shared NAT still works; one host cannot mail-bomb many.
+      messagesPerIp: selfServiceLimiter(config.selfService.messageLimit * 10, 'ip'),
+      codeAttemptsPerIp: selfServiceLimiter(config.selfService.codeLimit, 'codes'),
+    },
+  };
+  const selfService: SelfServiceDeps = {
+    renderer,
+    gateway,
+    sessions: createAccountSessionGateway(() => current.provider),
+    services: selfServiceServices,
+    mfa,
+    options: {
+      registration: config.selfService.registration,
+      passwordMinLength: config.selfService.passwordMinLength,
+      reauthWindowSeconds: config.selfService.reauthWindow,
+      accountClientId: ACCOUNT_CONSOLE_CLIENT_ID,
+      issuer: config.issuer,
+    },
+  };
+
+  interactions.selfService = { renderer, services: selfServiceServices, registration: config.selfService.registration };
 
   const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await knex.raw('SELECT 1')) }];
   if (redis) readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
@@ -281,8 +335,10 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       for (const event of keyRotationEvents(result)) await audit.record(event);
       return result;
     },
-    purge: async () => (await purgeExpired(knex, config.purge.batchSize)) + (await delivery.purgeSettled(config.purge.batchSize)),
+    purge: async () =>
+      (await purgeExpired(knex, config.purge.batchSize)) + (await delivery.purgeSettled(config.purge.batchSize)) + (await purgeFinishedFlows(knex, config.purge.batchSize)),
     interactions,
+    selfService,
     tokenLimiters: {
       perClient: createRateLimiter(redis, {
         points: config.tokenRateLimit.points,

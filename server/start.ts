@@ -10,7 +10,8 @@ import { withDevelopmentSecrets } from '../config/dev-secrets.js';
 import { buildApp } from './app.js';
 import { buildContainer, type Container } from './container.js';
 import { createLogger, describeError, type Logger } from './http/logger.js';
-import { applySeed, bootstrapAdmin, demoSeed, ensureAdminApi, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
+import { accountConsoleSeed, applySeed, bootstrapAdmin, demoSeed, ensureAdminApi, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
+import type { Notifier } from './modules/notifications/index.js';
 import { AppError } from './shared/errors.js';
 import { recordDeliveryStatus } from './modules/notifications/index.js';
 
@@ -51,6 +52,8 @@ async function bootstrap(container: Container, env: Record<string, string | unde
   // Before the seeds, so they can grant clients the admin scopes.
   await ensureAdminApi(seedDeps, config.adminApi);
   const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(), 'demo clients', 'demo') : undefined;
+  // The account pages' own client (interactions/self-service/account-session.ts) always exists.
+  await applySeed(seedDeps, accountConsoleSeed(config.issuer), 'account console', 'builtin');
   let seed: SeedReport | undefined;
   if (config.seedFile) {
     const document = parseSeedDocument(await readSeedFile(config.seedFile), `SEED_FILE ${config.seedFile}`);
@@ -85,6 +88,8 @@ function startJobs(container: Container, logger: Logger): () => void {
 export interface StartOptions {
   env?: Record<string, string | undefined>;
   logger?: Logger;
+  /** Replaces the notifier (tests capture message intents with it). */
+  notifier?: Notifier;
 }
 
 /** @throws ConfigError / AppError invalid_seed with a message naming what to fix. */
@@ -93,7 +98,7 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
   const loaded: Config = loadConfig(env);
   const { config } = loaded.env === 'production' ? { config: loaded } : withDevelopmentSecrets(loaded);
   const logger = options.logger ?? createLogger(config.logLevel);
-  const container = await buildContainer(config, logger, { migrate: config.env !== 'production' });
+  const container = await buildContainer(config, logger, { migrate: config.env !== 'production', ...(options.notifier ? { notifier: options.notifier } : {}) });
   let shuttingDown = false;
   // Not ready (503 on /readyz) until the first-run bootstrap and seeds are applied.
   let bootstrapped = false;
@@ -105,6 +110,7 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     cookieKeys: config.cookieKeys ?? [],
     provider: container.provider,
     interactions: container.interactions,
+    selfService: container.selfService,
     tokenLimiters: container.tokenLimiters,
     isRegisteredOrigin: container.isRegisteredOrigin,
     adminApi: container.adminApi,

@@ -1,7 +1,7 @@
 /**
  * Dynamic client registration (RFC 7591) and its management (RFC 7592), off unless
- * REGISTRATION_ENABLED. Registering needs an initial access token: one of the configured
- * REGISTRATION_INITIAL_ACCESS_TOKENS, presented as a Bearer token. oidc-provider looks it up as
+ * CLIENT_REGISTRATION_ENABLED. Registering needs an initial access token: one of the configured
+ * CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS, presented as a Bearer token. oidc-provider looks it up as
  * an InitialAccessToken model (`initialAccessToken: true`), and that model's store compares it
  * with the configured values in constant time (adapters/oidc/initial-access-tokens.ts), so
  * several tokens can be valid at once while one is rotated. The registrant gets a registration

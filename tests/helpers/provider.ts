@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../server/http/logger.js';
 import { startServer, type Running } from '../../server/start.js';
+import type { Notifier } from '../../server/modules/notifications/index.js';
 import { createTestDatabase, postgresUrl, redisUrl, type TestDatabase } from './stores.js';
 
 export interface TestProvider {
@@ -93,6 +94,8 @@ export interface StartOptions {
   seed?: Record<string, unknown> | false;
   env?: Record<string, string>;
   database?: TestDatabase;
+  /** Replaces the provider's notifier (see tests/helpers/mailbox.ts). */
+  notifier?: Notifier;
 }
 
 export async function startTestProvider(options: StartOptions = {}): Promise<TestProvider> {
@@ -128,7 +131,8 @@ export async function startTestProvider(options: StartOptions = {}): Promise<Tes
       callback();
     },
   });
-  const boot = (extra: Record<string, string> = {}) => startServer({ env: { ...env, ...extra }, logger: createLogger('debug', sink) });
+  const boot = (extra: Record<string, string> = {}) =>
+    startServer({ env: { ...env, ...extra }, logger: createLogger('debug', sink), ...(options.notifier ? { notifier: options.notifier } : {}) });
   let running: Running;
   try {
     running = await boot();

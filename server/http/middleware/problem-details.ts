@@ -57,9 +57,10 @@ export function problemDetails(renderer: Renderer, jsonPrefixes: readonly string
       const retryAfter = isAppError(error) ? error.details.retryAfterSeconds : undefined;
       if (retryAfter) ctx.set('Retry-After', String(retryAfter));
       ctx.status = problem.status;
-      // Browsers get a page: every interaction route, and any GET that prefers HTML. APIs get problem+json.
+      // Browsers get a page: every interaction and self-service (/account) route, and any GET that prefers HTML. APIs get problem+json.
       const jsonApi = jsonPrefixes.some((prefix) => ctx.path.startsWith(prefix));
-      if (!jsonApi && (ctx.path.startsWith('/interaction') || (ctx.method === 'GET' && ctx.accepts('html', 'json') === 'html'))) {
+      const page = ctx.path.startsWith('/interaction') || ctx.path === '/account' || ctx.path.startsWith('/account/');
+      if (!jsonApi && (page || (ctx.method === 'GET' && ctx.accepts('html', 'json') === 'html'))) {
         ctx.type = 'html';
         const locale = negotiateLocale(ctx, renderer.locales);
         ctx.body = renderer.render('errors/error', {

@@ -5,6 +5,7 @@ export { claimsOf, SCOPE_CLAIMS, type ClaimSet } from './domain/claims.js';
 export { createUser, type CreateUserInput, type CreateUserDeps } from './use-cases/create-user.js';
 export type { UserRepository, CredentialRepository, PasswordHasher, PasswordCredential, NewUser } from './ports.js';
 export { passwordProblems, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, type PasswordProblem } from './domain/password-policy.js';
+export { DEFAULT_PASSWORD_POLICY, PASSWORD_MIN_LENGTH_FLOOR, type PasswordBlocklist, type PasswordPolicy } from './domain/password-policy.js';
 export { changePassword, type ChangePasswordDeps } from './use-cases/change-password.js';
 export { passwordHashFormat, parseScrypt, scryptMemory, SCRYPT_LIMITS, PASSWORD_HASH_FORMATS_HELP, type PasswordHashFormat, type ScryptParameters } from './domain/password-hash-format.js';
 export type { UserFilter, UserChanges, CredentialResets, AccountRecords, UserSession, UserGrant } from './ports.js';

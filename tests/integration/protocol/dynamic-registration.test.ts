@@ -16,7 +16,7 @@ const REDIRECT = 'http://127.0.0.1:9999/registered-cb';
 
 let op: TestProvider;
 beforeAll(async () => {
-  op = await startTestProvider({ env: { REGISTRATION_ENABLED: 'true', REGISTRATION_INITIAL_ACCESS_TOKENS: TOKENS.join(',') } });
+  op = await startTestProvider({ env: { CLIENT_REGISTRATION_ENABLED: 'true', CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS: TOKENS.join(',') } });
 });
 afterAll(async () => {
   await op?.stop();
@@ -41,7 +41,7 @@ async function manage(uri: string, token: string | undefined, method = 'GET', bo
 }
 
 describe('off by default', () => {
-  it('a provider without REGISTRATION_ENABLED has no registration endpoint', async () => {
+  it('a provider without CLIENT_REGISTRATION_ENABLED has no registration endpoint', async () => {
     const plain = await startTestProvider({ seed: false });
     try {
       const metadata = (await (await fetch(`${plain.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;

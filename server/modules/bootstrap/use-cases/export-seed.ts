@@ -25,7 +25,8 @@ export interface ExportOptions {
 /** Users are read in pages so a large directory never sits in one query result. */
 const USER_PAGE = 500;
 /** Sources of clients this export leaves out. */
-const NOT_EXPORTED_SOURCES = new Set(['dynamic']);
+// Dynamically registered clients belong to their registrants; built-in ones (account console) to every start.
+const NOT_EXPORTED_SOURCES = new Set(['dynamic', 'builtin']);
 
 type Entry = Record<string, unknown>;
 

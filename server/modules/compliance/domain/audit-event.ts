@@ -55,6 +55,10 @@ export const AUDIT_EVENT_TYPES = [
   'user.new_device',
   'user.sessions.revoked',
   'user.grant.revoked',
+  'user.phone.verification_sent',
+  'user.verification.failed',
+  'user.email.change_requested',
+  'user.profile.updated',
   // administration (admin API and CLI)
   'admin.user.created',
   'admin.user.updated',

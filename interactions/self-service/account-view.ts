@@ -1,0 +1,68 @@
+/** Builds what the /account page shows: profile, contact, sessions and apps, in the page locale. */
+import type { Context } from 'koa';
+import type { GrantInfo, SessionInfo } from '../../server/modules/self-service/index.js';
+import { KNOWN_SCOPES } from '../scope-descriptions.js';
+import type { SignedIn } from './account-session.js';
+import { isFresh } from './account-session.js';
+import { mfaView } from './account-mfa.js';
+import type { SelfServiceDeps } from './deps.js';
+import { localeOf } from './page.js';
+
+export interface AccountExtras {
+  notice?: string;
+  errors?: Record<string, string[]>;
+  values?: Record<string, string>;
+}
+
+const NOTICES = new Set(['profile', 'password', 'email_sent', 'email', 'email_verified', 'phone_sent', 'phone', 'phone_removed', 'session', 'app', 'mfa']);
+
+export function noticeOf(query: unknown): string | undefined {
+  return typeof query === 'string' && NOTICES.has(query) ? `account.done_${query}` : undefined;
+}
+
+export async function accountView(ctx: Context, deps: SelfServiceDeps, who: SignedIn, extras: AccountExtras = {}) {
+  const { user, session } = who;
+  const format = new Intl.DateTimeFormat(localeOf(ctx, deps.renderer), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  const when = (date: Date | undefined) => (date ? `${format.format(date)} UTC` : '');
+  const [sessions, grants, pendingEmail, pendingPhone, pendingVerify, mfa] = await Promise.all([
+    deps.services.artifacts.sessionsOf(user.id),
+    deps.services.artifacts.grantsOf(user.id),
+    deps.services.flows.findPending(user.id, 'change_email'),
+    deps.services.flows.findPending(user.id, 'verify_phone'),
+    deps.services.flows.findPending(user.id, 'verify_email'),
+    mfaView(deps.mfa, user.id),
+  ]);
+  const apps = grants.filter((g: GrantInfo) => g.clientId !== deps.options.accountClientId);
+  const names = await deps.sessions.clientNames([...apps.map((g) => g.clientId), ...sessions.flatMap((s: SessionInfo) => s.clientIds)]);
+  const now = Date.now();
+  return {
+    titleId: 'account.title',
+    user: { username: user.username, email: user.email ?? '', emailVerified: user.emailVerified },
+    profile: { name: user.profile.name ?? '', given_name: user.profile.given_name ?? '', family_name: user.profile.family_name ?? '', nickname: user.profile.nickname ?? '' },
+    phone: { number: user.profile.phone_number ?? '', verified: user.profile.phone_number_verified === true, pending: !!pendingPhone && pendingPhone.expiresAt.getTime() > now },
+    emailChangePending: !!pendingEmail && pendingEmail.expiresAt.getTime() > now,
+    emailVerifyPending: !user.emailVerified,
+    hasVerifyFlow: !!pendingVerify,
+    fresh: isFresh(session, deps),
+    reauthHref: `/account/login?${new URLSearchParams({ return: '/account', reauth: '1' })}`,
+    minLength: deps.options.passwordMinLength,
+    sessions: sessions.map((s) => ({
+      id: s.id,
+      current: s.id === session.id,
+      signedIn: when(s.loginTs ? new Date(s.loginTs * 1000) : undefined),
+      expires: when(s.expiresAt),
+      apps: s.clientIds.filter((id) => id !== deps.options.accountClientId).map((id) => names[id] ?? id),
+    })),
+    apps: apps.map((g) => ({
+      id: g.id,
+      name: names[g.clientId] ?? g.clientId,
+      since: when(g.createdAt),
+      scopes: g.scopes.filter((s) => s !== 'openid').map((id) => ({ id, known: KNOWN_SCOPES.has(id) })),
+      apis: Object.keys(g.resources),
+    })),
+    mfa,
+    notice: extras.notice,
+    errors: extras.errors ?? {},
+    values: extras.values ?? {},
+  };
+}

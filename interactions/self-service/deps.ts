@@ -1,0 +1,26 @@
+/** What the self-service pages need, wired by server/container.ts. */
+import type { Renderer } from '../../server/http/views.js';
+import type { MfaService } from '../../server/modules/auth/index.js';
+import type { SelfServiceServices } from '../../server/modules/self-service/index.js';
+import type { AccountSessionGateway, InteractionGateway } from '../gateway.js';
+
+export interface SelfServiceOptions {
+  /** SIGNUP_ENABLED */
+  registration: boolean;
+  passwordMinLength: number;
+  /** ACCOUNT_REAUTH_WINDOW (s) */
+  reauthWindowSeconds: number;
+  /** The built-in first-party client the account pages sign in with. */
+  accountClientId: string;
+  issuer: string;
+}
+
+export interface SelfServiceDeps {
+  renderer: Renderer;
+  gateway: InteractionGateway;
+  sessions: AccountSessionGateway;
+  services: SelfServiceServices;
+  options: SelfServiceOptions;
+  /** Two-step verification on /account (absent or disabled: the section is hidden). */
+  mfa?: MfaService;
+}

@@ -1,0 +1,82 @@
+/** What self-service needs from storage, cryptography and the protocol engine. */
+import type { RecoveryFlow } from './domain/recovery-flow.js';
+import type { VerificationFlow } from './domain/verification-flow.js';
+
+/** A flow as stored: its secrets only as keyed digests. */
+export type StoredFlow =
+  | (VerificationFlow & { tokenDigest: string | null; codeDigest: string | null })
+  | (RecoveryFlow & { kind: 'reset_password'; attempts: number; tokenDigest: string | null; codeDigest: null });
+
+export interface FlowRepository {
+  create(flow: StoredFlow): Promise<void>;
+  findById(id: string): Promise<StoredFlow | undefined>;
+  findByTokenDigest(digest: string): Promise<StoredFlow | undefined>;
+  /** The newest pending flow of this user and kind, if any. */
+  findPending(userId: string, kind: StoredFlow['kind']): Promise<StoredFlow | undefined>;
+  /** Ends every pending flow of this user and kind (a newer one replaces them). */
+  supersedePending(userId: string, kind: StoredFlow['kind'], now: Date): Promise<void>;
+  /**
+   * Stores a transition only if the record is still as it was read (same state and attempts):
+   * of two concurrent uses of one secret, exactly one succeeds. @returns whether it was stored.
+   */
+  transition(id: string, from: { state: string; attempts: number }, to: { state: string; attempts: number; finishedAt: Date | null }): Promise<boolean>;
+}
+
+/** Keyed one-way digests of link tokens and codes (HMAC), so a database leak reveals no usable secret. */
+export interface SecretDigester {
+  digest(secret: string): string;
+  /** Constant-time comparison of a presented secret with a stored digest. */
+  matches(secret: string, digest: string | null): boolean;
+}
+
+export interface SecretGenerator {
+  /** A URL-safe token of at least 256 bits. */
+  token(): string;
+  /** A numeric code of `digits` digits, uniformly random. */
+  code(digits: number): string;
+}
+
+/** A browser session at the provider, as the account page shows it. */
+export interface SessionInfo {
+  id: string;
+  uid: string;
+  /** Epoch seconds of the sign-in. */
+  loginTs: number | undefined;
+  expiresAt: Date | undefined;
+  /** Clients signed in through this session. */
+  clientIds: string[];
+}
+
+/** An app's consent (a Grant) as the account page shows it. */
+export interface GrantInfo {
+  id: string;
+  clientId: string;
+  scopes: string[];
+  resources: Record<string, string[]>;
+  createdAt: Date | undefined;
+  expiresAt: Date | undefined;
+}
+
+/** The protocol engine's records of an account: sessions, grants and the tokens issued under them. */
+export interface ProviderArtifacts {
+  sessionsOf(accountId: string): Promise<SessionInfo[]>;
+  /** Ends one session and revokes the grants it signed in to (unless they outlive logout, as offline access does). @returns false when it is not this account's. */
+  endSession(accountId: string, sessionId: string): Promise<boolean>;
+  grantsOf(accountId: string): Promise<GrantInfo[]>;
+  /** Revokes a grant and every token issued under it, in every store. @returns false when it is not this account's. */
+  revokeGrant(accountId: string, grantId: string): Promise<boolean>;
+  /** Ends every session and revokes every grant (with its refresh and access tokens) of the account. */
+  revokeEverything(accountId: string): Promise<{ sessions: number; grants: number }>;
+}
+
+/** Browsers (by a digest of their device cookie) that signed in to an account. */
+export interface DeviceRepository {
+  /** Records the sign-in; @returns whether the device was new for this account, and whether the account had any device before. */
+  remember(userId: string, deviceDigest: string, userAgent: string, now: Date): Promise<{ isNew: boolean; hadDevices: boolean }>;
+}
+
+/** Devices trusted to skip the second factor (the MFA module's), as recovery needs them. */
+export interface TrustedDeviceReset {
+  /** Forgets every trusted device of the account; @returns how many there were. */
+  forgetAll(userId: string, facts: { ip?: string; userAgent?: string; requestId?: string }): Promise<number>;
+}

@@ -1,0 +1,62 @@
+/**
+ * Starts a verification of an address: supersedes the user's pending flow of the same kind,
+ * stores the new flow with digests of its secrets, and sends the link and code (email) or the
+ * code (SMS). Sending is rate-limited per address and per IP, so the form cannot be used to flood
+ * someone's inbox or phone.
+ */
+import { newId } from '../../../shared/ids.js';
+import type { RateDecision } from '../../../shared/rate-limit.js';
+import type { User } from '../../users/index.js';
+import { startVerification, type VerificationKind } from '../domain/verification-flow.js';
+import type { FlowRepository, SecretDigester, SecretGenerator } from '../ports.js';
+import { audit, minutes, spend, type MessagingDeps, type RequestContext, type SelfServiceLimits } from './context.js';
+
+export interface SendVerificationDeps extends MessagingDeps {
+  flows: FlowRepository;
+  digester: SecretDigester;
+  secrets: SecretGenerator;
+  limits: Pick<SelfServiceLimits, 'messagesPerAddress' | 'messagesPerIp'>;
+}
+
+/** Digits of a verification code: NIST SP 800-63B §5.1.3.2 asks for at least six. */
+export const CODE_DIGITS = 6;
+
+export type SendResult = { sent: true; flowId: string } | { sent: false; decision: Extract<RateDecision, { allowed: false }> };
+
+export async function sendVerification(
+  deps: SendVerificationDeps,
+  input: { kind: VerificationKind; user: Pick<User, 'id' | 'username'>; target: string },
+  context: RequestContext,
+): Promise<SendResult> {
+  const decision = await spend([
+    [deps.limits.messagesPerAddress, `${input.kind}:${input.target.toLowerCase()}`],
+    [deps.limits.messagesPerIp, `messages:${context.facts.ip ?? 'unknown'}`],
+  ]);
+  if (!decision.allowed) return { sent: false, decision };
+  const now = deps.clock.now();
+  await deps.flows.supersedePending(input.user.id, input.kind, now);
+  const token = deps.secrets.token();
+  const code = deps.secrets.code(CODE_DIGITS);
+  const flow = startVerification({ id: newId(), kind: input.kind, userId: input.user.id, target: input.target }, now, deps.settings.verificationTtl);
+  await deps.flows.create({ ...flow, tokenDigest: input.kind === 'verify_phone' ? null : deps.digester.digest(token), codeDigest: deps.digester.digest(code) });
+  const validMinutes = minutes(deps.settings.verificationTtl);
+  if (input.kind === 'verify_phone') {
+    await deps.notifier.enqueue({ channel: 'sms', template: 'verify-phone', locale: context.locale, to: input.target, data: { code, expiresInMinutes: validMinutes } });
+  } else {
+    await deps.notifier.enqueue({
+      channel: 'email',
+      template: 'verify-email',
+      locale: context.locale,
+      to: input.target,
+      data: { username: input.user.username, link: `${deps.settings.issuer}/account/verify?token=${token}`, code, expiresInMinutes: validMinutes },
+    });
+  }
+  await audit(deps.audit, context, {
+    type: input.kind === 'verify_phone' ? 'user.phone.verification_sent' : 'user.email.verification_sent',
+    outcome: 'success',
+    actor: { type: 'user', id: input.user.id },
+    subject: { type: 'user', id: input.user.id },
+    details: { kind: input.kind },
+  });
+  return { sent: true, flowId: flow.id };
+}

@@ -1,0 +1,214 @@
+/**
+ * Self-service pages in Chromium: sign-up with email verification by code (from a sign-in page,
+ * continuing to the client) and by link, password reset (with openid-client proving the old
+ * refresh token dead), the account page (profile, password, email change, sessions, apps), a
+ * German page and a phone-sized one. Screenshots of each page go to test-results/screenshots.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumPath, launchChromium, screenshot } from '../helpers/chromium.js';
+import { openMailbox, type Mailbox } from '../helpers/mailbox.js';
+import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../helpers/provider.js';
+import { authorizationRequest, client, discover } from '../helpers/rp.js';
+import { createUser } from '../../server/modules/users/index.js';
+import { expectOAuthError, signIn, webClient } from '../integration/protocol/support.js';
+import { nextTotp } from '../helpers/mfa.js';
+
+const hasChromium = existsSync(chromiumPath);
+let op: TestProvider;
+let mailbox: Mailbox;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  mailbox = await openMailbox();
+  op = await startTestProvider({ ...mailbox.provider, env: { SIGNUP_ENABLED: 'true' } });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await op?.stop();
+  await mailbox?.close();
+});
+
+/** A fresh browser profile that records CSP violations. */
+async function openPage(options: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page; csp: string[] }> {
+  const context = await browser.newContext({ locale: options.locale ?? 'en-US', ...(options.viewport ? { viewport: options.viewport } : {}) });
+  const page = await context.newPage();
+  const csp: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) csp.push(message.text());
+  });
+  await page.route(`${new URL(WEB_CLIENT.redirect_uri).origin}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'client callback' }));
+  return { context, page, csp };
+}
+
+async function signInOnPage(page: Page, login: string, password: string) {
+  await page.getByLabel('Username or email').fill(login);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe.skipIf(!hasChromium)(`self-service pages in Chromium (${chromiumPath})`, () => {
+  it('signs up from a sign-in page, verifies by code, and continues to the client', async () => {
+    const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
+    const request = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid email' });
+    const { context, page, csp } = await openPage();
+    await page.goto(request.url.toString());
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await screenshot(page, 'register');
+
+    await page.getByLabel('Username').fill('browser-joiner');
+    await page.getByLabel('Email').fill('browser-joiner@example.com');
+    await page.getByLabel('Password').fill('password1234');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('alert').first().textContent()).resolves.toMatch(/Use at least 12 characters|data breaches/);
+    await screenshot(page, 'register-errors');
+
+    const since = mailbox.count();
+    await page.getByLabel('Password').fill('joining by browser today');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await screenshot(page, 'register-check-email');
+    const message = await mailbox.waitFor('browser-joiner@example.com', 'verify-email', { since });
+    await page.getByLabel('Code from the email').fill(message.data.code!);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { name: /Authorize Web App/ }).waitFor();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL((u) => u.origin === new URL(WEB_CLIENT.redirect_uri).origin);
+    const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+    expect(tokens.claims()?.sub).toBe((await op.running.container.users.findByLogin('browser-joiner'))!.id);
+    expect(csp).toEqual([]);
+    await context.close();
+  });
+
+  it('signs up on its own and verifies by the emailed link', async () => {
+    const { context, page, csp } = await openPage();
+    await page.goto(`${op.issuer}/account/register`);
+    const since = mailbox.count();
+    await page.getByLabel('Username').fill('link-clicker');
+    await page.getByLabel('Email').fill('link-clicker@example.com');
+    await page.getByLabel('Password').fill('clicking links all day');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    const message = await mailbox.waitFor('link-clicker@example.com', 'verify-email', { since });
+    await page.goto(message.data.link!);
+    await page.getByRole('heading', { name: 'Email verified' }).waitFor();
+    await screenshot(page, 'register-verified-by-link');
+    expect((await op.running.container.users.findByLogin('link-clicker'))?.emailVerified).toBe(true);
+    expect(csp).toEqual([]);
+    await context.close();
+  });
+
+  it('resets a forgotten password; the old refresh token is dead afterwards', async () => {
+    const config = await webClient(op);
+    const { tokens } = await signIn(op, config, { scope: 'openid email offline_access', prompt: 'consent' });
+    const request = await authorizationRequest(await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret), { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid' });
+    const { context, page, csp } = await openPage();
+    await page.goto(request.url.toString());
+    await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+    await screenshot(page, 'recover');
+    const since = mailbox.count();
+    await page.getByLabel('Email').fill(TEST_USER.email);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await screenshot(page, 'recover-sent');
+    const message = await mailbox.waitFor(TEST_USER.email, 'password-reset', { since });
+    await page.goto(message.data.link!);
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await screenshot(page, 'reset');
+    await page.getByLabel('New password', { exact: true }).fill('a reset done in chromium');
+    await page.getByLabel('Repeat the new password').fill('a reset done in chromium');
+    await page.getByRole('button', { name: 'Save new password' }).click();
+    await page.getByRole('heading', { name: 'Password changed' }).waitFor();
+    await screenshot(page, 'reset-done');
+    await expectOAuthError(client.refreshTokenGrant(config, tokens.refresh_token!), 'invalid_grant');
+    expect(csp).toEqual([]);
+    await context.close();
+  });
+
+  it('manages the account: profile, password, email change, sessions and apps', async () => {
+    await createUser(op.running.container, { username: 'manager', email: 'manager@example.com', emailVerified: true, password: 'managing my own account', profile: {} });
+    // An app with offline access, so the apps list has something to revoke.
+    const config = await webClient(op);
+    const appGrant = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid email offline_access', prompt: 'consent' });
+    const { context, page, csp } = await openPage();
+    await page.goto(appGrant.url.toString());
+    await signInOnPage(page, 'manager', 'managing my own account');
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL((u) => u.origin === new URL(WEB_CLIENT.redirect_uri).origin);
+    const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: appGrant.verifier, expectedState: appGrant.state, expectedNonce: appGrant.nonce });
+
+    await page.goto(`${op.issuer}/account`);
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await screenshot(page, 'account');
+
+    await page.getByLabel('Full name').fill('Mana Ger');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('Your profile was saved.');
+
+    await page.getByLabel('Current password').fill('managing my own account');
+    await page.getByLabel('New password', { exact: true }).fill('a newer account passphrase');
+    await page.getByLabel('Repeat the new password').fill('a newer account passphrase');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('Your password was changed.');
+
+    const since = mailbox.count();
+    await page.getByLabel('New email address').fill('manager-new@example.com');
+    await page.getByRole('button', { name: 'Change email' }).click();
+    const message = await mailbox.waitFor('manager-new@example.com', 'verify-email', { since });
+    await page.getByLabel('Code sent to your new address').fill(message.data.code!);
+    await screenshot(page, 'account-email-change');
+    await page.getByRole('button', { name: 'Confirm new address' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('Your email address was changed.');
+    await mailbox.waitFor('manager@example.com', 'email-changed', { since });
+
+    await page.getByRole('button', { name: 'Remove access' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('The app no longer has access.');
+    await expectOAuthError(client.refreshTokenGrant(config, tokens.refresh_token!), 'invalid_grant');
+    await screenshot(page, 'account-after-changes');
+
+    await page.getByRole('button', { name: 'Sign out here' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(csp).toEqual([]);
+    await context.close();
+  });
+
+  it('sets up an authenticator app on the account page', async () => {
+    await createUser(op.running.container, { username: 'totp-user', email: 'totp-user@example.com', emailVerified: true, password: 'two steps are better than one' });
+    const { context, page, csp } = await openPage();
+    await page.goto(`${op.issuer}/account`);
+    await signInOnPage(page, 'totp-user', 'two steps are better than one');
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    await page.getByRole('heading', { name: 'Set up two-step verification' }).waitFor();
+    await screenshot(page, 'account-totp-enrol');
+    const secret = (await page.locator('code.secret').textContent())!.trim();
+    await page.getByLabel('Type the 6-digit code the app shows to finish.').fill(await nextTotp(secret));
+    await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
+    await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
+    expect(await page.locator('ul.codes li').count()).toBe(10);
+    await screenshot(page, 'account-recovery-codes');
+    await page.getByRole('link', { name: 'I saved my codes, continue' }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toContain('two-step verification settings were saved');
+    await expect(page.locator('#security').textContent()).resolves.toContain('Recovery codes left: 10');
+    await screenshot(page, 'account-totp-on');
+    expect(csp).toEqual([]);
+    await context.close();
+  });
+
+  it('speaks German and fits a phone screen', async () => {
+    const { context, page } = await openPage({ locale: 'de-DE', viewport: { width: 375, height: 740 } });
+    await page.goto(`${op.issuer}/account/register`);
+    await page.getByRole('heading', { name: 'Konto erstellen' }).waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    expect(await page.getAttribute('html', 'lang')).toBe('de');
+    await screenshot(page, 'register-de-mobile');
+    await page.goto(`${op.issuer}/account/recover`);
+    await page.getByRole('heading', { name: 'Passwort zurücksetzen' }).waitFor();
+    await screenshot(page, 'recover-de-mobile');
+    await context.close();
+  });
+});
