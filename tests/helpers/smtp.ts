@@ -57,3 +57,19 @@ export async function startSmtp(): Promise<TestSmtp> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Quoted-printable bodies (nodemailer's choice for non-ASCII text) decoded, so links and codes read as sent. */
+export function decodeQuotedPrintable(raw: string): string {
+  return Buffer.from(raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))), 'latin1').toString('utf8');
+}
+
+/** Waits for the `count`-th message to `to` (delivery goes through the outbox worker); @returns it decoded. */
+export async function waitForMail(smtp: TestSmtp, to: string, count = 1, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mail = smtp.received.filter((m) => m.to.includes(to))[count - 1];
+    if (mail) return decodeQuotedPrintable(mail.raw);
+    if (Date.now() > deadline) throw new Error(`no mail number ${count} to ${to}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -9,7 +9,7 @@ import { createSmtpChannel } from '../../../adapters/mailer/smtp.js';
 import { createUnitOfWork } from '../../../adapters/db/unit-of-work.js';
 import { createLogSmsChannel } from '../../../adapters/console/log-channel.js';
 import { createOutboxNotifier, messageHandler } from '../../../server/modules/notifications/index.js';
-import { startSmtp, type TestSmtp } from '../../helpers/smtp.js';
+import { decodeQuotedPrintable, startSmtp, type TestSmtp } from '../../helpers/smtp.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/stores.js';
 import { FAST_POLICY, outboxOver, quietLog, templates, until, workerOver } from '../../helpers/outbox.js';
 
@@ -34,11 +34,6 @@ function setup() {
   const worker = workerOver(knex, { email: handler, sms: handler });
   const notifier = createOutboxNotifier({ outbox, templates: renderer, maxAttempts: FAST_POLICY.maxAttempts });
   return { knex, outbox, worker, notifier, unitOfWork: createUnitOfWork(knex) };
-}
-
-/** Quoted-printable bodies (nodemailer's choice for non-ASCII text) decoded for assertions. */
-function decodeQuotedPrintable(raw: string): string {
-  return Buffer.from(raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))), 'latin1').toString('utf8');
 }
 
 async function messageIdFor(knex: typeof db.database.knex, template: string): Promise<string> {
