@@ -77,11 +77,6 @@ export function createUserRepository(knex: Knex): UserRepository {
         throw error;
       }
     },
-    async listPage({ after, limit }) {
-      const query = users().orderByRaw('lower(username)').limit(limit);
-      if (after !== undefined) query.whereRaw('lower(username) > ?', [after.toLowerCase()]);
-      return (await query).map(toUser);
-    },
     async update(id, changes) {
       const patch = { ...changesToRow(changes), updated_at: knex.fn.now(), version: knex.raw('version + 1') };
       try {

@@ -18,7 +18,7 @@ export interface AdapterStores {
   redisKeyPrefix: string;
   /** Read through cachedClients (adapters/db/cached-clients.ts): clients are read on every token request. */
   clients: ClientRepository;
-  /** REGISTRATION_INITIAL_ACCESS_TOKENS: the InitialAccessToken model answers from these. */
+  /** CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS: the InitialAccessToken model answers from these. */
   initialAccessTokens?: readonly string[];
 }
 

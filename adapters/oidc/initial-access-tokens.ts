@@ -1,5 +1,5 @@
 /**
- * The InitialAccessToken model, backed by configuration (REGISTRATION_INITIAL_ACCESS_TOKENS)
+ * The InitialAccessToken model, backed by configuration (CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS)
  * rather than storage: `find` answers for a presented token that equals one of the configured
  * values. Both sides are hashed to equal-length SHA-256 digests and every configured value is
  * compared, with no early exit, so timing reveals neither a matching prefix, a length, nor
@@ -29,7 +29,7 @@ export class ConfiguredInitialAccessTokens implements Adapter {
 
   /** Tokens are configured, never issued at runtime. */
   async upsert(): Promise<void> {
-    throw new Error('initial access tokens come from REGISTRATION_INITIAL_ACCESS_TOKENS and are not stored');
+    throw new Error('initial access tokens come from CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS and are not stored');
   }
 
   /** A configured token stays valid after use (it registers any number of clients) until removed from the configuration. */

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createAdmin, importUsers } from '../../server/modules/bootstrap/index.js';
-import { createUser, passwordProblems, type User } from '../../server/modules/users/index.js';
+import { createUser, eachUser, passwordProblems, type User } from '../../server/modules/users/index.js';
 import { newSecret } from '../../server/shared/ids.js';
 import { AppError } from '../../server/shared/errors.js';
 import { flag, JSON_OPTION, listOption, printJson, printTable, stringOption, type Command } from './command.js';
@@ -109,13 +109,7 @@ const listCommand: Command = {
   run: (args) =>
     withContainer(async (container) => {
       const rows: Array<{ user: User; roles: string[] }> = [];
-      let after: string | undefined;
-      for (;;) {
-        const page = await container.users.listPage({ after, limit: PAGE });
-        for (const user of page) rows.push({ user, roles: await container.seedDeps.roles.roleNamesOf(user.id) });
-        if (page.length < PAGE) break;
-        after = page.at(-1)!.username;
-      }
+      for await (const user of eachUser(container.users, PAGE)) rows.push({ user, roles: await container.seedDeps.roles.roleNamesOf(user.id) });
       if (flag(args, 'json')) {
         printJson(rows.map(({ user, roles }) => ({
           id: user.id,

@@ -40,9 +40,11 @@ function fakes(userCount: number) {
       ],
     },
     users: {
-      listPage: async ({ after, limit }) => {
+      list: async (_filter, { after, limit }) => {
         pages.push(limit);
-        return users.filter((u) => after === undefined || u.username > after).slice(0, limit);
+        const rest = users.filter((u) => after === undefined || u.username > after);
+        const items = rest.slice(0, limit);
+        return rest.length > limit ? { items, nextKey: items.at(-1)!.username } : { items };
       },
     },
     credentials: { findPassword: async (id) => ({ hash: `$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$${id}`, mustChange: false }) },

@@ -20,8 +20,6 @@ export interface UserRepository {
   /** @throws AppError conflict when the username or email is taken. */
   create(user: NewUser): Promise<User>;
   update(id: string, changes: Partial<Omit<NewUser, 'id'>>): Promise<User>;
-  /** One page of users in username order (case-insensitive), after the username `after`. */
-  listPage(page: { after?: string | undefined; limit: number }): Promise<User[]>;
   /** Users in order of lower(username), filtered. */
   list(filter: UserFilter, page: PageRequest): Promise<Page<User>>;
   /**

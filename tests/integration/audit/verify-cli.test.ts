@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { createCheckpointSigner } from '../../../adapters/crypto/checkpoint-signer.js';
@@ -19,17 +18,7 @@ import { migrateToLatest } from '../../../adapters/db/migrate.js';
 import { appendNow, applyAuditRetention, type AuditEvent } from '../../../server/modules/compliance/index.js';
 import { buildOnce } from '../../helpers/build.js';
 import { cli as oidcServer } from '../../helpers/cli.js';
-import { postgresUrl } from '../../helpers/stores.js';
-
-async function adminQuery(sql: string) {
-  const connection = new pg.Client({ connectionString: postgresUrl });
-  await connection.connect();
-  try {
-    await connection.query(sql);
-  } finally {
-    await connection.end();
-  }
-}
+import { adminQuery, postgresUrl } from '../../helpers/stores.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'oidc-audit-cli-'));
 const dbName = `oidc_audit_cli_${randomBytes(6).toString('hex')}`;

@@ -8,24 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce, cli, run as runBinary } from '../../helpers/cli.js';
 import { openDatabase } from '../../../adapters/db/knex.js';
 import { startTestProvider } from '../../helpers/provider.js';
-import { postgresUrl, type TestDatabase } from '../../helpers/stores.js';
+import { adminQuery, postgresUrl, type TestDatabase } from '../../helpers/stores.js';
 
 const run = (args: string[], env: Record<string, string>, command?: string) => runBinary(args, env, command ? { command } : {});
-
-async function adminQuery(sql: string) {
-  const connection = new pg.Client({ connectionString: postgresUrl });
-  await connection.connect();
-  try {
-    await connection.query(sql);
-  } finally {
-    await connection.end();
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'oidc-cli-test-'));
 const dbName = `oidc_cli_${randomBytes(6).toString('hex')}`;

@@ -7,13 +7,13 @@
  */
 import { CLIENT_DEFINITION_KEYS, type ClientRepository } from '../../clients/index.js';
 import type { ResourceServerRepository, RoleRepository } from '../../permissions/index.js';
-import type { CredentialRepository, UserRepository } from '../../users/index.js';
+import { eachUser, type CredentialRepository, type UserRepository } from '../../users/index.js';
 
 export interface ExportSeedDeps {
   apis: Pick<ResourceServerRepository, 'list'>;
   roles: Pick<RoleRepository, 'list' | 'roleNamesOf'>;
   clients: Pick<ClientRepository, 'list'>;
-  users: Pick<UserRepository, 'listPage'>;
+  users: Pick<UserRepository, 'list'>;
   credentials: Pick<CredentialRepository, 'findPassword'>;
 }
 
@@ -38,23 +38,18 @@ function groupPermissions(permissions: ReadonlyArray<{ resource: string; scope: 
 
 async function exportUsers(deps: ExportSeedDeps, options: ExportOptions): Promise<Entry[]> {
   const out: Entry[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await deps.users.listPage({ after, limit: USER_PAGE });
-    for (const user of page) {
-      const roles = await deps.roles.roleNamesOf(user.id);
-      const hash = options.passwordHashes ? (await deps.credentials.findPassword(user.id))?.hash : undefined;
-      out.push({
-        username: user.username,
-        ...(user.email ? { email: user.email, email_verified: user.emailVerified } : {}),
-        ...(Object.keys(user.profile).length ? { profile: user.profile } : {}),
-        ...(roles.length ? { roles } : {}),
-        ...(hash ? { password_hash: hash } : {}),
-      });
-    }
-    if (page.length < USER_PAGE) return out;
-    after = page.at(-1)!.username;
+  for await (const user of eachUser(deps.users, USER_PAGE)) {
+    const roles = await deps.roles.roleNamesOf(user.id);
+    const hash = options.passwordHashes ? (await deps.credentials.findPassword(user.id))?.hash : undefined;
+    out.push({
+      username: user.username,
+      ...(user.email ? { email: user.email, email_verified: user.emailVerified } : {}),
+      ...(Object.keys(user.profile).length ? { profile: user.profile } : {}),
+      ...(roles.length ? { roles } : {}),
+      ...(hash ? { password_hash: hash } : {}),
+    });
   }
+  return out;
 }
 
 /** @returns a seed document (seed-document.ts) as plain JSON-ready data. */

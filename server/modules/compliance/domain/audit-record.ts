@@ -3,22 +3,13 @@
  * linking it to the record before. The canonical serialization is what gets hashed; changing it
  * breaks every existing chain, so it carries a version tag and never changes in place.
  */
-import type { AuditActor, AuditDetails, AuditEventType, AuditOutcome, AuditSubject } from './audit-event.js';
+import type { AuditEvent } from './audit-event.js';
 
 /** The "previous hash" of the first record ever written. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** An event after sanitizing and time-stamping, waiting for its place in the chain. */
-export interface PendingRecord {
-  type: AuditEventType;
-  outcome: AuditOutcome;
-  actor: AuditActor;
-  subject?: AuditSubject;
-  clientId?: string;
-  ip?: string;
-  userAgent?: string;
-  requestId?: string;
-  details?: AuditDetails;
+export interface PendingRecord extends AuditEvent {
   occurredAt: Date;
 }
 
