@@ -76,6 +76,7 @@ import { cachedLookup } from './oidc/resource-servers.js';
 import { systemClock } from './shared/clock.js';
 import { keyRotationEvents } from './modules/compliance/index.js';
 import { auditWithWebhooks, buildDelivery, type Delivery } from './delivery.js';
+import { countingSignIns } from './sign-in-metrics.js';
 import { createWebhookAdministration } from './modules/webhooks/index.js';
 import { newId } from './shared/ids.js';
 
@@ -150,9 +151,11 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const compliance = createAuditCompliance({ store: createAuditStore(knex), signer: createCheckpointSigner(config.keyEncryptionKey), logger, metrics, config });
   // The worker audits deliveries through the composed trail, which exists only once delivery does.
   let audit: AuditTrail = compliance.trail;
-  const delivery = buildDelivery({ config, logger, knex, sealer, translations, audit: { record: (event) => audit.record(event) } });
+  const delivery = buildDelivery({ config, logger, knex, sealer, translations, audit: { record: (event) => audit.record(event) }, metrics });
+  metrics.watchOutboxDepth(() => delivery.outbox.depth());
   // Every audit event is offered to webhook subscriptions after it is recorded.
-  audit = auditWithWebhooks(compliance.trail, delivery.webhooks, logger);
+  // ...and sign-in outcomes are counted for /metrics from the same events, so no route counts twice or forgets.
+  audit = countingSignIns(auditWithWebhooks(compliance.trail, delivery.webhooks, logger), metrics);
   // Intents go to the outbox; in development without a channel the worker prints them to the log.
   const notifier: Notifier = options.notifier ?? delivery.notifier;
   const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens });

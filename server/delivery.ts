@@ -3,6 +3,7 @@
  * configuration, templates, the worker, webhooks and the provider callbacks' verifiers. Kept
  * apart from container.ts so that file only gains a few lines; like it, this decides nothing.
  */
+import type { Metrics } from './shared/metrics.js';
 import type { Knex } from 'knex';
 import type { Config } from '../config/loader.js';
 import { createLogEmailChannel, createLogSmsChannel } from '../adapters/console/log-channel.js';
@@ -73,7 +74,7 @@ function smsChannel(config: Config, logger: Logger): SmsChannel {
   return createLogSmsChannel(logger);
 }
 
-export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex; sealer: SecretSealer; translations: Translations; audit: AuditTrail }): Delivery {
+export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex; sealer: SecretSealer; translations: Translations; audit: AuditTrail; metrics: Metrics }): Delivery {
   const { config, logger, knex, sealer } = deps;
   const settings = config.delivery;
   const outbox = createOutboxRepository(knex, sealer);
@@ -103,6 +104,7 @@ export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex
       policy,
       log: logger,
       audit: deps.audit,
+      observe: (sample) => deps.metrics.outboxSettled(sample),
     },
     { batchSize: settings.outbox.batchSize, leaseMs: settings.outbox.leaseSeconds * 1000, pollMs: settings.outbox.pollSeconds * 1000 },
   );

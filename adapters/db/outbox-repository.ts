@@ -65,6 +65,11 @@ export function createOutboxRepository(knex: Knex, sealer: SecretSealer): Outbox
       return id;
     },
 
+    async depth() {
+      const [row] = await knex('outbox_messages').whereIn('status', ['pending', 'processing']).count<{ count: string | number }[]>({ count: '*' });
+      return Number(row?.count ?? 0);
+    },
+
     async claim(limit, leaseMs) {
       const result = await knex.raw(
         `WITH due AS (

@@ -36,6 +36,17 @@ export function createPrometheusMetrics(options: { processMetrics: boolean }): P
       this.set(depths.reduce((sum, depth) => sum + depth(), 0));
     },
   });
+  const deliveries = new Counter({ name: 'outbox_deliveries_total', help: 'Outbox delivery attempts by kind (email, sms, webhook) and outcome (delivered, retry, dead).', labelNames: ['kind', 'status'], registers: [registry] });
+  const deliverySeconds = new Histogram({ name: 'outbox_delivery_duration_seconds', help: 'Time a delivery attempt took (SMTP, SES, Twilio, SNS or webhook call), by kind.', labelNames: ['kind'], buckets: DURATION_BUCKETS, registers: [registry] });
+  const outboxDepths: Array<() => Promise<number>> = [];
+  new Gauge({
+    name: 'outbox_depth',
+    help: 'Outbox messages not yet delivered or dead-lettered (pending or in flight), across all replicas.',
+    registers: [registry],
+    async collect() {
+      this.set((await Promise.all(outboxDepths.map((depth) => depth()))).reduce((sum, n) => sum + n, 0));
+    },
+  });
   for (const outcome of LOGIN_OUTCOMES) logins.inc({ outcome }, 0);
   return {
     loginAttempt: (outcome) => logins.inc({ outcome: OUTCOMES.has(outcome) ? outcome : 'other' }),
@@ -48,6 +59,11 @@ export function createPrometheusMetrics(options: { processMetrics: boolean }): P
     auditDropped: (count) => dropped.inc(count),
     auditFlushFailed: () => flushFailures.inc(),
     watchAuditQueue: (depth) => void depths.push(depth),
+    outboxSettled({ kind, status, seconds }) {
+      deliveries.inc({ kind, status });
+      deliverySeconds.observe({ kind }, seconds);
+    },
+    watchOutboxDepth: (depth) => void outboxDepths.push(depth),
     contentType: registry.contentType,
     render: () => registry.metrics(),
   };

@@ -9,6 +9,17 @@
 export const LOGIN_OUTCOMES = ['success', 'failure', 'throttled', 'locked', 'mfa_required', 'mfa_success', 'mfa_failure'] as const;
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
 
+/** Outbox message kinds and settlement outcomes (labels of outbox_deliveries_total). */
+export const OUTBOX_KINDS = ['email', 'sms', 'webhook'] as const;
+export const OUTBOX_OUTCOMES = ['delivered', 'retry', 'dead'] as const;
+
+export interface OutboxSample {
+  kind: (typeof OUTBOX_KINDS)[number];
+  status: (typeof OUTBOX_OUTCOMES)[number];
+  /** How long the delivery attempt took (channel call), in seconds. */
+  seconds: number;
+}
+
 export interface HttpRequestSample {
   /** A route name or pattern (`/interaction/:uid/login`, `oidc:token`), never a raw path. */
   route: string;
@@ -27,6 +38,10 @@ export interface Metrics {
   auditFlushFailed(): void;
   /** Reads the audit queue depth whenever metrics are scraped. */
   watchAuditQueue(depth: () => number): void;
+  /** One outbox delivery attempt settled (email, SMS or webhook; a failed webhook is `retry` or `dead`). */
+  outboxSettled(sample: OutboxSample): void;
+  /** Reads the number of undelivered outbox messages whenever metrics are scraped. */
+  watchOutboxDepth(depth: () => Promise<number>): void;
 }
 
 /** The text exposition a scraper fetches. */

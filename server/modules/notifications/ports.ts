@@ -33,6 +33,8 @@ export interface Outbox {
   listBySubscription(subscriptionId: string, limit: number): Promise<OutboxEntry[]>;
   /** Queues a delivered or dead message again with a fresh attempt budget; false if unknown or in flight. */
   requeue(id: string): Promise<boolean>;
+  /** Messages not yet settled (pending or in flight), for the outbox depth gauge. */
+  depth(): Promise<number>;
   /** Deletes up to `limit` delivered or dead messages (and their attempts) last changed before `before`. @returns how many. */
   purgeSettled(before: Date, limit: number): Promise<number>;
 }

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICE_CLIENT, startTestProvider, type TestProvider } from '../../helpers/provider.js';
+import { SERVICE_CLIENT, startTestProvider, TEST_USER, type TestProvider } from '../../helpers/provider.js';
 import { client, discover } from '../../helpers/rp.js';
 import { signIn, webClient } from '../protocol/support.js';
 
@@ -59,11 +59,25 @@ describe('/metrics', () => {
     const routes = [...text.matchAll(/route="([^"]*)"/g)].map((m) => m[1]!);
     expect(routes.length).toBeGreaterThan(5);
     for (const route of routes) expect(route).toMatch(/^((\/(:[a-z_]+|[a-z._-]+))+|unmatched)$/);
-    expect(sample(text, 'auth_login_attempts_total{outcome="success"}')).toBeTypeOf('number');
+    expect(sample(text, 'auth_login_attempts_total{outcome="success"}')).toBe(1);
     expect(sample(text, 'audit_queue_depth')).toBeTypeOf('number');
     expect(sample(text, 'audit_events_dropped_total')).toBe(0);
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).toContain('nodejs_eventloop_lag_seconds');
+  });
+
+  it('counts sign-in outcomes, outbox deliveries with their duration, and the outbox depth', async () => {
+    const web = await webClient(op);
+    await expect(signIn(op, web, { scope: 'openid', user: { login: TEST_USER.username, password: 'not the password' } })).rejects.toThrow('login refused');
+    // Development without a channel: the log channel delivers, through the same outbox and worker.
+    await op.running.container.notifier.enqueue({ channel: 'email', template: 'verify-email', locale: 'en', to: 'metrics@example.com', data: { link: 'http://x/', code: '1', expiresInMinutes: '5' } });
+    await op.running.container.delivery.worker.runOnce();
+
+    const text = await (await scrape({ authorization: `Bearer ${METRICS_TOKEN}` })).text();
+    expect(sample(text, 'auth_login_attempts_total{outcome="failure"}')).toBe(1);
+    expect(sample(text, 'outbox_deliveries_total{kind="email",status="delivered"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'outbox_delivery_duration_seconds_count{kind="email"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'outbox_depth')).toBe(0);
   });
 });
 

@@ -25,6 +25,8 @@ export interface SignInOptions {
   agent?: UserAgent;
   consent?: 'allow' | 'deny';
   extra?: Record<string, string>;
+  /** Who signs in (default: the seeded test user). */
+  user?: { login: string; password: string };
 }
 
 /** Starts an authorization request and drives the browser to the client's redirect URI (no token request yet). */
@@ -37,7 +39,7 @@ export async function authorizeOnly(op: TestProvider, config: RpConfig, options:
     ...options.extra,
   });
   const agent = options.agent ?? new UserAgent(op.issuer);
-  const { callback, pages } = await authorize(agent, url, alice, { consent: options.consent ?? 'allow' });
+  const { callback, pages } = await authorize(agent, url, options.user ?? alice, { consent: options.consent ?? 'allow' });
   return { callback, pages, verifier, state, nonce, agent };
 }
 

@@ -9,6 +9,7 @@ import { afterFailure, retryDelayMs, type RetryPolicy } from '../domain/backoff.
 import { DeliveryError, sanitizeError } from '../domain/delivery.js';
 import type { ClaimedMessage, OutboxKind } from '../domain/outbox.js';
 import type { Outbox, OutboxHandler, Settlement } from '../ports.js';
+import type { OutboxSample } from '../../../shared/metrics.js';
 
 export interface WorkerLog {
   info(details: object, message: string): void;
@@ -22,6 +23,8 @@ export interface OutboxWorkerDeps {
   log: WorkerLog;
   /** Email and SMS outcomes are audited; webhook deliveries are not (a webhook on notification events would feed itself). */
   audit?: AuditTrail;
+  /** Counts every settled attempt with its duration (delivery latency and webhook failures on /metrics). */
+  observe?: (sample: OutboxSample) => void;
   random?: () => number;
   now?: () => number;
 }
@@ -86,6 +89,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps, options: OutboxWorker
 
   async function settle(message: ClaimedMessage): Promise<void> {
     const settlement = await attempt(deps, message);
+    deps.observe?.({ kind: message.kind, status: settlement.status, seconds: settlement.durationMs / 1000 });
     const kept = await deps.outbox.settle(message, settlement);
     if (!kept) {
       deps.log.warn({ outbox: { id: message.id, kind: message.kind, attempt: message.attempt } }, 'outbox lease lost before the outcome was recorded');
