@@ -25,6 +25,8 @@ export interface FederationRequest {
 
 export interface FederationRequestStore {
   create(request: FederationRequest, now: Date): Promise<void>;
+  /** Who started the live request with this state hash, without consuming it (to route the callback). */
+  peek(stateHash: string, now: Date): Promise<RequestBinding | undefined>;
   /** Consumes the live request with this state hash atomically. @returns undefined when unknown, used or expired. */
   take(stateHash: string, now: Date): Promise<FederationRequest | undefined>;
   /** Keeps a verified upstream identity awaiting the password that proves the account to link. */
