@@ -10,6 +10,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { LoginThrottle, PasswordAuthResult } from '../server/modules/auth/index.js';
+import type { Federation } from '../server/modules/federation/index.js';
 import { assertCsrf, csrfToken } from './csrf.js';
 import type { PendingInteraction } from './gateway.js';
 import { continueTo, factsOf, formBody, renderInteractionPage, translatorFor } from './page.js';
@@ -19,6 +20,8 @@ import { continueAfterPassword, type SignInDeps } from './sign-in.js';
 export interface LoginDeps extends PasswordChangeDeps, SignInDeps {
   authenticate(login: string, password: string): Promise<PasswordAuthResult>;
   throttle: LoginThrottle;
+  /** Upstream OpenID Providers (interactions/federation.ts); absent: none configured. */
+  federation?: Federation;
 }
 
 const loginForm = z.object({
@@ -47,6 +50,7 @@ export async function showLogin(ctx: Context, deps: LoginDeps, interaction: Pend
     error: extra.error,
     links: deps.selfService ? { uid: interaction.uid, registration: deps.selfService.registration === true } : undefined,
     notice: stepUp ? t('login.stepUp', { client: interaction.client.name }) : undefined,
+    upstreams: (deps.federation?.providers ?? []).map((p) => ({ ...p, href: `/interaction/${encodeURIComponent(interaction.uid)}/federation/${p.id}` })),
   });
 }
 

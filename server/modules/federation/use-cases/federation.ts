@@ -126,6 +126,11 @@ export function createFederation(deps: FederationDeps) {
       return auth.url;
     },
 
+    /** Who started the upstream request carrying this state (the callback's next hop), without consuming it. */
+    async routeCallback(state: string): Promise<RequestBinding | undefined> {
+      return state.length <= 512 ? deps.requests.peek(hashState(state), deps.clock.now()) : undefined;
+    },
+
     /**
      * Redeems the upstream's answer at our redirect URI. `binding` is who the browser proves to be
      * (its interaction cookie or its account session): a request started by someone else fails.
