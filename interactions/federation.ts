@@ -62,11 +62,14 @@ export function registerFederation(router: Router, deps: FederationDeps): void {
   // The redirect URI registered at every upstream. Only routes the browser: nothing is consumed here.
   router.get('/federation/callback', async (ctx) => {
     const binding = typeof ctx.query.state === 'string' ? await federation.routeCallback(ctx.query.state) : undefined;
-    if (!binding || !('interactionUid' in binding)) {
+    if (!binding) {
       throw new AppError('interaction_expired', 'This sign-in request has expired or was already completed. Return to the application and start again.');
     }
     ctx.set('Cache-Control', 'no-store');
-    ctx.redirect(`/interaction/${encodeURIComponent(binding.interactionUid)}/federation/return?${ctx.querystring}`);
+    // A link started on /account is finished there, against the account session.
+    ctx.redirect('userId' in binding
+      ? `/account/federation/return?${ctx.querystring}`
+      : `/interaction/${encodeURIComponent(binding.interactionUid)}/federation/return?${ctx.querystring}`);
   });
 
   router.get('/interaction/:uid/federation/return', async (ctx) => {

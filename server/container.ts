@@ -325,6 +325,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       requestTtlSeconds: config.ttl.interaction,
     });
   }
+  selfService.federation = { federation: interactions.federation, linked: linkedIdentities };
 
   const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await knex.raw('SELECT 1')) }];
   if (redis) readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });

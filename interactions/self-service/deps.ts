@@ -3,6 +3,7 @@ import type { Renderer } from '../../server/http/views.js';
 import type { MfaService } from '../../server/modules/auth/index.js';
 import type { SelfServiceServices } from '../../server/modules/self-service/index.js';
 import type { AccountSessionGateway, InteractionGateway } from '../gateway.js';
+import type { AccountFederationDeps } from './account-federation.js';
 
 export interface SelfServiceOptions {
   /** SIGNUP_ENABLED */
@@ -23,4 +24,6 @@ export interface SelfServiceDeps {
   options: SelfServiceOptions;
   /** Two-step verification on /account (absent or disabled: the section is hidden). */
   mfa?: MfaService;
+  /** Sign-in providers on /account (absent: the section is hidden). */
+  federation?: AccountFederationDeps;
 }
