@@ -49,7 +49,7 @@ export function createFederatedIdentityRepository(knex: Knex): FederatedIdentity
       await table().where({ id }).update({ last_used_at: at });
     },
     async remove(userId, id) {
-      return (await table().where({ id, user_id: userId }).delete()) === 1;
+      return (await table().where({ id, user_id: userId }).delete().returning('id')).length > 0;
     },
   };
 }

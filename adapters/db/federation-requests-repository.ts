@@ -64,7 +64,7 @@ export function createFederationRequestRepository(knex: Knex): FederationRequest
       await table().where({ interaction_uid: interactionUid }).delete();
     },
     async purge(now) {
-      return table().where('expires_at', '<=', now).delete();
+      return (await table().where('expires_at', '<=', now).delete().returning('state_hash')).length;
     },
   };
 }

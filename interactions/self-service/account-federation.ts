@@ -81,6 +81,6 @@ export function registerAccountFederation(router: Router, deps: SelfServiceDeps)
     const id = ctx.params.id ?? '';
     const result = ID.test(id) ? await fed.linked.unlink(who.user.id, id, facts(ctx)) : 'not_found';
     if (result === 'last_method') ctx.status = 409;
-    seeOther(ctx, `/account?done=${result === 'last_method' ? 'fed_last' : 'fed_unlinked'}#federation`);
+    seeOther(ctx, `/account?done=${result === 'last_method' ? 'fed_last' : result === 'unlinked' ? 'fed_unlinked' : 'fed_failed'}#federation`);
   });
 }
