@@ -44,7 +44,8 @@ export function readFederationSettings(raw: Raw, production: boolean): { setting
   const googleSecret = raw.GOOGLE_CLIENT_SECRET as string | undefined;
   if (googleId && !googleSecret) problems.push('GOOGLE_CLIENT_SECRET is required when GOOGLE_CLIENT_ID is set');
   if (!googleId && googleSecret) problems.push('GOOGLE_CLIENT_ID is required when GOOGLE_CLIENT_SECRET is set');
-  if (googleId && googleSecret) providers.push({ id: 'google', name: 'Google', issuer: GOOGLE_ISSUER, clientId: googleId, clientSecret: googleSecret, brand: 'google' });
+  const googleIssuer = ((raw.GOOGLE_ISSUER as string | undefined) ?? GOOGLE_ISSUER).replace(/\/$/, '');
+  if (googleId && googleSecret) providers.push({ id: 'google', name: 'Google', issuer: googleIssuer, clientId: googleId, clientSecret: googleSecret, brand: 'google' });
 
   const json = raw.UPSTREAM_OIDC_PROVIDERS as string | undefined;
   if (json) {
@@ -75,10 +76,11 @@ export function readFederationSettings(raw: Raw, production: boolean): { setting
 
   const allowHttp = raw.FEDERATION_ALLOW_HTTP_ISSUERS === true;
   if (production && allowHttp) problems.push('FEDERATION_ALLOW_HTTP_ISSUERS must not be true in production: upstream issuers must be https');
-  for (const p of providers) {
+  for (const [index, p] of providers.entries()) {
     if (new URL(p.issuer).protocol === 'https:') continue;
-    if (production) problems.push(`UPSTREAM_OIDC_PROVIDERS: the issuer of ${JSON.stringify(p.id)} must be an https URL in production`);
-    else if (!allowHttp) problems.push(`UPSTREAM_OIDC_PROVIDERS: the issuer of ${JSON.stringify(p.id)} is http; set FEDERATION_ALLOW_HTTP_ISSUERS=true to allow that outside production`);
+    const variable = index === 0 && googleId && googleSecret ? 'GOOGLE_ISSUER' : 'UPSTREAM_OIDC_PROVIDERS';
+    if (production) problems.push(`${variable}: the issuer of ${JSON.stringify(p.id)} must be an https URL in production`);
+    else if (!allowHttp) problems.push(`${variable}: the issuer of ${JSON.stringify(p.id)} is http; set FEDERATION_ALLOW_HTTP_ISSUERS=true to allow that outside production`);
   }
   return {
     settings: {

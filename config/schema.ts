@@ -314,6 +314,11 @@ export const settings = {
     schema: z.string().min(1).max(512),
     description: 'OAuth client id of this provider at Google (https://console.cloud.google.com). Set with GOOGLE_CLIENT_SECRET to offer "Continue with Google"; the redirect URI to register is ISSUER/federation/callback.',
   },
+  GOOGLE_ISSUER: {
+    schema: url(['http:', 'https:']),
+    default: 'https://accounts.google.com',
+    description: 'Issuer of "Continue with Google". Change it only to point at a local stand-in in tests (http needs FEDERATION_ALLOW_HTTP_ISSUERS outside production).',
+  },
   GOOGLE_CLIENT_SECRET: { schema: z.string().min(1).max(512), description: 'OAuth client secret of this provider at Google (required with GOOGLE_CLIENT_ID).' },
   UPSTREAM_OIDC_PROVIDERS: {
     schema: z.string().min(2),

@@ -46,3 +46,12 @@ describe('federation configuration', () => {
     expect(problems({ ...base, GOOGLE_CLIENT_ID: 'a', GOOGLE_CLIENT_SECRET: 'b', UPSTREAM_OIDC_PROVIDERS: JSON.stringify([{ id: 'google', name: 'G', issuer: 'https://accounts.google.com', client_id: 'a', client_secret: 'b' }]) }).join()).toContain('used twice');
   });
 });
+
+describe('Google issuer', () => {
+  it('may point at a local stand-in outside production only, and must be https in production', () => {
+    const google = { GOOGLE_CLIENT_ID: 'gid', GOOGLE_CLIENT_SECRET: 'gsecret', GOOGLE_ISSUER: 'http://127.0.0.1:9000' };
+    expect(problems({ ...base, ...google }).join()).toContain('GOOGLE_ISSUER: the issuer of "google" is http');
+    expect(loadConfig({ ...base, ...google, FEDERATION_ALLOW_HTTP_ISSUERS: 'true' }).federation.providers[0]).toMatchObject({ id: 'google', brand: 'google', issuer: 'http://127.0.0.1:9000' });
+    expect(problems({ NODE_ENV: 'production', ...google }).join('\n')).toContain('GOOGLE_ISSUER: the issuer of "google" must be an https URL in production');
+  });
+});
