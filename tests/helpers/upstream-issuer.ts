@@ -27,6 +27,8 @@ export interface UpstreamIssuer {
   next: UpstreamAccount | 'deny';
   /** Registers our provider's redirect URI (known once it started) and starts answering. */
   register(redirectUri: string): Promise<void>;
+  /** Our provider's environment for "Continue with Google" played by this issuer. */
+  googleEnv(): Record<string, string>;
   /** UPSTREAM_OIDC_PROVIDERS entry for our provider. */
   providerJson(id?: string, name?: string): string;
   stop(): Promise<void>;
@@ -69,6 +71,9 @@ export async function startUpstreamIssuer(): Promise<UpstreamIssuer> {
         if (!match) return void providerCallback(req, res);
         void signInAutomatically(req, res);
       };
+    },
+    googleEnv() {
+      return { GOOGLE_CLIENT_ID: upstream.clientId, GOOGLE_CLIENT_SECRET: upstream.clientSecret, GOOGLE_ISSUER: issuer, FEDERATION_ALLOW_HTTP_ISSUERS: 'true' };
     },
     providerJson(id = 'upstream', name = 'Test Upstream') {
       return JSON.stringify([{ id, name, issuer, client_id: upstream.clientId, client_secret: upstream.clientSecret }]);
