@@ -56,13 +56,14 @@ export async function startUpstreamIssuer(): Promise<UpstreamIssuer> {
         pkce: { required: () => true },
         // Like Google: the email claims are in the ID token itself.
         conformIdTokenClaims: false,
-        claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+        claims: { openid: ['sub', 'amr'], email: ['email', 'email_verified'], profile: ['name'] },
         features: { devInteractions: { enabled: false } },
         interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
         findAccount: (_ctx, sub) => {
           const account = accounts.get(sub);
           if (!account) return undefined;
-          return { accountId: sub, claims: () => ({ sub, email: account.email, email_verified: account.email_verified, name: account.name }) };
+          // amr as the test chose it for this sign-in (the login result's amr is not echoed in this setup).
+          return { accountId: sub, claims: () => ({ sub, email: account.email, email_verified: account.email_verified, name: account.name, ...(account.amr ? { amr: account.amr } : {}) }) };
         },
       });
       const providerCallback = provider.callback();
