@@ -8,16 +8,10 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Federation, LinkedIdentities } from '../../server/modules/federation/index.js';
 import { assertCsrf } from '../csrf.js';
 import { isFresh, signedIn, signInUrl } from './account-session.js';
 import type { SelfServiceDeps } from './deps.js';
 import { bodyOf, requestContext, seeOther } from './page.js';
-
-export interface AccountFederationDeps {
-  federation: Federation | undefined;
-  linked: LinkedIdentities;
-}
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 

@@ -3,7 +3,7 @@ import type { Renderer } from '../../server/http/views.js';
 import type { MfaService } from '../../server/modules/auth/index.js';
 import type { SelfServiceServices } from '../../server/modules/self-service/index.js';
 import type { AccountSessionGateway, InteractionGateway } from '../gateway.js';
-import type { AccountFederationDeps } from './account-federation.js';
+import type { Federation, LinkedIdentities } from '../../server/modules/federation/index.js';
 
 export interface SelfServiceOptions {
   /** SIGNUP_ENABLED */
@@ -14,6 +14,13 @@ export interface SelfServiceOptions {
   /** The built-in first-party client the account pages sign in with. */
   accountClientId: string;
   issuer: string;
+}
+
+/** Sign-in providers on /account (interactions/self-service/account-federation.ts). */
+export interface AccountFederationDeps {
+  /** Absent when no upstream is configured: linked identities can still be listed and unlinked. */
+  federation: Federation | undefined;
+  linked: LinkedIdentities;
 }
 
 export interface SelfServiceDeps {

@@ -52,8 +52,8 @@ describe.skipIf(!hasChromium)('"Continue with Google" in Chromium', () => {
     const button = page.getByRole('link', { name: 'Continue with Google' });
     await expect(button.isVisible()).resolves.toBe(true);
     // The logo really loaded from /assets (naturalWidth is 0 for a broken image).
-    await expect(button.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).resolves.toBeGreaterThan(0);
-    await expect(button.evaluate((a) => getComputedStyle(a).backgroundColor)).resolves.toBe('rgb(255, 255, 255)');
+    await expect(button.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).resolves.toBeGreaterThan(0);
+    await expect(button.evaluate((a) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(a).backgroundColor)).resolves.toBe('rgb(255, 255, 255)');
     await screenshot(page, 'federation-login');
 
     await button.click();
