@@ -28,7 +28,11 @@ export interface FederationSettings {
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
 
 const upstream = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 lowercase letters, digits, - or _'),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 lowercase letters, digits, - or _')
+    // Path segments of the federation routes (interactions/federation.ts).
+    .refine((id) => id !== 'return' && id !== 'link', 'must not be "return" or "link"'),
   name: z.string().trim().min(1).max(64),
   issuer: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   client_id: z.string().min(1).max(512),

@@ -10,7 +10,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { CallbackOutcome } from '../server/modules/federation/index.js';
+import { UpstreamError, type CallbackOutcome } from '../server/modules/federation/index.js';
 import { AppError } from '../server/shared/errors.js';
 import { assertCsrf, csrfToken } from './csrf.js';
 import type { PendingInteraction } from './gateway.js';
@@ -41,23 +41,6 @@ function explain(ctx: Context, deps: FederationDeps, interaction: PendingInterac
 export function registerFederation(router: Router, deps: FederationDeps): void {
   const federation = deps.federation;
   if (!federation) return;
-
-  router.get('/interaction/:uid/federation/:provider', async (ctx, next) => {
-    const id = providerId.safeParse(ctx.params.provider);
-    if (!id.success || id.data === 'return' || id.data === 'link') return next();
-    const interaction = await deps.gateway.load(ctx, ctx.params.uid ?? '');
-    if (!federation.providers.some((p) => p.id === id.data)) throw new AppError('not_found', 'Unknown sign-in provider.');
-    try {
-      const url = await federation.start(id.data, { interactionUid: interaction.uid }, factsOf(ctx, interaction));
-      ctx.set('Cache-Control', 'no-store');
-      ctx.redirect(url.href);
-    } catch (error) {
-      if (error instanceof Error && error.name === 'UpstreamError') {
-        return explain(ctx, deps, interaction, { kind: 'failed', failure: 'unavailable', providerId: id.data });
-      }
-      throw error;
-    }
-  });
 
   // The redirect URI registered at every upstream. Only routes the browser: nothing is consumed here.
   router.get('/federation/callback', async (ctx) => {
@@ -144,5 +127,23 @@ export function registerFederation(router: Router, deps: FederationDeps): void {
     assertCsrf(ctx, formBody(ctx)?.csrf);
     await federation.cancelLink(interaction.uid);
     continueTo(ctx, `/interaction/${interaction.uid}`);
+  });
+
+  // Registered last: the fixed paths above (return, link) take precedence over a provider id.
+  router.get('/interaction/:uid/federation/:provider', async (ctx) => {
+    const id = providerId.safeParse(ctx.params.provider);
+    if (!id.success) throw new AppError('not_found', 'Unknown sign-in provider.');
+    const interaction = await deps.gateway.load(ctx, ctx.params.uid ?? '');
+    if (!federation.providers.some((p) => p.id === id.data)) throw new AppError('not_found', 'Unknown sign-in provider.');
+    try {
+      const url = await federation.start(id.data, { interactionUid: interaction.uid }, factsOf(ctx, interaction));
+      ctx.set('Cache-Control', 'no-store');
+      ctx.redirect(url.href);
+    } catch (error) {
+      if (error instanceof UpstreamError) {
+        return explain(ctx, deps, interaction, { kind: 'failed', failure: 'unavailable', providerId: id.data });
+      }
+      throw error;
+    }
   });
 }
