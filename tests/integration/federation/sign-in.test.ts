@@ -14,9 +14,11 @@ let op: TestProvider;
 
 beforeAll(async () => {
   upstream = await startUpstreamIssuer();
+  const dead = `http://127.0.0.1:${await freePort()}`;
+  const providers = [...JSON.parse(upstream.providerJson('corp', 'Corp SSO')), { id: 'dead', name: 'Dead SSO', issuer: dead, client_id: 'x', client_secret: 'dead-secret' }];
   op = await startTestProvider({
     env: {
-      UPSTREAM_OIDC_PROVIDERS: upstream.providerJson('corp', 'Corp SSO'),
+      UPSTREAM_OIDC_PROVIDERS: JSON.stringify(providers),
       FEDERATION_ALLOW_HTTP_ISSUERS: 'true',
       FEDERATION_AUTO_REGISTER: 'true',
       FEDERATION_LINK_BY_EMAIL: 'true',
@@ -128,6 +130,33 @@ describe('sign-in with an upstream OpenID Provider', () => {
     expect(page.response.status).toBe(400);
     expect(await page.response.text()).toContain('Sign-in with Corp SSO was cancelled or denied.');
     expect((await auditRecords(op, 'auth.federation.failure')).at(-1)).toMatchObject({ details: { failure: 'denied' } });
+  });
+
+  it('rejects a callback whose code the upstream does not accept, and says so plainly', async () => {
+    upstream.next = { sub: 'upstream-tampered', email: 'tampered@example.org', email_verified: true };
+    const flow = await viaUpstream();
+    const tampered = new URL(flow.callback);
+    tampered.searchParams.set('code', 'not-a-code-the-upstream-issued');
+    const page = await flow.agent.follow(tampered);
+    expect(page.response.status).toBe(400);
+    expect(await page.response.text()).toContain('Corp SSO sent an answer that could not be verified.');
+    expect(await op.running.container.users.findByLogin('tampered@example.org')).toBeUndefined();
+    expect((await auditRecords(op, 'auth.federation.failure')).at(-1)).toMatchObject({ details: { failure: 'invalid', provider: 'corp' } });
+  });
+
+  it('explains an upstream that cannot be reached, and the password form still works', async () => {
+    const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
+    const request = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid' });
+    const agent = new UserAgent(op.issuer);
+    const html = await (await agent.follow(request.url)).response.text();
+    const href = /href="(\/interaction\/[^"]+\/federation\/dead)"/.exec(html)![1]!;
+    const page = await agent.follow(href);
+    expect(page.response.status).toBe(502);
+    const text = await page.response.text();
+    expect(text).toContain('Dead SSO cannot be reached right now.');
+    expect(text).not.toContain('dead-secret');
+    const done = await authorize(agent, page.url, { login: TEST_USER.username, password: TEST_USER.password });
+    expect(done.callback.searchParams.get('code')).toBeTruthy();
   });
 
   it('refuses a replayed callback and a callback in another browser', async () => {
