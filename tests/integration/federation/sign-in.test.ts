@@ -174,6 +174,20 @@ describe('sign-in with an upstream OpenID Provider', () => {
   });
 });
 
+describe('a disabled account', () => {
+  it('cannot sign in through its linked upstream identity', async () => {
+    const alice = (await op.running.container.users.findByUsername(TEST_USER.username))!;
+    expect((await op.running.container.linkedIdentities.list(alice.id)).identities).toHaveLength(1);
+    await op.running.container.users.updateVersioned(alice.id, 'any', { disabled: true });
+    upstream.next = { sub: 'upstream-alice', email: TEST_USER.email, email_verified: true };
+    const flow = await viaUpstream();
+    const page = await flow.agent.follow(flow.callback);
+    expect(page.response.status).toBe(403);
+    expect(await page.response.text()).toContain('This account is disabled.');
+    expect((await auditRecords(op, 'auth.federation.refused')).at(-1)).toMatchObject({ details: { reason: 'disabled' } });
+  });
+});
+
 describe('federation configuration', () => {
   it('refuses an http upstream issuer unless explicitly allowed, naming the variable', async () => {
     const port = await freePort();
