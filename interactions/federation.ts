@@ -35,7 +35,7 @@ function explain(ctx: Context, deps: FederationDeps, interaction: PendingInterac
   const name = deps.federation?.providers.find((p) => p.id === outcome.providerId)?.name ?? '';
   const id = outcome.kind === 'refused' ? `federation.refused.${outcome.reason}` : `federation.failed.${outcome.failure}`;
   ctx.status = outcome.kind === 'refused' ? 403 : outcome.failure === 'unavailable' ? 502 : 400;
-  return showLogin(ctx, deps, interaction, { error: t(id, { provider: name }) });
+  return showLogin(ctx, deps, interaction, { alert: t(id, { provider: name }) });
 }
 
 export function registerFederation(router: Router, deps: FederationDeps): void {

@@ -34,7 +34,8 @@ const loginForm = z.object({
 /** Prompts whose page is (or may become) the login form. */
 export const LOGIN_PROMPTS = new Set(['login', 'select_account']);
 
-export async function showLogin(ctx: Context, deps: LoginDeps, interaction: PendingInteraction, extra: { error?: string; login?: string } = {}) {
+/** `extra.alert`: a message about the sign-in as a whole (an upstream's answer), not about the fields. */
+export async function showLogin(ctx: Context, deps: LoginDeps, interaction: PendingInteraction, extra: { error?: string; alert?: string; login?: string } = {}) {
   const stepUp = interaction.reasons.includes('mfa_step_up');
   // Step-up re-authenticates the session's user: their name is the natural hint.
   const hint = typeof interaction.params.login_hint === 'string'
@@ -48,6 +49,7 @@ export async function showLogin(ctx: Context, deps: LoginDeps, interaction: Pend
     csrf: csrfToken(ctx),
     login: extra.login ?? hint ?? '',
     error: extra.error,
+    alert: extra.alert,
     links: deps.selfService ? { uid: interaction.uid, registration: deps.selfService.registration === true } : undefined,
     notice: stepUp ? t('login.stepUp', { client: interaction.client.name }) : undefined,
     upstreams: (deps.federation?.providers ?? []).map((p) => ({ ...p, href: `/interaction/${encodeURIComponent(interaction.uid)}/federation/${p.id}` })),
