@@ -323,6 +323,12 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       clock: systemClock,
       policy: config.federation,
       requestTtlSeconds: config.ttl.interaction,
+      // As generous as the password form's per-IP budget: a shared office NAT still signs in.
+      startsPerIp: createRateLimiter(redis, {
+        points: config.loginFailures.points * 10,
+        windowSeconds: config.loginFailures.windowSeconds,
+        keyPrefix: `${config.redisKeyPrefix}federation-start`,
+      }),
     });
   }
   selfService.federation = { federation: interactions.federation, linked: linkedIdentities };

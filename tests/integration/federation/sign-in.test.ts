@@ -188,6 +188,25 @@ describe('a disabled account', () => {
   });
 });
 
+describe('upstream requests per IP', () => {
+  it('are limited (ten times LOGIN_FAILURE_LIMIT per window)', async () => {
+    const small = await startTestProvider({ env: { UPSTREAM_OIDC_PROVIDERS: upstream.providerJson('corp', 'Corp SSO'), FEDERATION_ALLOW_HTTP_ISSUERS: 'true', LOGIN_FAILURE_LIMIT: '1' } });
+    try {
+      const config = await discover(small.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
+      const request = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid' });
+      const agent = new UserAgent(small.issuer);
+      const html = await (await agent.follow(request.url)).response.text();
+      const href = /href="(\/interaction\/[^"]+\/federation\/corp)"/.exec(html)![1]!;
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i += 1) statuses.push((await agent.request(href)).status);
+      expect(statuses.slice(0, 10).every((s) => s === 302)).toBe(true);
+      expect(statuses[10]).toBe(429);
+    } finally {
+      await small.stop();
+    }
+  });
+});
+
 describe('federation configuration', () => {
   it('refuses an http upstream issuer unless explicitly allowed, naming the variable', async () => {
     const port = await freePort();

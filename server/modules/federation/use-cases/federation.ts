@@ -9,6 +9,7 @@ import type { AuditTrail, RequestFacts } from '../../compliance/index.js';
 import type { CredentialRepository, PasswordHasher, UserRepository } from '../../users/index.js';
 import { createUser, USERNAME_PATTERN } from '../../users/index.js';
 import type { Clock } from '../../../shared/clock.js';
+import type { RateLimiter } from '../../../shared/rate-limit.js';
 import { AppError, isAppError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import type { UpstreamIdentity } from '../domain/identity.js';
@@ -36,6 +37,8 @@ export interface FederationDeps {
   policy: FederationPolicy;
   /** How long an upstream sign-in may take (seconds). */
   requestTtlSeconds: number;
+  /** Upstream requests started per IP: each one is a stored row and an audit record. */
+  startsPerIp?: RateLimiter;
 }
 
 export type CallbackOutcome =
@@ -109,9 +112,11 @@ export function createFederation(deps: FederationDeps) {
   return {
     providers: deps.providers,
 
-    /** @returns the upstream authorization URL to send the browser to. @throws AppError not_found for an unknown provider. */
+    /** @returns the upstream authorization URL to send the browser to. @throws AppError not_found for an unknown provider, rate_limited. */
     async start(providerId: string, binding: RequestBinding, facts: RequestFacts): Promise<URL> {
       if (!known(providerId)) throw new AppError('not_found', 'unknown sign-in provider');
+      const budget = deps.startsPerIp ? await deps.startsPerIp.consume(facts.ip ?? 'unknown') : { allowed: true as const };
+      if (!budget.allowed) throw new AppError('rate_limited', 'Too many sign-in attempts. Try again later.');
       const auth = await deps.upstream.begin(providerId);
       const now = deps.clock.now();
       await deps.requests.create(
