@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { settings, type SettingName } from './schema.js';
 import { readDeliverySettings, type DeliverySettings } from './channels.js';
+import { readFederationSettings, type FederationSettings } from './federation.js';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -63,6 +64,8 @@ export interface Config {
   };
   mfa: { enabled: boolean; trustedDeviceTtlSeconds: number; totpIssuer: string };
   brandLogoUrl: string | undefined;
+  /** Upstream OpenID Providers (config/federation.ts). */
+  federation: FederationSettings;
 }
 
 export class ConfigError extends Error {
@@ -92,7 +95,7 @@ function parseAll(env: Record<string, string | undefined>, only?: ReadonlySet<st
   return { raw: raw as Raw, problems };
 }
 
-const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS', 'METRICS_TOKEN', 'SMTP_URL', 'TWILIO_AUTH_TOKEN']);
+const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS', 'METRICS_TOKEN', 'SMTP_URL', 'TWILIO_AUTH_TOKEN', 'GOOGLE_CLIENT_SECRET', 'UPSTREAM_OIDC_PROVIDERS']);
 function redact(name: string, value: string): string {
   return SECRET_SETTINGS.has(name) ? `<${value.length} characters>` : value;
 }
@@ -121,6 +124,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (raw.NODE_ENV === 'production') problems.push(...productionProblems(raw));
   const delivery = readDeliverySettings(raw, raw.NODE_ENV === 'production');
   problems.push(...delivery.problems);
+  const federation = readFederationSettings(raw, raw.NODE_ENV === 'production');
+  problems.push(...federation.problems);
   if (problems.length) throw new ConfigError(problems);
 
   const port = raw.PORT as number;
@@ -219,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       totpIssuer: (raw.MFA_TOTP_ISSUER as string | undefined) ?? new URL((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).hostname,
     },
     brandLogoUrl: raw.BRAND_LOGO_URL as string | undefined,
+    federation: federation.settings,
   };
 }
 

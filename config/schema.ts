@@ -310,6 +310,41 @@ export const settings = {
     schema: url(['https:']),
     description: 'Logo shown at the top of the sign-in pages (an https URL; the pages\' CSP allows https images).',
   },
+  GOOGLE_CLIENT_ID: {
+    schema: z.string().min(1).max(512),
+    description: 'OAuth client id of this provider at Google (https://console.cloud.google.com). Set with GOOGLE_CLIENT_SECRET to offer "Continue with Google"; the redirect URI to register is ISSUER/federation/callback.',
+  },
+  GOOGLE_ISSUER: {
+    schema: url(['http:', 'https:']),
+    default: 'https://accounts.google.com',
+    description: 'Issuer of "Continue with Google". Change it only to point at a local stand-in in tests (http needs FEDERATION_ALLOW_HTTP_ISSUERS outside production).',
+  },
+  GOOGLE_CLIENT_SECRET: { schema: z.string().min(1).max(512), description: 'OAuth client secret of this provider at Google (required with GOOGLE_CLIENT_ID).' },
+  UPSTREAM_OIDC_PROVIDERS: {
+    schema: z.string().min(2),
+    description:
+      'Further upstream OpenID Providers to sign in with, as JSON: [{"id":"corp","name":"Corp SSO","issuer":"https://sso.example.com","client_id":"…","client_secret":"…"}]. Discovered from the issuer; redirect URI ISSUER/federation/callback.',
+  },
+  FEDERATION_AUTO_REGISTER: {
+    schema: bool,
+    default: 'false',
+    description: 'Create an account on the first sign-in with an upstream provider whose account is not linked yet (email and email_verified taken from the upstream).',
+  },
+  FEDERATION_LINK_BY_EMAIL: {
+    schema: bool,
+    default: 'false',
+    description: 'On a first upstream sign-in whose email (asserted verified by the upstream) belongs to an existing account, offer to link them once the user enters that account\'s password.',
+  },
+  FEDERATION_TRUST_UPSTREAM_MFA: {
+    schema: bool,
+    default: 'false',
+    description: 'Accept an upstream ID token whose amr says "mfa" as multi-factor for our MFA policy (acr). false: our own second factor is still asked for when the policy needs one.',
+  },
+  FEDERATION_ALLOW_HTTP_ISSUERS: {
+    schema: bool,
+    default: 'false',
+    description: 'Allow http:// upstream issuers (local test issuers). Refused in production: upstream issuers must be https there.',
+  },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -6,6 +6,7 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { assertCsrf } from './csrf.js';
 import { registerConsent, showConsent, type ConsentDeps } from './consent.js';
+import { registerFederation } from './federation.js';
 import { registerLogin, showLogin, type LoginDeps } from './login.js';
 import { registerMfa } from './mfa.js';
 import { registerMfaEnrolment } from './mfa-enrol.js';
@@ -37,6 +38,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   });
 
   registerLogin(router, deps);
+  registerFederation(router, deps);
   registerPasswordChange(router, deps);
   registerMfa(router, deps);
   registerMfaEnrolment(router, deps);

@@ -10,6 +10,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { LoginThrottle, PasswordAuthResult } from '../server/modules/auth/index.js';
+import type { Federation } from '../server/modules/federation/index.js';
 import { assertCsrf, csrfToken } from './csrf.js';
 import type { PendingInteraction } from './gateway.js';
 import { continueTo, factsOf, formBody, renderInteractionPage, translatorFor } from './page.js';
@@ -19,6 +20,8 @@ import { continueAfterPassword, type SignInDeps } from './sign-in.js';
 export interface LoginDeps extends PasswordChangeDeps, SignInDeps {
   authenticate(login: string, password: string): Promise<PasswordAuthResult>;
   throttle: LoginThrottle;
+  /** Upstream OpenID Providers (interactions/federation.ts); absent: none configured. */
+  federation?: Federation;
 }
 
 const loginForm = z.object({
@@ -31,7 +34,8 @@ const loginForm = z.object({
 /** Prompts whose page is (or may become) the login form. */
 export const LOGIN_PROMPTS = new Set(['login', 'select_account']);
 
-export async function showLogin(ctx: Context, deps: LoginDeps, interaction: PendingInteraction, extra: { error?: string; login?: string } = {}) {
+/** `extra.alert`: a message about the sign-in as a whole (an upstream's answer), not about the fields. */
+export async function showLogin(ctx: Context, deps: LoginDeps, interaction: PendingInteraction, extra: { error?: string; alert?: string; login?: string } = {}) {
   const stepUp = interaction.reasons.includes('mfa_step_up');
   // Step-up re-authenticates the session's user: their name is the natural hint.
   const hint = typeof interaction.params.login_hint === 'string'
@@ -45,8 +49,10 @@ export async function showLogin(ctx: Context, deps: LoginDeps, interaction: Pend
     csrf: csrfToken(ctx),
     login: extra.login ?? hint ?? '',
     error: extra.error,
+    alert: extra.alert,
     links: deps.selfService ? { uid: interaction.uid, registration: deps.selfService.registration === true } : undefined,
     notice: stepUp ? t('login.stepUp', { client: interaction.client.name }) : undefined,
+    upstreams: (deps.federation?.providers ?? []).map((p) => ({ ...p, href: `/interaction/${encodeURIComponent(interaction.uid)}/federation/${p.id}` })),
   });
 }
 

@@ -27,8 +27,11 @@ export interface SignInDeps {
   selfService?: DeviceNoticeDeps;
 }
 
-/** Called once the password was right (and, if it had to be, replaced). */
-export async function continueAfterPassword(ctx: Context, deps: SignInDeps, interaction: PendingInteraction, userId: string, remember: boolean) {
+/**
+ * Called once the first factor succeeded: the password was right (and, if it had to be,
+ * replaced), or an upstream OpenID Provider signed the user in (`methods` ['fed']).
+ */
+export async function continueAfterPassword(ctx: Context, deps: SignInDeps, interaction: PendingInteraction, userId: string, remember: boolean, methods: AmrValue[] = ['pwd']) {
   const acrValues = typeof interaction.params.acr_values === 'string' ? interaction.params.acr_values : undefined;
   const decision = await deps.mfa.decide(userId, {
     clientPolicy: interaction.client.mfaPolicy,
@@ -36,7 +39,7 @@ export async function continueAfterPassword(ctx: Context, deps: SignInDeps, inte
     trustedDevice: await deps.mfa.isTrustedDevice(userId, trustedDeviceId(ctx)),
   });
   if (decision.action === 'none') {
-    return finishSignIn(ctx, deps, interaction, { userId, methods: ['pwd'], remember, trust: false, via: decision.reason });
+    return finishSignIn(ctx, deps, interaction, { userId, methods, remember, trust: false, via: decision.reason });
   }
   await deps.audit.record({
     type: 'auth.mfa.challenge',
@@ -46,7 +49,7 @@ export async function continueAfterPassword(ctx: Context, deps: SignInDeps, inte
     ...factsOf(ctx, interaction),
     details: { action: decision.action, reason: decision.reason, ...(decision.action === 'challenge' ? { factors: decision.factors.join(' ') } : {}) },
   });
-  savePending(ctx, { uid: interaction.uid, userId, remember, methods: ['pwd'], reason: decision.reason });
+  savePending(ctx, { uid: interaction.uid, userId, remember, methods, reason: decision.reason });
   continueTo(ctx, `/interaction/${interaction.uid}/${decision.action === 'enrol' ? 'mfa/enrol' : 'mfa'}`);
 }
 

@@ -7,6 +7,7 @@ import * as auditTrail from './20261128_004_audit_trail.js';
 import * as outbox from './20261128_005_outbox.js';
 import * as mfa from './20261128_006_mfa.js';
 import * as selfService from './20261128_007_self_service.js';
+import * as federation from './20261128_009_federation.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -21,4 +22,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261128_005_outbox', outbox],
   ['20261128_006_mfa', mfa],
   ['20261128_007_self_service', selfService],
+  ['20261128_009_federation', federation],
 ];

@@ -82,7 +82,7 @@ export function buildApp(deps: AppDeps): Koa {
   app.use(corsPreflightGate(CORS_PATHS, deps.isRegisteredOrigin));
   app.use(tokenRateLimit(deps.tokenLimiters, '/token'));
   app.use(onlyUnder([`${ADMIN_PREFIX}/`], admin.middleware));
-  app.use(onlyUnder(['/interaction/'], compose([interactions.routes(), interactions.allowedMethods()]) as Koa.Middleware));
+  app.use(onlyUnder(['/interaction/', '/federation/'], compose([interactions.routes(), interactions.allowedMethods()]) as Koa.Middleware));
   if (deps.notificationCallbacks) {
     const callbacks = notificationCallbackRoutes(deps.notificationCallbacks);
     app.use(onlyUnder(['/notifications/v1/callbacks/'], compose([callbacks.routes(), callbacks.allowedMethods({ throw: true })]) as Koa.Middleware));

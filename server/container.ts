@@ -41,6 +41,10 @@ import type { SelfServiceDeps } from '../interactions/self-service/index.js';
 import { createSecretDigester, randomSecrets } from '../adapters/crypto/secret-digester.js';
 import { createDeviceRepository } from '../adapters/db/devices-repository.js';
 import { createFlowRepository, purgeFinishedFlows } from '../adapters/db/flows-repository.js';
+import { createFederatedIdentityRepository } from '../adapters/db/federated-identities-repository.js';
+import { createFederationRequestRepository } from '../adapters/db/federation-requests-repository.js';
+import { createOpenIdUpstream } from '../adapters/upstream-oidc/openid-client.js';
+import { createFederation, createLinkedIdentities, type LinkedIdentities } from './modules/federation/index.js';
 import { createProviderArtifacts } from '../adapters/oidc/account-artifacts.js';
 import { loadPasswordBlocklist } from '../adapters/wordlists/common-passwords.js';
 import type { SelfServiceServices } from './modules/self-service/index.js';
@@ -109,6 +113,8 @@ export interface Container {
   interactions: InteractionDeps;
   /** Sign-up, recovery and the account pages (interactions/self-service). */
   selfService: SelfServiceDeps;
+  /** Upstream identities linked to users (federation). */
+  linkedIdentities: LinkedIdentities;
   tokenLimiters: TokenLimiters;
   isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
@@ -300,6 +306,33 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
 
   interactions.selfService = { renderer, services: selfServiceServices, registration: config.selfService.registration };
 
+  // Sign-in with upstream OpenID Providers (Google, corporate SSO): interactions/federation.ts.
+  const federationRequests = createFederationRequestRepository(knex);
+  const federatedIdentities = createFederatedIdentityRepository(knex);
+  const linkedIdentities = createLinkedIdentities({ identities: federatedIdentities, credentials, audit });
+  if (config.federation.providers.length) {
+    interactions.federation = createFederation({
+      providers: config.federation.providers.map(({ id, name, brand }) => ({ id, name, brand })),
+      upstream: createOpenIdUpstream({ providers: config.federation.providers, redirectUri: `${config.issuer}/federation/callback`, allowHttpIssuers: config.federation.allowHttpIssuers }),
+      identities: federatedIdentities,
+      requests: federationRequests,
+      users,
+      credentials,
+      hasher,
+      audit,
+      clock: systemClock,
+      policy: config.federation,
+      requestTtlSeconds: config.ttl.interaction,
+      // As generous as the password form's per-IP budget: a shared office NAT still signs in.
+      startsPerIp: createRateLimiter(redis, {
+        points: config.loginFailures.points * 10,
+        windowSeconds: config.loginFailures.windowSeconds,
+        keyPrefix: `${config.redisKeyPrefix}federation-start`,
+      }),
+    });
+  }
+  selfService.federation = { federation: interactions.federation, linked: linkedIdentities };
+
   const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await knex.raw('SELECT 1')) }];
   if (redis) readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
 
@@ -339,9 +372,10 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       return result;
     },
     purge: async () =>
-      (await purgeExpired(knex, config.purge.batchSize)) + (await delivery.purgeSettled(config.purge.batchSize)) + (await purgeFinishedFlows(knex, config.purge.batchSize)),
+      (await purgeExpired(knex, config.purge.batchSize)) + (await delivery.purgeSettled(config.purge.batchSize)) + (await purgeFinishedFlows(knex, config.purge.batchSize)) + (await federationRequests.purge(new Date())),
     interactions,
     selfService,
+    linkedIdentities,
     tokenLimiters: {
       perClient: createRateLimiter(redis, {
         points: config.tokenRateLimit.points,

@@ -5,6 +5,7 @@ import { KNOWN_SCOPES } from '../scope-descriptions.js';
 import type { SignedIn } from './account-session.js';
 import { isFresh } from './account-session.js';
 import { mfaView } from './account-mfa.js';
+import { FEDERATION_NOTICES, federationView } from './account-federation.js';
 import type { SelfServiceDeps } from './deps.js';
 import { localeOf } from './page.js';
 
@@ -17,6 +18,7 @@ export interface AccountExtras {
 const NOTICES = new Set(['profile', 'password', 'email_sent', 'email', 'email_verified', 'phone_sent', 'phone', 'phone_removed', 'session', 'app', 'mfa']);
 
 export function noticeOf(query: unknown): string | undefined {
+  if (typeof query === 'string' && FEDERATION_NOTICES[query]) return FEDERATION_NOTICES[query];
   return typeof query === 'string' && NOTICES.has(query) ? `account.done_${query}` : undefined;
 }
 
@@ -32,6 +34,7 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
     deps.services.flows.findPending(user.id, 'verify_email'),
     mfaView(deps.mfa, user.id),
   ]);
+  const federation = await federationView(deps, user.id, (d) => when(d));
   const apps = grants.filter((g: GrantInfo) => g.clientId !== deps.options.accountClientId);
   const names = await deps.sessions.clientNames([...apps.map((g) => g.clientId), ...sessions.flatMap((s: SessionInfo) => s.clientIds)]);
   const now = Date.now();
@@ -61,6 +64,7 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
       apis: Object.keys(g.resources),
     })),
     mfa,
+    federation,
     notice: extras.notice,
     errors: extras.errors ?? {},
     values: extras.values ?? {},

@@ -3,6 +3,7 @@ import type { Renderer } from '../../server/http/views.js';
 import type { MfaService } from '../../server/modules/auth/index.js';
 import type { SelfServiceServices } from '../../server/modules/self-service/index.js';
 import type { AccountSessionGateway, InteractionGateway } from '../gateway.js';
+import type { Federation, LinkedIdentities } from '../../server/modules/federation/index.js';
 
 export interface SelfServiceOptions {
   /** SIGNUP_ENABLED */
@@ -15,6 +16,13 @@ export interface SelfServiceOptions {
   issuer: string;
 }
 
+/** Sign-in providers on /account (interactions/self-service/account-federation.ts). */
+export interface AccountFederationDeps {
+  /** Absent when no upstream is configured: linked identities can still be listed and unlinked. */
+  federation: Federation | undefined;
+  linked: LinkedIdentities;
+}
+
 export interface SelfServiceDeps {
   renderer: Renderer;
   gateway: InteractionGateway;
@@ -23,4 +31,6 @@ export interface SelfServiceDeps {
   options: SelfServiceOptions;
   /** Two-step verification on /account (absent or disabled: the section is hidden). */
   mfa?: MfaService;
+  /** Sign-in providers on /account (absent: the section is hidden). */
+  federation?: AccountFederationDeps;
 }

@@ -7,6 +7,7 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { registerAccount } from './account.js';
 import { registerAccountMfa } from './account-mfa.js';
+import { registerAccountFederation } from './account-federation.js';
 import { registerAccountSession } from './account-session.js';
 import type { SelfServiceDeps } from './deps.js';
 import { registerRecovery } from './recovery.js';
@@ -26,5 +27,6 @@ export function selfServiceRoutes(deps: SelfServiceDeps): Router {
   registerRecovery(router, deps);
   registerAccount(router, deps);
   registerAccountMfa(router, deps);
+  registerAccountFederation(router, deps);
   return router;
 }

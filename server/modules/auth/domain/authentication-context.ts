@@ -4,8 +4,12 @@
  * ACR_MFA exactly then. These are the values advertised as `acr_values_supported`.
  */
 
-/** RFC 8176 §2 values this provider emits. */
-export type AmrValue = 'pwd' | 'otp' | 'sms' | 'mfa';
+/**
+ * RFC 8176 §2 values this provider emits, plus `fed`: signed in through an upstream OpenID
+ * Provider. RFC 8176 has no value for federation; `fed` is what oidc-provider's examples and
+ * logto use, and RFC 8176 §6.1 allows values outside its registry.
+ */
+export type AmrValue = 'pwd' | 'otp' | 'sms' | 'mfa' | 'fed';
 
 /** Password only (or a trusted device standing in for the second factor). */
 export const ACR_PASSWORD = 'urn:oidc-server:acr:pwd';
@@ -24,7 +28,10 @@ export interface AuthenticationContext {
  */
 export function authenticationContext(methods: readonly AmrValue[]): AuthenticationContext {
   const distinct = [...new Set(methods.filter((m) => m !== 'mfa'))];
-  const multi = distinct.includes('pwd') && distinct.length > 1;
+  // The first factor is a password or an upstream sign-in. An explicit `mfa` after `fed` is the
+  // upstream's own MFA, passed in only when FEDERATION_TRUST_UPSTREAM_MFA trusts it.
+  const first = distinct.includes('pwd') || distinct.includes('fed');
+  const multi = (first && distinct.length > 1) || (distinct.includes('fed') && methods.includes('mfa'));
   return { amr: multi ? [...distinct, 'mfa'] : distinct, acr: multi ? ACR_MFA : ACR_PASSWORD };
 }
 

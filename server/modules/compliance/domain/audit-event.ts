@@ -43,6 +43,13 @@ export const AUDIT_EVENT_TYPES = [
   'auth.trusted_device.created',
   'auth.trusted_device.revoked',
   'auth.account_selected',
+  // federation: sign-in with upstream OpenID Providers (server/modules/federation)
+  'auth.federation.started',
+  'auth.federation.failure',
+  'auth.federation.refused',
+  'auth.federation.linked',
+  'auth.federation.unlinked',
+  'auth.federation.registered',
   // account lifecycle and self-service (server/modules/users)
   'user.registered',
   'user.email.verification_sent',
