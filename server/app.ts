@@ -71,7 +71,8 @@ export function buildApp(deps: AppDeps): Koa {
   };
 
   app.use(requestContext(deps.logger));
-  app.use(httpMetrics(deps.metrics));
+  // Timing every request costs on the hot path; only worth it when something scrapes /metrics.
+  if (deps.metricsEndpoint) app.use(httpMetrics(deps.metrics));
   app.use(problemDetails(deps.renderer, [`${ADMIN_PREFIX}/`]));
   app.use(securityHeaders({ hsts: deps.hsts, apiPaths: [...CORS_PATHS, '/jwks', '/.well-known/openid-configuration'] }));
   // Each router is entered only under its own paths: every other request (all protocol traffic)
