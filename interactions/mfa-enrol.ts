@@ -11,7 +11,7 @@ import { RECOVERY_CODE_COUNT } from '../server/modules/auth/index.js';
 import { assertCsrf, csrfToken } from './csrf.js';
 import type { PendingInteraction } from './gateway.js';
 import { LOGIN_PROMPTS } from './login.js';
-import { readPending, savePending, type PendingSignIn } from './mfa-state.js';
+import { loadPendingSignIn, savePending, type PendingSignIn } from './mfa-state.js';
 import { continueTo, factsOf, formBody, renderInteractionPage, translatorFor } from './page.js';
 import { finishSignIn, type SignInDeps } from './sign-in.js';
 
@@ -35,15 +35,7 @@ async function showEnrolment(ctx: Context, deps: SignInDeps, interaction: Pendin
   });
 }
 
-async function load(ctx: Context, deps: SignInDeps) {
-  const interaction = await deps.gateway.load(ctx, ctx.params.uid ?? '');
-  const pending = readPending(ctx, interaction.uid);
-  if (!pending || !LOGIN_PROMPTS.has(interaction.prompt)) {
-    continueTo(ctx, `/interaction/${interaction.uid}`);
-    return undefined;
-  }
-  return { interaction, pending };
-}
+const load = (ctx: Context, deps: SignInDeps) => loadPendingSignIn(ctx, deps.gateway, LOGIN_PROMPTS);
 
 export function registerMfaEnrolment(router: Router, deps: SignInDeps): void {
   router.get('/interaction/:uid/mfa/enrol', async (ctx) => {

@@ -6,6 +6,8 @@
  */
 import type { Context } from 'koa';
 import type { AmrValue, MfaReason } from '../server/modules/auth/index.js';
+import type { InteractionGateway, PendingInteraction } from './gateway.js';
+import { continueTo } from './page.js';
 
 const COOKIE = 'mfa_pending';
 // Time to find the phone and type a code, or to set up an authenticator app.
@@ -45,4 +47,22 @@ export function readPending(ctx: Context, uid: string): PendingSignIn | undefine
 
 export function clearPending(ctx: Context, uid: string): void {
   ctx.cookies.set(COOKIE, null, options(ctx, uid));
+}
+
+/**
+ * Loads the interaction and this browser's pending sign-in for a second-factor step; redirects to
+ * the start of the interaction (and resolves undefined) when there is none or the prompt moved on.
+ */
+export async function loadPendingSignIn(
+  ctx: Context,
+  gateway: Pick<InteractionGateway, 'load'>,
+  prompts: ReadonlySet<string>,
+): Promise<{ interaction: PendingInteraction; pending: PendingSignIn } | undefined> {
+  const interaction = await gateway.load(ctx, ctx.params.uid ?? '');
+  const pending = readPending(ctx, interaction.uid);
+  if (!pending || !prompts.has(interaction.prompt)) {
+    continueTo(ctx, `/interaction/${interaction.uid}`);
+    return undefined;
+  }
+  return { interaction, pending };
 }

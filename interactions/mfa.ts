@@ -10,8 +10,8 @@ import { z } from 'zod';
 import { SMS_CODE_TTL_MS, type AmrValue, type FactorSummary } from '../server/modules/auth/index.js';
 import { assertCsrf, csrfToken } from './csrf.js';
 import type { PendingInteraction } from './gateway.js';
-import { readPending, savePending, type PendingSignIn } from './mfa-state.js';
-import { continueTo, factsOf, formBody, localeOf, renderInteractionPage, translatorFor } from './page.js';
+import { loadPendingSignIn, savePending, type PendingSignIn } from './mfa-state.js';
+import { factsOf, formBody, localeOf, renderInteractionPage, translatorFor } from './page.js';
 import { finishSignIn, type SignInDeps } from './sign-in.js';
 import { LOGIN_PROMPTS } from './login.js';
 
@@ -50,16 +50,7 @@ async function showChallenge(ctx: Context, deps: SignInDeps, interaction: Pendin
   });
 }
 
-/** Loads the interaction and this browser's pending sign-in; redirects to the start when there is none. */
-async function load(ctx: Context, deps: SignInDeps): Promise<{ interaction: PendingInteraction; pending: PendingSignIn } | undefined> {
-  const interaction = await deps.gateway.load(ctx, ctx.params.uid ?? '');
-  const pending = readPending(ctx, interaction.uid);
-  if (!pending || !LOGIN_PROMPTS.has(interaction.prompt)) {
-    continueTo(ctx, `/interaction/${interaction.uid}`);
-    return undefined;
-  }
-  return { interaction, pending };
-}
+const load = (ctx: Context, deps: SignInDeps) => loadPendingSignIn(ctx, deps.gateway, LOGIN_PROMPTS);
 
 async function check(deps: SignInDeps, pending: PendingSignIn, method: Method, code: string, facts: ReturnType<typeof factsOf>): Promise<boolean> {
   if (method === 'totp') return (await deps.mfa.verifyTotp(pending.userId, code)).ok;
