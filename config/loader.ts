@@ -38,7 +38,8 @@ export interface Config {
   keyRotationOverlap: number;
   keyRefreshInterval: number;
   tokenRateLimit: { points: number; windowSeconds: number; authFailures: number };
-  loginFailures: { points: number; windowSeconds: number };
+  /** perIpFactor: the per-IP budget (and federation starts per IP) is `points` × this; lockoutWindowSeconds: how long a failure series is remembered. */
+  loginFailures: { points: number; windowSeconds: number; perIpFactor: number; lockoutWindowSeconds: number };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   purge: { intervalSeconds: number; batchSize: number };
   shutdownGraceSeconds: number;
@@ -58,11 +59,15 @@ export interface Config {
     verificationTtl: number;
     resetTtl: number;
     messageLimit: number;
+    /** The per-IP message budget is messageLimit × this. */
+    perIpFactor: number;
     codeLimit: number;
     windowSeconds: number;
     reauthWindow: number;
   };
   mfa: { enabled: boolean; trustedDeviceTtlSeconds: number; totpIssuer: string };
+  /** Product name on pages and in messages (BRAND_NAME). */
+  brandName: string;
   brandLogoUrl: string | undefined;
   /** Upstream OpenID Providers (config/federation.ts). */
   federation: FederationSettings;
@@ -182,7 +187,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowSeconds: raw.TOKEN_RATE_LIMIT_WINDOW as number,
       authFailures: raw.TOKEN_AUTH_FAILURE_LIMIT as number,
     },
-    loginFailures: { points: raw.LOGIN_FAILURE_LIMIT as number, windowSeconds: raw.LOGIN_FAILURE_WINDOW as number },
+    loginFailures: {
+      points: raw.LOGIN_FAILURE_LIMIT as number,
+      windowSeconds: raw.LOGIN_FAILURE_WINDOW as number,
+      perIpFactor: raw.LOGIN_FAILURE_IP_FACTOR as number,
+      lockoutWindowSeconds: raw.LOCKOUT_WINDOW as number,
+    },
     argon2: {
       memoryCost: raw.ARGON2_MEMORY_KIB as number,
       timeCost: raw.ARGON2_TIME_COST as number,
@@ -214,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       verificationTtl: raw.VERIFICATION_TTL as number,
       resetTtl: raw.PASSWORD_RESET_TTL as number,
       messageLimit: raw.SELF_SERVICE_MESSAGE_LIMIT as number,
+      perIpFactor: raw.SELF_SERVICE_IP_FACTOR as number,
       codeLimit: raw.SELF_SERVICE_CODE_LIMIT as number,
       windowSeconds: raw.SELF_SERVICE_WINDOW as number,
       reauthWindow: raw.ACCOUNT_REAUTH_WINDOW as number,
@@ -223,6 +234,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustedDeviceTtlSeconds: raw.MFA_TRUSTED_DEVICE_TTL as number,
       totpIssuer: (raw.MFA_TOTP_ISSUER as string | undefined) ?? new URL((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).hostname,
     },
+    brandName: raw.BRAND_NAME as string,
     brandLogoUrl: raw.BRAND_LOGO_URL as string | undefined,
     federation: federation.settings,
   };

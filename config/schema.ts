@@ -143,9 +143,19 @@ export const settings = {
   LOGIN_FAILURE_LIMIT: {
     schema: positiveInt,
     default: '10',
-    description: 'Failed sign-ins allowed per login name and IP per LOGIN_FAILURE_WINDOW; ten times as many per IP across all login names.',
+    description: 'Failed sign-ins allowed per login name and IP per LOGIN_FAILURE_WINDOW; LOGIN_FAILURE_IP_FACTOR times as many per IP across all login names.',
   },
   LOGIN_FAILURE_WINDOW: { schema: seconds, default: '900', description: 'Window (s) of LOGIN_FAILURE_LIMIT.' },
+  LOGIN_FAILURE_IP_FACTOR: {
+    schema: positiveInt,
+    default: '10',
+    description: 'Per-IP budget of failed sign-ins (and of federation sign-in starts) as a multiple of LOGIN_FAILURE_LIMIT: a shared office NAT still signs in; a spray across accounts does not.',
+  },
+  LOCKOUT_WINDOW: {
+    schema: seconds,
+    default: '3600',
+    description: 'How long (s) a series of failed sign-ins is remembered for the lockout backoff: long enough for the doubling to reach its cap, short enough that an old typo does not count against tomorrow.',
+  },
   ARGON2_MEMORY_KIB: {
     schema: positiveInt,
     default: '19456',
@@ -169,7 +179,12 @@ export const settings = {
   SELF_SERVICE_MESSAGE_LIMIT: {
     schema: positiveInt,
     default: '5',
-    description: 'Verification and reset messages allowed per address per SELF_SERVICE_WINDOW; ten times as many per IP.',
+    description: 'Verification and reset messages allowed per address per SELF_SERVICE_WINDOW; SELF_SERVICE_IP_FACTOR times as many per IP.',
+  },
+  SELF_SERVICE_IP_FACTOR: {
+    schema: positiveInt,
+    default: '10',
+    description: 'Per-IP budget of verification and reset messages as a multiple of SELF_SERVICE_MESSAGE_LIMIT: a shared NAT still works; one host cannot mail-bomb many addresses.',
   },
   SELF_SERVICE_CODE_LIMIT: {
     schema: positiveInt,
@@ -305,6 +320,11 @@ export const settings = {
   MFA_TOTP_ISSUER: {
     schema: z.string().min(1).max(64),
     description: 'Name authenticator apps show for TOTP entries. Defaults to the host name of ISSUER.',
+  },
+  BRAND_NAME: {
+    schema: z.string().min(1).max(64),
+    default: 'Sign in',
+    description: 'Product name shown on the sign-in and account pages and in notification messages.',
   },
   BRAND_LOGO_URL: {
     schema: url(['https:']),
