@@ -26,7 +26,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^server/modules/([^/]+)/use-cases/' },
       to: {
-        path: '^(server|adapters|interactions|config)/',
+        path: '^(server|adapters|interactions|account|config)/',
         pathNot: [
           '^server/shared/',
           '^server/modules/$1/(domain|use-cases)/',
@@ -37,9 +37,9 @@ module.exports = {
     },
     {
       name: 'http-not-to-adapters',
-      comment: 'HTTP code (server/http, interactions, server/oidc) uses modules through index.ts, never adapters.',
+      comment: 'HTTP code (server/http, interactions, account, server/oidc) uses modules through index.ts, never adapters.',
       severity: 'error',
-      from: { path: '^(server/http|interactions|server/oidc)/' },
+      from: { path: '^(server/http|interactions|account|server/oidc)/' },
       to: { path: ['^adapters/', '^server/modules/[^/]+/(domain|use-cases)/', '^server/modules/[^/]+/ports\\.ts$'] },
     },
     {
@@ -47,7 +47,7 @@ module.exports = {
       comment: 'Adapters implement ports; they never import use cases or HTTP code.',
       severity: 'error',
       from: { path: '^adapters/' },
-      to: { path: ['^server/modules/[^/]+/use-cases/', '^server/http/', '^interactions/', '^server/oidc/', '^server/app\\.ts', '^server/wiring/'] },
+      to: { path: ['^server/modules/[^/]+/use-cases/', '^server/http/', '^interactions/', '^account/', '^server/oidc/', '^server/app\\.ts', '^server/wiring/'] },
     },
     {
       name: 'oidc-provider-behind-gateway',
@@ -67,20 +67,20 @@ module.exports = {
       name: 'adapters-only-from-the-wiring',
       comment: 'Adapters are chosen and built in server/wiring; everything else receives them as ports.',
       severity: 'error',
-      from: { path: '^(server|interactions|config|migrations)/', pathNot: ['^server/wiring/', '^server/(main|start)\\.ts$'] },
+      from: { path: '^(server|interactions|account|config|migrations)/', pathNot: ['^server/wiring/', '^server/(main|start)\\.ts$'] },
       to: { path: '^adapters/' },
     },
     {
       name: 'shared-imports-nothing',
       severity: 'error',
       from: { path: '^server/shared/' },
-      to: { path: '^(server|adapters|interactions|config)/', pathNot: '^server/shared/' },
+      to: { path: '^(server|adapters|interactions|account|config)/', pathNot: '^server/shared/' },
     },
     {
       name: 'migrations-self-contained',
       severity: 'error',
       from: { path: '^migrations/' },
-      to: { path: '^(server|adapters|interactions|config)/' },
+      to: { path: '^(server|adapters|interactions|account|config)/' },
     },
     {
       name: 'no-circular',

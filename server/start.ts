@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { bootConfig, type Environment } from '../config/boot.js';
 import { buildApp } from './app.js';
-import { createLogger, type Logger } from './http/logger.js';
+import { createLogger } from '../adapters/logging/pino-logger.js';
+import type { Logger } from './shared/logger.js';
 import { accountConsoleSeed, applySeed, bootstrapAdmin, demoSeed, ensureAdminApi, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
 import type { Notifier } from './modules/notifications/index.js';
 import { AppError } from './shared/errors.js';
@@ -50,7 +51,7 @@ async function bootstrap(container: Container): Promise<FirstRunReport> {
   // Before the seeds, so they can grant clients the admin scopes.
   await ensureAdminApi(seedDeps, config.adminApi);
   const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(), 'demo clients', 'demo') : undefined;
-  // The account pages' own client (interactions/self-service/account-session.ts) always exists.
+  // The account pages' own client (account/account-session.ts) always exists.
   await applySeed(seedDeps, accountConsoleSeed(config.issuer), 'account console', 'builtin');
   let seed: SeedReport | undefined;
   if (config.seedFile) {

@@ -6,7 +6,7 @@
 import type { Config } from '../../config/loader.js';
 import { purgeFinishedFlows } from '../../adapters/db/flows-repository.js';
 import { purgeExpired } from '../../adapters/oidc/sql-store.js';
-import { describeError, type Logger } from '../http/logger.js';
+import { describeError, type Logger } from '../shared/logger.js';
 import type { AuditCompliance } from './modules/audit.js';
 import type { Delivery } from './modules/delivery.js';
 import type { ProviderHolder } from './provider.js';

@@ -6,9 +6,9 @@
  */
 import type { Provider } from 'oidc-provider';
 import type { Config } from '../../config/loader.js';
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '../shared/logger.js';
 import { publicJwks } from '../http/middleware/bearer-token.js';
-import type { Renderer } from '../http/views.js';
+import type { Renderer } from '../shared/rendering.js';
 import { keyRotationEvents, type AuditTrail } from '../modules/compliance/index.js';
 import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys } from '../modules/keys/index.js';
 import { subscribeProviderEvents } from '../oidc/events.js';

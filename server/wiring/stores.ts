@@ -40,7 +40,7 @@ import { createAdapterFactory } from '../../adapters/oidc/factory.js';
 import { createBackoffStore } from '../../adapters/redis/backoff-store.js';
 import { openRedis } from '../../adapters/redis/client.js';
 import { createRateLimiter } from '../../adapters/redis/rate-limiter.js';
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '../shared/logger.js';
 import type { SigningKeyDeps } from '../modules/keys/index.js';
 import { systemClock } from '../shared/clock.js';
 
