@@ -6,10 +6,10 @@
  */
 import type Router from '@koa/router';
 import { continueTo } from './page.js';
-import type { DeviceNoticeDeps } from './self-service/device.js';
+import type { DeviceNoticeDeps } from '../account/device.js';
 import { continueAfterPassword, type SignInDeps } from './sign-in.js';
-import { readSignup, SIGNUP_COOKIE } from './self-service/registration.js';
-import { clearCookie } from './self-service/signed-cookie.js';
+import { readSignup, SIGNUP_COOKIE } from '../account/registration.js';
+import { clearCookie } from '../account/signed-cookie.js';
 
 export interface RegistrationCompleteDeps extends SignInDeps {
   selfService: DeviceNoticeDeps;

@@ -7,12 +7,12 @@
 import type { Context } from 'koa';
 import { authenticationContext, type AmrValue, type Lockout, type MfaService } from '../server/modules/auth/index.js';
 import type { AuditTrail } from '../server/modules/compliance/index.js';
-import type { Renderer } from '../server/http/views.js';
+import type { Renderer } from '../server/shared/rendering.js';
 import type { InteractionGateway, PendingInteraction } from './gateway.js';
 import { clearPending, savePending } from './mfa-state.js';
 import { continueTo, factsOf } from './page.js';
 import { rememberTrustedDevice, trustedDeviceId } from './trusted-device-cookie.js';
-import { noteDevice, type DeviceNoticeDeps } from './self-service/device.js';
+import { noteDevice, type DeviceNoticeDeps } from '../account/device.js';
 
 export interface SignInDeps {
   gateway: InteractionGateway;

@@ -37,7 +37,7 @@ import { svgQrCodes } from '../adapters/totp/qr-code.js';
 import { randomBytes } from 'node:crypto';
 import { createInteractionGateway } from '../interactions/gateway.js';
 import { createAccountSessionGateway } from '../interactions/gateway.js';
-import type { SelfServiceDeps } from '../interactions/self-service/index.js';
+import type { SelfServiceDeps } from '../account/index.js';
 import { createSecretDigester, randomSecrets } from '../adapters/crypto/secret-digester.js';
 import { createDeviceRepository } from '../adapters/db/devices-repository.js';
 import { createFlowRepository, purgeFinishedFlows } from '../adapters/db/flows-repository.js';
@@ -50,13 +50,14 @@ import { loadPasswordBlocklist } from '../adapters/wordlists/common-passwords.js
 import type { SelfServiceServices } from './modules/self-service/index.js';
 import { ACCOUNT_CONSOLE_CLIENT_ID } from './modules/bootstrap/index.js';
 import type { InteractionDeps } from '../interactions/index.js';
-import type { Logger } from './http/logger.js';
+import type { Logger } from './shared/logger.js';
 import type { TokenLimiters } from './http/middleware/token-rate-limit.js';
 import { createTokenVerifier, publicJwks } from './http/middleware/bearer-token.js';
 import type { AdminApiDeps } from './http/routes/admin/index.js';
 import type { ReadinessCheck } from './http/routes/health.js';
-import { createTranslations } from './http/i18n.js';
-import { createRenderer, type Renderer } from './http/views.js';
+import { createTranslations } from '../adapters/i18n/i18next-translations.js';
+import { createRenderer } from '../adapters/views/eta-renderer.js';
+import { type Renderer } from './shared/rendering.js';
 import { authenticatePassword, createMfaService, lockout, loginThrottle, type Lockout, type MfaService } from './modules/auth/index.js';
 import type { AuditTrail } from './modules/compliance/index.js';
 import { createAuditCompliance, type AuditCompliance } from './audit-wiring.js';
@@ -111,7 +112,7 @@ export interface Container {
   rotateKeys(): ReturnType<typeof rotateSigningKeys>;
   purge(): Promise<number>;
   interactions: InteractionDeps;
-  /** Sign-up, recovery and the account pages (interactions/self-service). */
+  /** Sign-up, recovery and the account pages (account/). */
   selfService: SelfServiceDeps;
   /** Upstream identities linked to users (federation). */
   linkedIdentities: LinkedIdentities;
