@@ -145,6 +145,11 @@ export function createSignInFlow(deps: SignInFlowDeps) {
     return { next: 'password_change', userId };
   }
 
+  async function federated(req: SignInRequest, userId: string, upstreamMfa: boolean): Promise<SignInOutcome> {
+    if (upstreamMfa) return finish(req, upstreamMfaPassed({ userId }));
+    return afterFirstFactor(req, first(req, userId, false, ['fed']));
+  }
+
   async function codeWait(state: SignInState): Promise<SignInOutcome | undefined> {
     const wait = await deps.lockout.mfaWait(state.userId);
     return wait > 0 ? error('throttled', { retryAfter: wait }) : undefined;
@@ -194,14 +199,11 @@ export function createSignInFlow(deps: SignInFlowDeps) {
       await deps.lockout.passwordSucceeded(login, req.ip);
       // Linking proved the password: a password due for replacement is replaced first.
       if (result.mustChangePassword) return afterPassword(req, result.userId, false, true, ['pwd']);
-      return this.federated(req, result.userId, result.upstreamMfa);
+      return federated(req, result.userId, result.upstreamMfa);
     },
 
     /** An upstream OpenID Provider signed the user in. Its own MFA counts only when trusted (`upstreamMfa`). */
-    async federated(req: SignInRequest, userId: string, upstreamMfa: boolean): Promise<SignInOutcome> {
-      if (upstreamMfa) return finish(req, upstreamMfaPassed({ userId }));
-      return afterFirstFactor(req, first(req, userId, false, ['fed']));
-    },
+    federated,
 
     /** A new account's password was just chosen and its email verified (sign-up from the sign-in page): as after a password. */
     async afterNewAccount(req: SignInRequest, userId: string): Promise<SignInOutcome> {
