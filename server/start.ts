@@ -84,7 +84,8 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     readiness: [...container.http.readiness, { name: 'bootstrap', check: async () => { if (!bootstrapped) throw new Error('not yet'); } }],
     isShuttingDown: () => shuttingDown,
   });
-  if (config.metrics.enabled && !config.metrics.token) logger.warn('METRICS_ENABLED without METRICS_TOKEN: /metrics is served unauthenticated (refused in production)');
+  // Misspelt variables and, outside production, what production would refuse (config/rules/production.ts).
+  for (const warning of config.warnings) logger.warn(warning);
   const server = createServer(app.callback());
   // Longer than a load balancer's idle timeout (commonly 60 s), so the balancer closes first.
   server.keepAliveTimeout = 65_000;

@@ -29,6 +29,7 @@ import { createResourceServerRepository } from '../../adapters/db/resource-serve
 import { createRoleStore } from '../../adapters/db/role-store.js';
 import { createRoleRepository } from '../../adapters/db/roles-repository.js';
 import { createSigningKeyRepository } from '../../adapters/db/signing-keys-repository.js';
+import { createSignInFlowRepository } from '../../adapters/db/sign-in-flows-repository.js';
 import { createSmsChallengeRepository } from '../../adapters/db/sms-challenges-repository.js';
 import { createTrustedDeviceRepository } from '../../adapters/db/trusted-devices-repository.js';
 import { createUnitOfWork } from '../../adapters/db/unit-of-work.js';
@@ -127,6 +128,8 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
       devices: createTrustedDeviceRepository(knex),
       codes: createCodeHasher(config.keyEncryptionKey),
     },
+    /** Pending sign-ins (server/modules/auth use-cases/sign-in.ts), kept for at most INTERACTION_TTL. */
+    signInFlows: createSignInFlowRepository(knex),
     flows: createFlowRepository(knex),
     devices: createDeviceRepository(knex),
     digester: createSecretDigester(config.keyEncryptionKey),

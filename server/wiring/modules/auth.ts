@@ -8,7 +8,7 @@ import { otplibTotpEngine } from '../../../adapters/totp/otplib-engine.js';
 import { svgQrCodes } from '../../../adapters/totp/qr-code.js';
 import { createOpenIdUpstream } from '../../../adapters/upstream-oidc/openid-client.js';
 import { loadPasswordBlocklist } from '../../../adapters/wordlists/common-passwords.js';
-import { authenticatePassword, createMfaService, lockout, loginThrottle } from '../../modules/auth/index.js';
+import { authenticatePassword, createMfaService, createSignInFlow, lockout, loginThrottle } from '../../modules/auth/index.js';
 import type { AuditTrail } from '../../modules/compliance/index.js';
 import { createFederation, createLinkedIdentities } from '../../modules/federation/index.js';
 import type { Notifier } from '../../modules/notifications/index.js';
@@ -19,7 +19,7 @@ import type { Stores } from '../stores.js';
 
 export function buildAuth(deps: {
   config: Config;
-  stores: Pick<Stores, 'users' | 'credentials' | 'hasher' | 'mfa' | 'sealer' | 'federation' | 'limiter' | 'backoff'>;
+  stores: Pick<Stores, 'users' | 'credentials' | 'hasher' | 'mfa' | 'sealer' | 'federation' | 'signInFlows' | 'limiter' | 'backoff'>;
   audit: AuditTrail;
   notifier: Notifier;
 }) {
@@ -65,17 +65,32 @@ export function buildAuth(deps: {
         startsPerIp: stores.limiter('federation-start', perIpPoints, loginFailures.windowSeconds),
       })
     : undefined;
+  const authenticate = (login: string, password: string) => authenticatePassword({ users, credentials, hasher }, login, password);
+  const username = async (accountId: string) => (await users.findById(accountId))?.username;
+  // A failure series is remembered for LOCKOUT_WINDOW after its first failure.
+  const signInLockout = lockout({ store: stores.backoff(loginFailures.lockoutWindowSeconds), audit });
   return {
     passwordPolicy,
     mfa,
-    authenticate: (login: string, password: string) => authenticatePassword({ users, credentials, hasher }, login, password),
-    changePassword: (userId: string, password: string) => changePassword({ users, credentials, hasher, policy: passwordPolicy }, userId, password),
-    throttle: loginThrottle({
-      perAccountAndIp: stores.limiter('login-account', loginFailures.points, loginFailures.windowSeconds),
-      perIp: stores.limiter('login-ip', perIpPoints, loginFailures.windowSeconds),
+    authenticate,
+    username,
+    /** The sign-in flow the interaction pages call; its pending state lives in sign_in_flows for at most INTERACTION_TTL. */
+    signIn: createSignInFlow({
+      flows: stores.signInFlows,
+      authenticate,
+      changePassword: (userId, password) => changePassword({ users, credentials, hasher, policy: passwordPolicy }, userId, password),
+      username,
+      throttle: loginThrottle({
+        perAccountAndIp: stores.limiter('login-account', loginFailures.points, loginFailures.windowSeconds),
+        perIp: stores.limiter('login-ip', perIpPoints, loginFailures.windowSeconds),
+      }),
+      lockout: signInLockout,
+      mfa,
+      audit,
+      clock: systemClock,
+      ttlMs: config.ttl.interaction * 1000,
     }),
-    // A failure series is remembered for LOCKOUT_WINDOW after its first failure.
-    lockout: lockout({ store: stores.backoff(loginFailures.lockoutWindowSeconds), audit }),
+    lockout: signInLockout,
     /** Absent when no upstream provider is configured. */
     federation,
     /** Upstream identities linked to users; listed and unlinked on /account even without federation. */
