@@ -62,7 +62,7 @@ export interface Config {
     windowSeconds: number;
     reauthWindow: number;
   };
-  mfa: { enabled: boolean; trustedDeviceTtlSeconds: number; totpIssuer: string };
+  mfa: { enabled: boolean; trustedDeviceTtlSeconds: number; totpIssuer: string; smsResendIntervalSeconds: number };
   brandLogoUrl: string | undefined;
   /** Upstream OpenID Providers (config/federation.ts). */
   federation: FederationSettings;
@@ -221,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mfa: {
       enabled: raw.MFA_ENABLED as boolean,
       trustedDeviceTtlSeconds: raw.MFA_TRUSTED_DEVICE_TTL as number,
+      smsResendIntervalSeconds: raw.SMS_RESEND_INTERVAL as number,
       totpIssuer: (raw.MFA_TOTP_ISSUER as string | undefined) ?? new URL((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).hostname,
     },
     brandLogoUrl: raw.BRAND_LOGO_URL as string | undefined,

@@ -302,6 +302,11 @@ export const settings = {
     default: '2592000',
     description: 'How long (s) a browser marked "trust this device" skips the second factor (unless a client asks for step-up).',
   },
+  SMS_RESEND_INTERVAL: {
+    schema: seconds,
+    default: '30',
+    description: 'Minimum time (s) between two SMS codes for one account: SMS costs money and can be used to harass.',
+  },
   MFA_TOTP_ISSUER: {
     schema: z.string().min(1).max(64),
     description: 'Name authenticator apps show for TOTP entries. Defaults to the host name of ISSUER.',

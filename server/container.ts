@@ -57,7 +57,7 @@ import type { AdminApiDeps } from './http/routes/admin/index.js';
 import type { ReadinessCheck } from './http/routes/health.js';
 import { createTranslations } from './http/i18n.js';
 import { createRenderer, type Renderer } from './http/views.js';
-import { authenticatePassword, createMfaService, lockout, loginThrottle, type Lockout, type MfaService } from './modules/auth/index.js';
+import { authenticatePassword, createMfaService, lockout, loginThrottle, type Lockout, type LockoutSchedules, type MfaService } from './modules/auth/index.js';
 import type { AuditTrail } from './modules/compliance/index.js';
 import { createAuditCompliance, type AuditCompliance } from './audit-wiring.js';
 import type { Notifier } from './modules/notifications/index.js';
@@ -126,8 +126,9 @@ export interface Container {
 /**
  * @param config with cookie keys and key-encryption key filled in.
  * @param options.migrate apply pending migrations (development); otherwise refuse to start on a stale schema.
+ * @param options.lockoutSchedules shorter backoff schedules for tests (default: the production ones).
  */
-export async function buildContainer(config: Config, logger: Logger, options: { migrate: boolean; notifier?: Notifier }): Promise<Container> {
+export async function buildContainer(config: Config, logger: Logger, options: { migrate: boolean; notifier?: Notifier; lockoutSchedules?: LockoutSchedules }): Promise<Container> {
   if (!config.cookieKeys || !config.keyEncryptionKey) throw new Error('cookie keys and key-encryption key must be resolved before building the container');
   const database = databaseFor(config);
   const { knex } = database;
@@ -182,10 +183,11 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     newId,
     issuerName: config.mfa.totpIssuer,
     trustedDeviceTtlMs: config.mfa.trustedDeviceTtlSeconds * 1000,
+    resendIntervalMs: config.mfa.smsResendIntervalSeconds * 1000,
   });
   // Failures are remembered for an hour after the first of a series: long enough for the doubling
   // to reach its cap, short enough that an old typo does not count against tomorrow's sign-in.
-  const signInLockout = lockout({ store: createBackoffStore(redis, { keyPrefix: `${config.redisKeyPrefix}backoff:`, windowSeconds: 3600 }), audit });
+  const signInLockout = lockout({ store: createBackoffStore(redis, { keyPrefix: `${config.redisKeyPrefix}backoff:`, windowSeconds: 3600 }), audit }, options.lockoutSchedules);
   const resourceServers = cachedLookup(apis);
   const pages = pagesWith(renderer);
 
