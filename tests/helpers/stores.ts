@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { openDatabase, type Database } from '../../adapters/db/knex.js';
 import { migrateToLatest } from '../../adapters/db/migrate.js';
 import { skipReason, storesOfRun, type NamedStore } from './run-stores.js';
@@ -104,4 +104,28 @@ export async function createTestRedis(): Promise<TestRedis> {
       await redis.quit();
     },
   };
+}
+
+/**
+ * One contract suite run against each SQL database kind: `${title} on pglite` always, and
+ * `${title} on postgres` (skipped visibly when the run does not name postgres). The suite shares
+ * one migrated database; `database()` gives it to the tests, which use ids of their own.
+ */
+export function onEveryDatabase(title: string, body: (database: () => Database, kind: DatabaseKind) => void): void {
+  for (const kind of databaseKinds) {
+    describeWith(...storesFor(kind))(`${title} on ${kind}`, () => {
+      let db: TestDatabase | undefined;
+      // Migrating a fresh PGlite takes tens of seconds on a busy two-core machine.
+      beforeAll(async () => {
+        db = await createTestDatabase(kind);
+      }, 180_000);
+      afterAll(async () => {
+        await db?.drop();
+      });
+      body(() => {
+        if (!db) throw new Error(`the ${kind} database of "${title}" is not open`);
+        return db.database;
+      }, kind);
+    });
+  }
 }
