@@ -11,7 +11,9 @@ export default defineConfig({
     globalSetup: ['tests/helpers/global-setup.ts'],
     maxWorkers: 2,
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // A provider's start-up hook on embedded PGlite (the embedded CI leg) migrates and seeds a
+    // fresh database per file: give it room on a busy two-core machine.
+    hookTimeout: 120_000,
     reporters: ['default'],
   },
 });
