@@ -62,12 +62,6 @@ describe('defaults', () => {
     expect(loadConfig({ ISSUER: 'http://id.localhost:4000/' }).issuer).toBe('http://id.localhost:4000');
   });
 
-  it('waits SMS_RESEND_INTERVAL seconds between two SMS codes, 30 by default', () => {
-    expect(loadConfig({}).mfa.smsResendIntervalSeconds).toBe(30);
-    expect(loadConfig({ SMS_RESEND_INTERVAL: '5' }).mfa.smsResendIntervalSeconds).toBe(5);
-    expect(problemsOf({ SMS_RESEND_INTERVAL: '0' })[0]).toMatch(/^SMS_RESEND_INTERVAL /);
-  });
-
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', LOG_LEVEL: '' })).toMatchObject({ port: 3000, logLevel: 'info' });
   });
