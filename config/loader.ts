@@ -18,6 +18,13 @@ export interface Config {
   dataDir: string;
   redisUrl: string | undefined;
   redisKeyPrefix: string;
+  /** REDIS_COMMAND_TIMEOUT: a Redis command fails after this long instead of hanging the request. */
+  redisCommandTimeoutMs: number;
+  /** REDIS_SENTINELS: when non-empty, the Redis primary is found through these sentinels. */
+  redisSentinels: Array<{ host: string; port: number }>;
+  redisSentinelName: string | undefined;
+  /** OUTAGE_RETRY_AFTER: Retry-After of the 503 answered while a store is unreachable. */
+  outageRetryAfterSeconds: number;
   /** Undefined outside production until development secrets are filled in at boot. */
   cookieKeys: string[] | undefined;
   keyEncryptionKey: string | undefined;
@@ -150,6 +157,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (raw.CLIENT_REGISTRATION_ENABLED && !raw.CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS) {
     throw new ConfigError(['CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS is required when CLIENT_REGISTRATION_ENABLED is true: open registration is not offered']);
   }
+  if (raw.REDIS_SENTINELS && !raw.REDIS_SENTINEL_NAME) {
+    throw new ConfigError(['REDIS_SENTINEL_NAME is required with REDIS_SENTINELS: it names the primary the sentinels monitor']);
+  }
   if (raw.ROLES_CLAIM === raw.PERMISSIONS_CLAIM) {
     throw new ConfigError([`ROLES_CLAIM and PERMISSIONS_CLAIM must differ (both are ${JSON.stringify(raw.ROLES_CLAIM)})`]);
   }
@@ -168,6 +178,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: raw.DATA_DIR as string,
     redisUrl: raw.REDIS_URL as string | undefined,
     redisKeyPrefix: raw.REDIS_KEY_PREFIX as string,
+    redisCommandTimeoutMs: raw.REDIS_COMMAND_TIMEOUT as number,
+    redisSentinels: ((raw.REDIS_SENTINELS as string[] | undefined) ?? []).map((entry) => {
+      const at = entry.lastIndexOf(':');
+      return { host: entry.slice(0, at), port: Number(entry.slice(at + 1)) };
+    }),
+    redisSentinelName: raw.REDIS_SENTINEL_NAME as string | undefined,
+    outageRetryAfterSeconds: raw.OUTAGE_RETRY_AFTER as number,
     cookieKeys: raw.COOKIE_KEYS as string[] | undefined,
     keyEncryptionKey: raw.KEY_ENCRYPTION_KEY as string | undefined,
     seedFile: raw.SEED_FILE as string | undefined,

@@ -80,6 +80,24 @@ export const settings = {
     description: 'Redis for short-lived artifacts and shared counters. Unset: everything is kept in the database and counters in process.',
   },
   REDIS_KEY_PREFIX: { schema: z.string(), default: 'oidc:', description: 'Prefix of every Redis key this provider writes.' },
+  REDIS_COMMAND_TIMEOUT: {
+    schema: positiveInt,
+    default: '1000',
+    description: 'Milliseconds after which a Redis command fails (the request answers 503) instead of waiting for a Redis that is down.',
+  },
+  REDIS_SENTINELS: {
+    schema: z
+      .string()
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .refine((list) => list.every((s) => /^[^:\s]+:\d{1,5}$/.test(s)), 'must be a comma-separated list of host:port'),
+    description: 'Redis Sentinels (host:port,host:port) to find the Redis primary through; REDIS_SENTINEL_NAME names it. REDIS_URL then only supplies password and database.',
+  },
+  REDIS_SENTINEL_NAME: { schema: z.string().min(1), description: 'Name of the primary the Redis Sentinels monitor (required with REDIS_SENTINELS).' },
+  OUTAGE_RETRY_AFTER: {
+    schema: seconds,
+    default: '5',
+    description: 'Retry-After (s) sent with 503 while Postgres or Redis is unreachable.',
+  },
   COOKIE_KEYS: {
     schema: z
       .string()

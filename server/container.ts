@@ -141,7 +141,10 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       throw new Error(`the database schema is not up to date (${pending.length} pending migrations): run \`npm run migrate\` first`);
     }
   }
-  const redis = config.redisUrl ? openRedis(config.redisUrl) : undefined;
+  const redis =
+    config.redisUrl || config.redisSentinels.length
+      ? openRedis({ url: config.redisUrl, sentinels: config.redisSentinels, sentinelName: config.redisSentinelName, commandTimeoutMs: config.redisCommandTimeoutMs }, logger)
+      : undefined;
   const sealer = createSecretSealer(config.keyEncryptionKey);
   const users = createUserRepository(knex);
   const credentials = createCredentialRepository(knex);

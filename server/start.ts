@@ -117,6 +117,7 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
     readiness: [...container.readiness, { name: 'bootstrap', check: async () => { if (!bootstrapped) throw new Error('not yet'); } }],
     isShuttingDown: () => shuttingDown,
     metrics: container.metrics,
+    outageRetryAfterSeconds: config.outageRetryAfterSeconds,
     ...(config.metrics.enabled ? { metricsEndpoint: { exposition: container.metrics, token: config.metrics.token } } : {}),
     notificationCallbacks: {
       ...container.delivery.callbacks,
