@@ -23,7 +23,9 @@ export type DatabaseTarget =
 /** knex prints its own warnings (with stacks) to the console; route them as one plain line instead. */
 function knexLog(): Knex.Config['log'] {
   const line = (level: string) => (message: unknown) => {
-    const text = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
+    const full = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
+    // knex quotes the driver's error with its stack ("Acquire connection error: Error: … at …"): the first line says it all.
+    const text = (full ?? '').split('\n')[0];
     const requestId = currentRequestId();
     process.stderr.write(`${JSON.stringify({ level, service: 'oidc-server', component: 'knex', ...(requestId ? { requestId } : {}), msg: text })}\n`);
   };
