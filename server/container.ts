@@ -26,6 +26,7 @@ import { createAdapterFactory } from '../adapters/oidc/factory.js';
 import { createAccountRecords } from '../adapters/oidc/account-records.js';
 import { purgeExpired } from '../adapters/oidc/sql-store.js';
 import { openRedis } from '../adapters/redis/client.js';
+import { cacheTtlMs, localCacheInvalidation, redisCacheInvalidation } from '../adapters/redis/cache-invalidation.js';
 import { createRateLimiter } from '../adapters/redis/rate-limiter.js';
 import { createBackoffStore } from '../adapters/redis/backoff-store.js';
 import { createCodeHasher } from '../adapters/crypto/code-hasher.js';
@@ -63,7 +64,7 @@ import { createAuditCompliance, type AuditCompliance } from './audit-wiring.js';
 import type { Notifier } from './modules/notifications/index.js';
 import { ADMIN_ROLE, applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
 import { createClientAdministration } from './modules/clients/index.js';
-import { createResourceServerAdministration, createRoleAdministration } from './modules/permissions/index.js';
+import { createResourceServerAdministration, createRoleAdministration, type ResourceServerStore } from './modules/permissions/index.js';
 import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys, type SigningKeyDeps } from './modules/keys/index.js';
 import {
   changePassword,
@@ -83,6 +84,17 @@ import { auditWithWebhooks, buildDelivery, type Delivery } from './delivery.js';
 import { countingSignIns } from './sign-in-metrics.js';
 import { createWebhookAdministration } from './modules/webhooks/index.js';
 import { newId } from './shared/ids.js';
+
+/** The admin API's resource server store, announcing each change so every process's cache drops it. */
+function announcingChanges(store: ResourceServerStore, changed: (identifier: string) => void): ResourceServerStore {
+  return {
+    list: (page) => store.list(page),
+    find: (identifier) => store.find(identifier),
+    create: (server, source) => store.create(server, source).finally(() => changed(server.identifier)),
+    update: (identifier, versions, changes) => store.update(identifier, versions, changes).finally(() => changed(identifier)),
+    delete: (identifier, versions) => store.delete(identifier, versions).finally(() => changed(identifier)),
+  };
+}
 
 export interface Container {
   config: Config;
@@ -148,7 +160,11 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const sealer = createSecretSealer(config.keyEncryptionKey);
   const users = createUserRepository(knex);
   const credentials = createCredentialRepository(knex);
-  const clients = cachedClients(createClientRepository(knex, sealer));
+  // Read caches drop a changed record on every process at once: announced over Redis pub/sub.
+  const invalidation = redis ? redisCacheInvalidation(redis, config.redisKeyPrefix, logger) : localCacheInvalidation();
+  const cacheTtl = cacheTtlMs({ redis: Boolean(redis), singleProcess: database.kind === 'pglite' });
+  const clients = cachedClients(createClientRepository(knex, sealer), Date.now, { ttlMs: cacheTtl, onChange: (id) => void invalidation.announce('clients', id) });
+  invalidation.on('clients', (id) => clients.forget(id));
   const apis = createResourceServerRepository(knex);
   const roles = createRoleRepository(knex);
   const hasher = createArgon2Hasher(config.argon2);
@@ -160,7 +176,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const compliance = createAuditCompliance({ store: createAuditStore(knex), signer: createCheckpointSigner(config.keyEncryptionKey), logger, metrics, config });
   // The worker audits deliveries through the composed trail, which exists only once delivery does.
   let audit: AuditTrail = compliance.trail;
-  const delivery = buildDelivery({ config, logger, knex, sealer, translations, audit: { record: (event) => audit.record(event) }, metrics });
+  const delivery = buildDelivery({ config, logger, knex, sealer, translations, audit: { record: (event) => audit.record(event) }, metrics, caches: { ttlMs: cacheTtl, invalidation } });
   metrics.watchOutboxDepth(() => delivery.outbox.depth());
   // Every audit event is offered to webhook subscriptions after it is recorded.
   // ...and sign-in outcomes are counted for /metrics from the same events, so no route counts twice or forgets.
@@ -189,7 +205,8 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   // Failures are remembered for an hour after the first of a series: long enough for the doubling
   // to reach its cap, short enough that an old typo does not count against tomorrow's sign-in.
   const signInLockout = lockout({ store: createBackoffStore(redis, { keyPrefix: `${config.redisKeyPrefix}backoff:`, windowSeconds: 3600 }), audit });
-  const resourceServers = cachedLookup(apis);
+  const resourceServers = cachedLookup(apis, Date.now, cacheTtl);
+  invalidation.on('resource-servers', (identifier) => resourceServers.forget(identifier));
   const pages = pagesWith(renderer);
 
   await ensureSigningKeys(keys);
@@ -246,13 +263,13 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     accountRecords: createAccountRecordAdministration({ users, records: accountRecords, audit }),
     roles: createRoleAdministration({ roles: createRoleStore(knex), apis, audit, protectedRoles: [ADMIN_ROLE] }),
     resourceServers: createResourceServerAdministration({
-      apis: createResourceServerStore(knex),
+      apis: announcingChanges(createResourceServerStore(knex), (identifier) => void invalidation.announce('resource-servers', identifier)),
       audit,
       keyRotationOverlap: config.keyRotationOverlap,
       protectedApis: [config.adminApi.audience],
     }),
     clients: createClientAdministration({
-      clients: createClientStore(knex, sealer, (clientId) => clients.forget(clientId)),
+      clients: createClientStore(knex, sealer, (clientId) => void invalidation.announce('clients', clientId)),
       apis,
       audit,
       validateClientMetadata: async (metadata) => void (await current.provider.Client.validate(metadata as never)),
@@ -398,6 +415,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       await delivery.close();
       await compliance.trail.close();
       await database.close();
+      await invalidation.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };

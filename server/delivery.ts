@@ -26,6 +26,7 @@ import type { AuditTrail } from './modules/compliance/index.js';
 import { createOutboxNotifier, createOutboxWorker, messageHandler, type EmailChannel, type Notifier, type Outbox, type OutboxWorker, type SmsChannel, type TemplateRenderer } from './modules/notifications/index.js';
 import { createWebhookDispatcher, webhookHandler, type EndpointPolicy, type SubscriptionRepository, type WebhookDispatcher } from './modules/webhooks/index.js';
 import type { UnitOfWork } from './shared/unit-of-work.js';
+import type { CacheInvalidation } from '../adapters/redis/cache-invalidation.js';
 
 /** The path Twilio posts status callbacks to; the signature covers the full public URL. */
 export const TWILIO_CALLBACK_PATH = '/notifications/v1/callbacks/twilio';
@@ -74,14 +75,20 @@ function smsChannel(config: Config, logger: Logger): SmsChannel {
   return createLogSmsChannel(logger);
 }
 
-export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex; sealer: SecretSealer; translations: Translations; audit: AuditTrail; metrics: Metrics }): Delivery {
+export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex; sealer: SecretSealer; translations: Translations; audit: AuditTrail; metrics: Metrics; caches?: { ttlMs: number; invalidation: CacheInvalidation } }): Delivery {
   const { config, logger, knex, sealer } = deps;
   const settings = config.delivery;
   const outbox = createOutboxRepository(knex, sealer);
   const templates = createNotificationTemplates({ cache: config.env !== 'development', translator: (locale) => deps.translations.translator(locale), productName: 'Sign in' });
   const email = emailChannel(config, logger);
   const sms = smsChannel(config, logger);
-  const subscriptions = cachedSubscriptions(createSubscriptionRepository(knex, sealer), () => activeSubscriptions(knex));
+  // Edits are announced to every process, which drop their cached list (adapters/redis/cache-invalidation.ts).
+  const invalidation = deps.caches?.invalidation;
+  const subscriptions = cachedSubscriptions(createSubscriptionRepository(knex, sealer), () => activeSubscriptions(knex), Date.now, {
+    ...(deps.caches ? { ttlMs: deps.caches.ttlMs } : {}),
+    onChange: () => void invalidation?.announce('subscriptions'),
+  });
+  invalidation?.on('subscriptions', () => subscriptions.forget());
   const guard = createEndpointGuard({ allowedNetworks: settings.webhooks.allowedNetworks, requireHttps: config.env === 'production' });
   const endpoints: EndpointPolicy = {
     async refusal(url) {
