@@ -6,6 +6,7 @@
 import knexPkg, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { mkdirSync } from 'node:fs';
+import { lockDirectory } from './directory-lock.js';
 import { currentRequestId } from '../../server/shared/request-scope.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -34,6 +35,7 @@ function knexLog(): Knex.Config['log'] {
 
 export function openDatabase(target: DatabaseTarget): Database {
   let knex: Knex;
+  let release: () => void = () => {};
   if (target.kind === 'postgres') {
     knex = knexPkg.knex({
       client: 'pg',
@@ -45,7 +47,11 @@ export function openDatabase(target: DatabaseTarget): Database {
       log: knexLog(),
     });
   } else {
-    if (target.directory) mkdirSync(target.directory, { recursive: true });
+    if (target.directory) {
+      mkdirSync(target.directory, { recursive: true });
+      // Before PGlite opens it: a second process in the directory corrupts it (directory-lock.ts).
+      release = lockDirectory(target.directory);
+    }
     knex = knexPkg.knex({
       client: ClientPgLite as unknown as typeof knexPkg.Client,
       dialect: 'postgres',
@@ -53,7 +59,17 @@ export function openDatabase(target: DatabaseTarget): Database {
       log: knexLog(),
     });
   }
-  return { knex, kind: target.kind, close: () => knex.destroy() };
+  return {
+    knex,
+    kind: target.kind,
+    async close() {
+      try {
+        await knex.destroy();
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
 /** Postgres returns bigint aggregates as strings, PGlite as numbers. */
