@@ -47,8 +47,11 @@ export function redisOptions(settings: RedisSettings): RedisOptions {
           name: settings.sentinelName ?? 'mymaster',
           sentinelCommandTimeout: settings.commandTimeoutMs,
           sentinelRetryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
-          // After a failover the old primary may come back as a replica: refuse writes there.
           role: 'master' as const,
+          // Reconnect to the new primary as soon as the sentinels announce a switch...
+          failoverDetector: true,
+          // ...and when a write lands on the demoted one before that: reconnect and resend it.
+          reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 2 : false),
         }
       : {}),
   };

@@ -27,7 +27,8 @@ const MESSAGES = [
   /^Connection is closed\.?$/, // ioredis: the connection closed with the command pending
   /^Stream isn't writeable/, // ioredis: offline with the offline queue off
   /^Client has encountered a connection error and is not queryable$/, // pg
-  /Failed to refresh slots cache|All sentinels are unreachable|Connection in subscriber mode/,
+  /Failed to refresh slots cache|All sentinels are unreachable/,
+  /^READONLY /, // a write reached a primary that a failover just demoted
 ];
 
 /** Marks an error as an outage explicitly (e.g. a store adapter that knows its backend is down). */
