@@ -28,7 +28,7 @@ afterAll(async () => {
 
 describe.skipIf(!redisUrl)('lockout backoff store on Redis', () => {
   it('shares blocks between processes, and fails rather than counting in memory while Redis is cut', async () => {
-    const settings = (url: string) => ({ url, sentinels: [], sentinelName: undefined, commandTimeoutMs: 300 });
+    const settings = (url: string) => ({ url, sentinels: [], sentinelName: undefined, commandTimeoutMs: 2000 });
     const one = openRedis(settings(throughProxy(redisUrl!, proxy)), quiet);
     const two = openRedis(settings(redisUrl!), quiet);
     const options = { keyPrefix: `${shared.prefix}backoff:`, windowSeconds: 3600 };
