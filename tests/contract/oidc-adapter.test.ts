@@ -172,11 +172,13 @@ describeWith('redis')('RedisStore keys', () => {
     const [short, long, forever] = [newId(), newId(), newId()];
     await store('AccessToken').upsert(short, samplePayload('AccessToken', short, { grantId: grant }), 100);
     await store('RefreshToken').upsert(long, samplePayload('RefreshToken', long, { grantId: grant }), 300);
-    let index = await r.redis.pttl(grantKey(grant));
+    // The member's TTL is read before the index's: both end at the same instant, so on a loaded
+    // machine the later read is the smaller one and the upper bound holds whatever the delay.
     let longest = await r.redis.pttl(recordKey('RefreshToken', long));
+    let index = await r.redis.pttl(grantKey(grant));
     expect(longest).toBeGreaterThan(290_000);
     expect(index).toBeLessThanOrEqual(longest + 5);
-    expect(index).toBeGreaterThanOrEqual(longest - 1_000);
+    expect(index).toBeGreaterThanOrEqual(longest - 5_000);
 
     // a member without expiry makes the index permanent ...
     await store('AuthorizationCode').upsert(forever, samplePayload('AuthorizationCode', forever, { grantId: grant }));
@@ -189,18 +191,18 @@ describeWith('redis')('RedisStore keys', () => {
 
     // destroying the longest-lived member shortens the index to the next longest
     await store('RefreshToken').destroy(long);
-    index = await r.redis.pttl(grantKey(grant));
     longest = await r.redis.pttl(recordKey('AuthorizationCode', forever));
+    index = await r.redis.pttl(grantKey(grant));
     expect(longest).toBeGreaterThan(190_000);
     expect(index).toBeLessThanOrEqual(longest + 5);
-    expect(index).toBeGreaterThanOrEqual(longest - 1_000);
+    expect(index).toBeGreaterThanOrEqual(longest - 5_000);
 
     // shortening the longest member's expiry shortens the index too
     await store('AuthorizationCode').upsert(forever, samplePayload('AuthorizationCode', forever, { grantId: grant }), 50);
-    index = await r.redis.pttl(grantKey(grant));
     longest = await r.redis.pttl(recordKey('AccessToken', short));
+    index = await r.redis.pttl(grantKey(grant));
     expect(index).toBeLessThanOrEqual(longest + 5);
-    expect(index).toBeGreaterThanOrEqual(longest - 1_000);
+    expect(index).toBeGreaterThanOrEqual(longest - 5_000);
   });
 
   it('destroying the last member of a grant leaves no index key behind', async () => {
