@@ -13,6 +13,7 @@ import {
   verifyAuditChain,
   type AuditFilter,
   type AuditPage,
+  type AuditRecord,
   type AuditStore,
   type BufferedAuditTrail,
   type CheckpointSigner,
@@ -30,16 +31,41 @@ export interface AuditCompliance {
   exportLines(filter: AuditFilter): AsyncGenerator<string>;
 }
 
+// A queue whose oldest event waited this long is stalled: many flush intervals without progress,
+// yet longer than a database fail-over, so a short blip does not take the replica out of rotation.
+const MIN_STALL_MS = 30_000;
+const STALL_INTERVALS = 20;
+
 // Per retention run: bounded batches so one run never holds its lock for long; the next run goes on.
 const RETENTION_MAX_BATCHES = 20;
 
-export function createAuditCompliance(deps: { store: AuditStore; signer: CheckpointSigner; logger: Logger; metrics: Metrics; config: Config }): AuditCompliance {
+/** @param deps.onAppended sees the records each append wrote, after it committed (webhooks are fed from it). */
+export function createAuditCompliance(deps: {
+  store: AuditStore;
+  signer: CheckpointSigner;
+  logger: Logger;
+  metrics: Metrics;
+  config: Config;
+  onAppended?: (records: AuditRecord[]) => Promise<void>;
+}): AuditCompliance {
   const { store, signer, logger, metrics, config } = deps;
   const trail = createBufferedAuditTrail(
-    { store, clock: systemClock, log: logger, observer: { dropped: (count) => metrics.auditDropped(count), flushFailed: () => metrics.auditFlushFailed() } },
-    { batchSize: config.audit.batchSize, maxQueue: config.audit.maxQueue, flushIntervalMs: config.audit.flushIntervalMs },
+    {
+      store,
+      clock: systemClock,
+      log: logger,
+      observer: { dropped: (count) => metrics.auditDropped(count), flushFailed: () => metrics.auditFlushFailed(), quarantined: () => metrics.auditQuarantined() },
+      ...(deps.onAppended ? { onAppended: deps.onAppended } : {}),
+    },
+    {
+      batchSize: config.audit.batchSize,
+      maxQueue: config.audit.maxQueue,
+      flushIntervalMs: config.audit.flushIntervalMs,
+      stallAfterMs: Math.max(MIN_STALL_MS, STALL_INTERVALS * config.audit.flushIntervalMs),
+    },
   );
   metrics.watchAuditQueue(trail.depth);
+  metrics.watchAuditStalled(trail.stalled);
   return {
     trail,
     verify: () => verifyAuditChain({ store, signer }),

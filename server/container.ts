@@ -58,7 +58,7 @@ import type { ReadinessCheck } from './http/routes/health.js';
 import { createTranslations } from './http/i18n.js';
 import { createRenderer, type Renderer } from './http/views.js';
 import { authenticatePassword, createMfaService, lockout, loginThrottle, type Lockout, type MfaService } from './modules/auth/index.js';
-import type { AuditTrail } from './modules/compliance/index.js';
+import type { AuditRecord, AuditTrail } from './modules/compliance/index.js';
 import { createAuditCompliance, type AuditCompliance } from './audit-wiring.js';
 import type { Notifier } from './modules/notifications/index.js';
 import { ADMIN_ROLE, applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
@@ -79,7 +79,7 @@ import { buildProvider } from './oidc/provider.js';
 import { cachedLookup } from './oidc/resource-servers.js';
 import { systemClock } from './shared/clock.js';
 import { keyRotationEvents } from './modules/compliance/index.js';
-import { auditWithWebhooks, buildDelivery, type Delivery } from './delivery.js';
+import { buildDelivery, webhooksFromAppend, type Delivery } from './delivery.js';
 import { countingSignIns } from './sign-in-metrics.js';
 import { createWebhookAdministration } from './modules/webhooks/index.js';
 import { newId } from './shared/ids.js';
@@ -154,14 +154,17 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const translations = createTranslations();
   const renderer = createRenderer({ cache: config.env !== 'development', productName: 'Sign in', translations, logoUrl: config.brandLogoUrl });
   const metrics = createPrometheusMetrics({ processMetrics: config.metrics.enabled });
-  const compliance = createAuditCompliance({ store: createAuditStore(knex), signer: createCheckpointSigner(config.keyEncryptionKey), logger, metrics, config });
+  // Webhooks are fed from the durable append; the dispatcher exists only once delivery does.
+  let afterAppend = async (_records: AuditRecord[]): Promise<void> => {};
+  const compliance = createAuditCompliance({ store: createAuditStore(knex), signer: createCheckpointSigner(config.keyEncryptionKey), logger, metrics, config, onAppended: (records) => afterAppend(records) });
   // The worker audits deliveries through the composed trail, which exists only once delivery does.
   let audit: AuditTrail = compliance.trail;
   const delivery = buildDelivery({ config, logger, knex, sealer, translations, audit: { record: (event) => audit.record(event) }, metrics });
   metrics.watchOutboxDepth(() => delivery.outbox.depth());
-  // Every audit event is offered to webhook subscriptions after it is recorded.
-  // ...and sign-in outcomes are counted for /metrics from the same events, so no route counts twice or forgets.
-  audit = countingSignIns(auditWithWebhooks(compliance.trail, delivery.webhooks, logger), metrics);
+  // Every audit record is offered to webhook subscriptions once the chain holds it.
+  afterAppend = webhooksFromAppend(delivery.webhooks, logger);
+  // Sign-in outcomes are counted for /metrics from the audit events, so no route counts twice or forgets.
+  audit = countingSignIns(compliance.trail, metrics);
   // Intents go to the outbox; in development without a channel the worker prints them to the log.
   const notifier: Notifier = options.notifier ?? delivery.notifier;
   const adapter = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens });
@@ -333,7 +336,10 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   }
   selfService.federation = { federation: interactions.federation, linked: linkedIdentities };
 
-  const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await knex.raw('SELECT 1')) }];
+  const readiness: ReadinessCheck[] = [
+    { name: 'database', check: async () => void (await knex.raw('SELECT 1')) },
+    { name: 'audit', check: async () => { if (compliance.trail.stalled()) throw new Error('audit trail stalled'); } },
+  ];
   if (redis) readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
 
   return {

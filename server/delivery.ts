@@ -22,7 +22,7 @@ import { createEndpointGuard, UnsafeEndpointError } from '../adapters/webhooks/e
 import { createWebhookSender } from '../adapters/webhooks/http-sender.js';
 import type { Logger } from './http/logger.js';
 import type { Translations } from './http/i18n.js';
-import type { AuditTrail } from './modules/compliance/index.js';
+import { eventOfRecord, type AuditRecord, type AuditTrail } from './modules/compliance/index.js';
 import { createOutboxNotifier, createOutboxWorker, messageHandler, type EmailChannel, type Notifier, type Outbox, type OutboxWorker, type SmsChannel, type TemplateRenderer } from './modules/notifications/index.js';
 import { createWebhookDispatcher, webhookHandler, type EndpointPolicy, type SubscriptionRepository, type WebhookDispatcher } from './modules/webhooks/index.js';
 import type { UnitOfWork } from './shared/unit-of-work.js';
@@ -142,18 +142,18 @@ export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex
 }
 
 /**
- * The audit trail with webhook dispatch behind it: every recorded event is offered to the
- * subscriptions. A dispatch failure is logged, never thrown: the audited action already happened.
+ * Webhook dispatch fed from the durable audit append: called with the records each append
+ * wrote, after the chain committed them, so a subscriber never hears of an event the chain does
+ * not hold. A dispatch failure is logged, never thrown: the audited action already happened.
  */
-export function auditWithWebhooks(audit: AuditTrail, webhooks: WebhookDispatcher, logger: Logger): AuditTrail {
-  return {
-    async record(event) {
-      await audit.record(event);
+export function webhooksFromAppend(webhooks: WebhookDispatcher, logger: Logger): (records: AuditRecord[]) => Promise<void> {
+  return async (records) => {
+    for (const record of records) {
       try {
-        await webhooks.dispatch(event);
+        await webhooks.dispatch(eventOfRecord(record));
       } catch (error) {
-        logger.warn({ audit: { type: event.type }, err: { type: (error as Error).name, message: (error as Error).message } }, 'webhook dispatch failed');
+        logger.warn({ audit: { type: record.type }, err: { type: (error as Error).name, message: (error as Error).message } }, 'webhook dispatch failed');
       }
-    },
+    }
   };
 }
