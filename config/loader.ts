@@ -42,6 +42,8 @@ export interface Config {
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   purge: { intervalSeconds: number; batchSize: number };
   shutdownGraceSeconds: number;
+  /** Node HTTP server timeouts (HTTP_HEADERS_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_KEEP_ALIVE_TIMEOUT). */
+  http: { headersTimeoutSeconds: number; requestTimeoutSeconds: number; keepAliveTimeoutSeconds: number };
   /** Names of the claims carrying role names and permissions (ROLES_CLAIM, PERMISSIONS_CLAIM). */
   claimNames: { roles: string; permissions: string };
   /** Dynamic client registration; `initialAccessTokens` is non-empty when enabled. */
@@ -190,6 +192,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     purge: { intervalSeconds: raw.PURGE_INTERVAL as number, batchSize: raw.PURGE_BATCH_SIZE as number },
     shutdownGraceSeconds: raw.SHUTDOWN_GRACE as number,
+    http: {
+      headersTimeoutSeconds: raw.HTTP_HEADERS_TIMEOUT as number,
+      requestTimeoutSeconds: raw.HTTP_REQUEST_TIMEOUT as number,
+      keepAliveTimeoutSeconds: raw.HTTP_KEEP_ALIVE_TIMEOUT as number,
+    },
     claimNames: { roles: raw.ROLES_CLAIM as string, permissions: raw.PERMISSIONS_CLAIM as string },
     registration: {
       enabled: raw.CLIENT_REGISTRATION_ENABLED as boolean,

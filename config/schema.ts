@@ -183,6 +183,13 @@ export const settings = {
     description: 'How recent (s) a sign-in must be for sensitive changes on /account (email, phone, MFA, sessions); older sessions sign in again first.',
   },
   SHUTDOWN_GRACE: { schema: seconds, default: '10', description: 'On SIGTERM, seconds to let in-flight requests finish.' },
+  HTTP_HEADERS_TIMEOUT: { schema: seconds, default: '10', description: 'Seconds a client has to send the request headers before the connection is closed (slow-header attacks).' },
+  HTTP_REQUEST_TIMEOUT: { schema: seconds, default: '30', description: 'Seconds a client has to send a whole request, headers and body, before the connection is closed.' },
+  HTTP_KEEP_ALIVE_TIMEOUT: {
+    schema: seconds,
+    default: '65',
+    description: 'Seconds an idle keep-alive connection stays open; longer than a load balancer\'s idle timeout (commonly 60 s), so the balancer closes first.',
+  },
   CLIENT_REGISTRATION_ENABLED: {
     schema: bool,
     default: 'false',
