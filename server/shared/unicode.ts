@@ -27,3 +27,19 @@ export function truncate(value: string, max: number): string {
   if (last >= 0xd800 && last <= 0xdbff) end -= 1;
   return `${value.slice(0, end)}…`;
 }
+
+/**
+ * Longest key (id, client id, resource identifier, user name) a lookup takes to the database.
+ * Generated ids are under 100 characters and configured ones far below this; anything longer
+ * cannot exist, so it is not worth a query.
+ */
+export const MAX_KEY_LENGTH = 1024;
+
+/**
+ * True when `value` could be the key of a stored record: a non-empty, well-formed string of at
+ * most MAX_KEY_LENGTH units. Lookups answer "not found" for anything else without asking the
+ * database, which would refuse NUL and lone surrogates with an error (and so a 500).
+ */
+export function isStorableKey(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_KEY_LENGTH && isWellFormed(value);
+}
