@@ -13,7 +13,7 @@ import { createResourceServerRepository } from '../../adapters/db/resource-serve
 import { createRoleRepository } from '../../adapters/db/roles-repository.js';
 import { createCredentialRepository, createUserRepository } from '../../adapters/db/users-repository.js';
 import { buildContainer, type Container } from '../../server/container.js';
-import { createLogger } from '../../server/http/logger.js';
+import { createLogger } from '../../adapters/logging/pino-logger.js';
 import { ensureAdminApi, type ApplySeedDeps } from '../../server/modules/bootstrap/index.js';
 import type { AuditDetails, AuditEventType, AuditSubject } from '../../server/modules/compliance/index.js';
 
