@@ -9,6 +9,7 @@ import * as mfa from './20261128_006_mfa.js';
 import * as selfService from './20261128_007_self_service.js';
 import * as federation from './20261128_009_federation.js';
 import * as signInFlows from './20261201_010_sign_in_flows.js';
+import * as auditQuarantine from './20261201_011_audit_quarantine.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -25,4 +26,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261128_007_self_service', selfService],
   ['20261128_009_federation', federation],
   ['20261201_010_sign_in_flows', signInFlows],
+  ['20261201_011_audit_quarantine', auditQuarantine],
 ];

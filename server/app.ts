@@ -25,6 +25,7 @@ import type { Metrics, MetricsExposition } from './shared/metrics.js';
 import { notificationCallbackRoutes, type CallbackDeps } from './http/routes/notification-callbacks.js';
 import type { Renderer } from './shared/rendering.js';
 import { selfServiceRoutes, type SelfServiceDeps } from '../account/index.js';
+import { allowedMethods } from './http/middleware/allowed-methods.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -90,7 +91,8 @@ export function buildApp(deps: AppDeps): Koa {
   app.use(onlyUnder(['/interaction/', '/federation/'], compose([interactions.routes(), interactions.allowedMethods()]) as Koa.Middleware));
   if (deps.notificationCallbacks) {
     const callbacks = notificationCallbackRoutes(deps.notificationCallbacks);
-    app.use(onlyUnder(['/notifications/v1/callbacks/'], compose([callbacks.routes(), callbacks.allowedMethods({ throw: true })]) as Koa.Middleware));
+    // Providers only ever POST here; any other method is a 405 with Allow, never a 500.
+    app.use(onlyUnder(['/notifications/v1/callbacks/'], compose([allowedMethods(['POST']), callbacks.routes(), callbacks.allowedMethods({ throw: true })]) as Koa.Middleware));
   }
   app.use(onlyUnder(['/account'], compose([selfService.routes(), selfService.allowedMethods()]) as Koa.Middleware));
   app.use(providerOutages(retryAfter));

@@ -89,9 +89,16 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
   });
   // Misspelt variables and, outside production, what production would refuse (config/rules/production.ts).
   for (const warning of config.warnings) logger.warn(warning);
-  const server = createServer(app.callback());
-  // Longer than a load balancer's idle timeout (commonly 60 s), so the balancer closes first.
-  server.keepAliveTimeout = 65_000;
+  // Slow clients (slowloris) are cut off: headers within HTTP_HEADERS_TIMEOUT, the whole request
+  // within HTTP_REQUEST_TIMEOUT; idle keep-alive connections close after HTTP_KEEP_ALIVE_TIMEOUT.
+  // Node refuses a headers timeout above the request timeout; the headers are part of the request.
+  // It checks both on connectionsCheckingInterval (default 30 s): a quarter of the shortest here.
+  const { headersTimeoutSeconds, requestTimeoutSeconds, keepAliveTimeoutSeconds } = config.http;
+  const headersTimeout = Math.min(headersTimeoutSeconds, requestTimeoutSeconds) * 1000;
+  const server = createServer(
+    { headersTimeout, requestTimeout: requestTimeoutSeconds * 1000, keepAliveTimeout: keepAliveTimeoutSeconds * 1000, connectionsCheckingInterval: Math.min(30_000, headersTimeout / 4) },
+    app.callback(),
+  );
   // Listen before the bootstrap: a port that is taken must fail the start before a one-time
   // admin password is created that nobody would ever see.
   try {

@@ -5,6 +5,7 @@
  * flag the append-only trigger checks (migrations/20261128_004_audit_trail.ts).
  */
 import type { Knex } from 'knex';
+import { truncate, wellFormed } from '../../server/shared/unicode.js';
 import type { AuditFilter, AuditRecord, AuditStore, ChainHead, Checkpoint, AuditEventType, AuditOutcome } from '../../server/modules/compliance/index.js';
 
 // Any constant shared by all processes; spells "AUDITRET" in ASCII.
@@ -99,6 +100,10 @@ export function createAuditStore(knex: Knex): AuditStore {
         await trx('audit_chain_head').where({ id: 1 }).update({ seq: last.seq, hash: last.hash });
         return records;
       }),
+    async quarantine(record, reason) {
+      // JSON.stringify escapes NUL and lone surrogates (\u0000, \ud800): the text always fits.
+      await knex('audit_quarantine').insert({ type: record.type, reason: truncate(wellFormed(reason), 500), record: JSON.stringify(record) });
+    },
     async head(): Promise<ChainHead> {
       const head = await knex('audit_chain_head').where({ id: 1 }).first('seq', 'hash');
       return { seq: Number(head.seq), hash: head.hash };

@@ -3,6 +3,7 @@
  * as in clients-repository.ts and never read back here. `onChange` lets the read cache in front
  * of the provider forget a client the moment it changes in this process.
  */
+import { isStorableKey } from '../../server/shared/unicode.js';
 import type { Knex } from 'knex';
 import type { ClientStore, ManagedClient } from '../../server/modules/clients/index.js';
 import { AppError } from '../../server/shared/errors.js';
@@ -41,6 +42,7 @@ export function createClientStore(knex: Knex, sealer: SecretSealer, onChange: (c
       return toPage(((await query) as Row[]).map(toClient), page.limit, (c) => c.clientId);
     },
     async find(clientId) {
+      if (!isStorableKey(clientId)) return undefined;
       const row = (await clients().where({ client_id: clientId }).first()) as Row | undefined;
       return row ? toClient(row) : undefined;
     },

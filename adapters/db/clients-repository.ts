@@ -1,4 +1,5 @@
 /** Clients in SQL; shared secrets are sealed with the key-encryption key, bound to the client id. */
+import { isStorableKey } from '../../server/shared/unicode.js';
 import type { Knex } from 'knex';
 import { allowedOrigins, type ClientRepository, type StoredClient } from '../../server/modules/clients/index.js';
 import type { SecretSealer } from '../crypto/envelope.js';
@@ -10,6 +11,7 @@ const context = clientSecretContext;
 export function createClientRepository(knex: Knex, sealer: SecretSealer): ClientRepository {
   return {
     async find(clientId) {
+      if (!isStorableKey(clientId)) return undefined;
       const row = await knex('clients').where({ client_id: clientId }).first();
       if (!row) return undefined;
       return {

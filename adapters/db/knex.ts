@@ -33,6 +33,20 @@ function knexLog(): Knex.Config['log'] {
   return { warn: line('warn'), error: line('error'), deprecate: line('warn'), debug: () => undefined };
 }
 
+/**
+ * knex resolves a DELETE (and increment/decrement) without RETURNING to the affected row count
+ * on pg; through knex-pglite the same query resolves to the raw result (`{ command: 'DEL',
+ * rowCount: 1, … }`), because knex-pglite names the command after knex's method (`del`,
+ * `counter`), which knex's pg response handling does not recognise. Normalised here, once, so
+ * every adapter's `deleted === 1` holds on both databases.
+ */
+export function affectedRowCount(result: unknown): unknown {
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) return result;
+  const { command, rowCount } = result as { command?: unknown; rowCount?: unknown };
+  if ((command === 'DEL' || command === 'COUNTER') && typeof rowCount === 'number') return rowCount;
+  return result;
+}
+
 export function openDatabase(target: DatabaseTarget): Database {
   let knex: Knex;
   let release: () => void = () => {};
@@ -56,6 +70,7 @@ export function openDatabase(target: DatabaseTarget): Database {
       client: ClientPgLite as unknown as typeof knexPkg.Client,
       dialect: 'postgres',
       connection: target.directory ? { filename: target.directory } : {},
+      postProcessResponse: affectedRowCount,
       log: knexLog(),
     });
   }

@@ -1,4 +1,5 @@
 /** APIs (resource servers) for administration: pages by identifier, compare-and-set changes (see ResourceServerStore). */
+import { isStorableKey } from '../../server/shared/unicode.js';
 import type { Knex } from 'knex';
 import { AppError } from '../../server/shared/errors.js';
 import { toPage } from '../../server/shared/pagination.js';
@@ -47,6 +48,7 @@ export function createResourceServerStore(knex: Knex): ResourceServerStore {
       return toPage(((await query) as Row[]).map(toServer), page.limit, (s) => s.identifier);
     },
     async find(identifier) {
+      if (!isStorableKey(identifier)) return undefined;
       const row = (await knex('resource_servers').where({ identifier }).first()) as Row | undefined;
       return row ? toServer(row) : undefined;
     },

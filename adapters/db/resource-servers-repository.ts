@@ -1,10 +1,12 @@
 /** APIs (resource servers) in SQL. */
+import { isStorableKey } from '../../server/shared/unicode.js';
 import type { Knex } from 'knex';
 import type { ResourceServer, ResourceServerRepository } from '../../server/modules/permissions/index.js';
 
 export function createResourceServerRepository(knex: Knex): ResourceServerRepository {
   return {
     async find(identifier) {
+      if (!isStorableKey(identifier)) return undefined;
       const row = await knex('resource_servers').where({ identifier }).first();
       if (!row) return undefined;
       return { identifier: row.identifier, name: row.name, scopes: row.scopes, accessTokenTtl: row.access_token_ttl ?? undefined, accessTokenFormat: row.access_token_format };

@@ -1,4 +1,5 @@
 /** Users and their password credentials in SQL. Unique violations become AppError conflicts. */
+import { isStorableKey } from '../../server/shared/unicode.js';
 import type { Knex } from 'knex';
 import { AppError } from '../../server/shared/errors.js';
 import { normalizeLogin, type CredentialRepository, type CredentialResets, type NewUser, type PasswordCredential, type User, type UserChanges, type UserRepository } from '../../server/modules/users/index.js';
@@ -47,10 +48,12 @@ export function createUserRepository(knex: Knex): UserRepository {
   const users = () => knex<UserRow>('users');
   return {
     async findById(id) {
+      if (!isStorableKey(id)) return undefined;
       const row = await users().where({ id }).first();
       return row ? toUser(row) : undefined;
     },
     async findByLogin(identifier) {
+      if (!isStorableKey(identifier)) return undefined;
       const login = normalizeLogin(identifier);
       const row = await users()
         .whereRaw('lower(username) = ?', [login])
@@ -59,6 +62,7 @@ export function createUserRepository(knex: Knex): UserRepository {
       return row ? toUser(row) : undefined;
     },
     async findByUsername(username) {
+      if (!isStorableKey(username)) return undefined;
       const row = await users().whereRaw('lower(username) = ?', [username.toLowerCase()]).first();
       return row ? toUser(row) : undefined;
     },

@@ -27,6 +27,16 @@ export function createPrometheusMetrics(options: { processMetrics: boolean }): P
   const logins = new Counter({ name: 'auth_login_attempts_total', help: 'Sign-in attempts by outcome.', labelNames: ['outcome'], registers: [registry] });
   const dropped = new Counter({ name: 'audit_events_dropped_total', help: 'Audit events dropped because the in-memory audit queue was full.', registers: [registry] });
   const flushFailures = new Counter({ name: 'audit_flush_failures_total', help: 'Audit batches that could not be written (retried).', registers: [registry] });
+  const quarantined = new Counter({ name: 'audit_records_quarantined_total', help: 'Audit records the chain refused, set aside in the audit_quarantine table instead of blocking the trail.', registers: [registry] });
+  const stalls: Array<() => boolean> = [];
+  new Gauge({
+    name: 'audit_trail_stalled',
+    help: '1 while the audit trail cannot append (its last flush failed, or its oldest queued event waited too long).',
+    registers: [registry],
+    collect() {
+      this.set(stalls.some((stalled) => stalled()) ? 1 : 0);
+    },
+  });
   const depths: Array<() => number> = [];
   new Gauge({
     name: 'audit_queue_depth',
@@ -59,6 +69,8 @@ export function createPrometheusMetrics(options: { processMetrics: boolean }): P
     auditDropped: (count) => dropped.inc(count),
     auditFlushFailed: () => flushFailures.inc(),
     watchAuditQueue: (depth) => void depths.push(depth),
+    auditQuarantined: () => quarantined.inc(),
+    watchAuditStalled: (stalled) => void stalls.push(stalled),
     outboxSettled({ kind, status, seconds }) {
       deliveries.inc({ kind, status });
       deliverySeconds.observe({ kind }, seconds);

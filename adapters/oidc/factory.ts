@@ -11,6 +11,7 @@ import { ConfiguredInitialAccessTokens } from './initial-access-tokens.js';
 import { GRANT_BOUND_MODELS, isModelName, MODEL_STORE } from './models.js';
 import { RedisStore } from './redis-store.js';
 import { SqlStore } from './sql-store.js';
+import { isStorableKey } from '../../server/shared/unicode.js';
 
 export interface AdapterStores {
   knex: Knex;
@@ -24,12 +25,31 @@ export interface AdapterStores {
 
 export type AdapterFactory = (model: string) => Adapter;
 
+/**
+ * Lookups by a key no record can have (NUL, a lone surrogate, over-long: see isStorableKey) are
+ * "not found" without a query, in every store: the database would answer them with an error,
+ * and oidc-provider would turn that into a 500 for an unauthenticated request (client_id=%00 at
+ * /auth, /token, /session/end; token=%00 at introspection and revocation; refresh_token=%00).
+ */
+export function refusingImpossibleKeys(adapter: Adapter): Adapter {
+  return {
+    upsert: (id, payload, expiresIn) => adapter.upsert(id, payload, expiresIn),
+    find: async (id) => (isStorableKey(id) ? adapter.find(id) : undefined),
+    findByUid: async (uid) => (isStorableKey(uid) ? adapter.findByUid(uid) : undefined),
+    findByUserCode: async (userCode) => (isStorableKey(userCode) ? adapter.findByUserCode(userCode) : undefined),
+    consume: async (id) => (isStorableKey(id) ? adapter.consume(id) : undefined),
+    destroy: async (id) => (isStorableKey(id) ? adapter.destroy(id) : undefined),
+    revokeByGrantId: async (grantId) => (isStorableKey(grantId) ? adapter.revokeByGrantId(grantId) : undefined),
+  };
+}
+
 export function createAdapterFactory(stores: AdapterStores): AdapterFactory {
   const { clients } = stores;
   // What oidc-provider's own revoke() does on a sequential reuse, for the concurrent case the
   // stores detect: every token of the grant, in whichever store it lives, and the grant itself.
   const revokeGrant = (grantId: string) => revokeGrantEverywhere(adapterFor, grantId);
-  const adapterFor = (model: string): Adapter => {
+  const adapterFor = (model: string): Adapter => refusingImpossibleKeys(storeFor(model));
+  const storeFor = (model: string): Adapter => {
     if (!isModelName(model)) throw new Error(`no store is routed for oidc-provider model ${model}`);
     const kind = MODEL_STORE[model];
     if (kind === 'clients') return new ClientStore(clients);

@@ -1,9 +1,12 @@
 /**
  * Which IP addresses a webhook may be delivered to (SSRF defence). Everything that is not the
- * public internet is refused: loopback, private (RFC 1918, fc00::/7), link-local (including
- * 169.254.169.254, the cloud metadata service), CGNAT (100.64.0.0/10), multicast, reserved and
- * documentation ranges, and IPv6 forms that embed an IPv4 address (IPv4-mapped, NAT64, 6to4),
- * since those reach IPv4 hosts by another name. WEBHOOK_ALLOWED_NETWORKS re-opens named ranges.
+ * public internet is refused: every block of IANA's IPv4 and IPv6 Special-Purpose Address
+ * Registries (RFC 6890 and its updates) — loopback, private (RFC 1918, fc00::/7), link-local
+ * (including 169.254.169.254, the cloud metadata service), CGNAT (100.64.0.0/10), AS112, AMT,
+ * benchmarking, documentation, reserved — plus multicast and the deprecated site-local range,
+ * and every IPv6 form that embeds an IPv4 address (IPv4-mapped, IPv4-compatible ::/96, NAT64,
+ * 6to4, Teredo), since those reach IPv4 hosts by another name. Matching is node:net's
+ * BlockList, not our own parser. WEBHOOK_ALLOWED_NETWORKS re-opens named ranges.
  */
 import { BlockList, isIP } from 'node:net';
 
@@ -16,25 +19,39 @@ const REFUSED_V4: Array<[network: string, prefix: number, reason: string]> = [
   ['172.16.0.0', 12, 'private'],
   ['192.0.0.0', 24, 'reserved'],
   ['192.0.2.0', 24, 'documentation'],
+  ['192.31.196.0', 24, 'as112'],
+  ['192.52.193.0', 24, 'amt'],
   ['192.88.99.0', 24, 'reserved'],
   ['192.168.0.0', 16, 'private'],
+  ['192.175.48.0', 24, 'as112'],
   ['198.18.0.0', 15, 'benchmarking'],
   ['198.51.100.0', 24, 'documentation'],
   ['203.0.113.0', 24, 'documentation'],
   ['224.0.0.0', 4, 'multicast'],
   ['240.0.0.0', 4, 'reserved'],
+  // Inside 240/4 already; listed because the registry lists it on its own.
+  ['255.255.255.255', 32, 'broadcast'],
 ];
 
 const REFUSED_V6: Array<[network: string, prefix: number, reason: string]> = [
   ['::', 128, 'unspecified'],
   ['::1', 128, 'loopback'],
+  // IPv4-compatible (deprecated, RFC 4291 §2.5.5.1): ::127.0.0.1 is 127.0.0.1 to some stacks.
+  ['::', 96, 'ipv4-compatible'],
   ['::ffff:0:0', 96, 'ipv4-mapped'],
   ['64:ff9b::', 96, 'nat64'],
   ['64:ff9b:1::', 48, 'nat64'],
   ['100::', 64, 'discard'],
+  // Before 2001::/23, which holds them all: a more telling reason for the ones named on their own.
+  ['2001::', 32, 'teredo'],
+  ['2001:2::', 48, 'benchmarking'],
+  ['2001:10::', 28, 'orchid'],
+  ['2001:20::', 28, 'orchid'],
   ['2001::', 23, 'reserved'],
   ['2001:db8::', 32, 'documentation'],
   ['2002::', 16, '6to4'],
+  ['3fff::', 20, 'documentation'],
+  ['5f00::', 16, 'srv6'],
   ['fc00::', 7, 'private'],
   ['fe80::', 10, 'link-local'],
   ['fec0::', 10, 'site-local'],

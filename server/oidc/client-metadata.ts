@@ -13,6 +13,7 @@
  */
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { CLIENT_MFA_POLICIES } from '../modules/auth/index.js';
+import { isWellFormed } from '../shared/unicode.js';
 
 export const EXTRA_CLIENT_METADATA = ['web_origins', 'first_party', 'resource_scopes', 'mfa_policy'];
 
@@ -44,12 +45,37 @@ function acceptableInProduction(uri: string, native: boolean): boolean {
   return /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol);
 }
 
+/** @throws InvalidClientMetadata unless `value` is absent or an array of strings (RFC 7591 §2). */
+function stringArray(value: unknown, key: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw invalid(`${key} must be an array of strings`);
+  return value;
+}
+
+/**
+ * @throws InvalidClientMetadata naming the first field holding text the database cannot store
+ * (NUL, a lone surrogate), at any depth: such a client could never be saved, so it is refused
+ * as metadata (RFC 7591 §3.2.2) rather than failing the write.
+ */
+function checkStorableText(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (!isWellFormed(value)) throw invalid(`${path} must be well-formed text without NUL characters`);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => checkStorableText(item, `${path}[${index}]`));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (!isWellFormed(key)) throw invalid(`${path} has a key that is not well-formed text`);
+      checkStorableText(item, path ? `${path}.${key}` : key);
+    }
+  }
+}
+
 /** @throws InvalidClientMetadata / InvalidRedirectUri naming what the registration may not state. */
 function checkSelfRegistered(metadata: Record<string, unknown>, production: boolean): void {
   for (const key of PRIVILEGED_METADATA) {
     if (metadata[key] !== undefined) throw invalid(`${key} cannot be registered dynamically; ask an administrator`);
   }
-  const grants = (metadata.grant_types as string[] | undefined) ?? [];
+  const grants = stringArray(metadata.grant_types, 'grant_types');
   const refused = grants.filter((grant) => !DYNAMIC_GRANT_TYPES.has(grant));
   if (refused.length) throw invalid(`grant_types ${refused.join(', ')} cannot be registered dynamically`);
   if (!production) return;
@@ -68,9 +94,10 @@ export function extraClientMetadata(options: { production: boolean }): ExtraClie
   return {
     properties: EXTRA_CLIENT_METADATA,
     validator(ctx: KoaContextWithOIDC | undefined, key, value, metadata) {
-      // Once per client (the validator runs for each extra property): the registration policy.
-      if (key === EXTRA_CLIENT_METADATA[0] && ctx?.oidc && REGISTRATION_ROUTES.has(ctx.oidc.route)) {
-        checkSelfRegistered(metadata as Record<string, unknown>, options.production);
+      // Once per client (the validator runs for each extra property): storable text, and the registration policy.
+      if (key === EXTRA_CLIENT_METADATA[0]) {
+        checkStorableText(metadata, '');
+        if (ctx?.oidc && REGISTRATION_ROUTES.has(ctx.oidc.route)) checkSelfRegistered(metadata as Record<string, unknown>, options.production);
       }
       if (key === 'web_origins' && value !== undefined) {
         if (!Array.isArray(value) || !value.every((o) => typeof o === 'string' && URL.parse(o)?.origin === o)) {

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'invalid_input'
   | 'invalid_credentials'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'forbidden'
   | 'unauthorized'
@@ -28,6 +29,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   csrf_failed: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   interaction_expired: 410,
   rate_limited: 429,

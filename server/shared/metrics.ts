@@ -36,6 +36,10 @@ export interface Metrics {
   httpRequest(sample: HttpRequestSample): void;
   auditDropped(count: number): void;
   auditFlushFailed(): void;
+  /** An audit record the chain refused was set aside in the quarantine table. */
+  auditQuarantined(): void;
+  /** Reads whether the audit trail is stalled (1) whenever metrics are scraped. */
+  watchAuditStalled(stalled: () => boolean): void;
   /** Reads the audit queue depth whenever metrics are scraped. */
   watchAuditQueue(depth: () => number): void;
   /** One outbox delivery attempt settled (email, SMS or webhook; a failed webhook is `retry` or `dead`). */

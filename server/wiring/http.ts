@@ -94,6 +94,8 @@ export function buildHttp(deps: {
   const readiness: ReadinessCheck[] = [
     { name: 'database', check: async () => void (await knex.raw('SELECT 1')) },
     ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
+    // A trail that cannot append (issue 11): the replica leaves rotation rather than lose events.
+    { name: 'audit', check: async () => { if (deps.compliance.trail.stalled()) throw new Error('audit trail stalled'); } },
   ];
 
   return {

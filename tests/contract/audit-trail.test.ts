@@ -24,11 +24,11 @@ import { createTestDatabase, describeWith, storesFor, type TestDatabase } from '
 const kek = randomBytes(32).toString('base64url');
 const signer = createCheckpointSigner(kek);
 const quietLog = { error: () => undefined, warn: () => undefined };
-const observer = { dropped: () => undefined, flushFailed: () => undefined };
+const observer = { dropped: () => undefined, flushFailed: () => undefined, quarantined: () => undefined };
 const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
 
 function trailOn(database: Database, clock: Clock = { now: () => new Date() }, batchSize = 50): BufferedAuditTrail {
-  return createBufferedAuditTrail({ store: createAuditStore(database.knex), clock, log: quietLog, observer }, { batchSize, maxQueue: 10_000, flushIntervalMs: 60_000 });
+  return createBufferedAuditTrail({ store: createAuditStore(database.knex), clock, log: quietLog, observer }, { batchSize, maxQueue: 10_000, flushIntervalMs: 60_000, stallAfterMs: 60_000 });
 }
 
 const event = (i: number, extra: Partial<AuditEvent> = {}): AuditEvent => ({
@@ -254,8 +254,8 @@ describe('audit queue', () => {
       },
     } as never;
     const trail = createBufferedAuditTrail(
-      { store, clock: { now: () => new Date() }, log: { error: (_f, m) => errors.push(m), warn: () => undefined }, observer: { dropped: (n) => dropped.push(n), flushFailed: () => undefined } },
-      { batchSize: 2, maxQueue: 5, flushIntervalMs: 60_000 },
+      { store, clock: { now: () => new Date() }, log: { error: (_f, m) => errors.push(m), warn: () => undefined }, observer: { dropped: (n) => dropped.push(n), flushFailed: () => undefined, quarantined: () => undefined } },
+      { batchSize: 2, maxQueue: 5, flushIntervalMs: 60_000, stallAfterMs: 60_000 },
     );
     for (let i = 0; i < 8; i += 1) await trail.record(event(i));
     await trail.flush();

@@ -95,6 +95,8 @@ export interface StartOptions {
   seed?: Record<string, unknown> | false;
   env?: Record<string, string>;
   database?: TestDatabase;
+  /** The embedded default whatever the environment offers: PGlite in DATA_DIR and no Redis. */
+  embedded?: boolean;
   /** Replaces the provider's notifier (see tests/helpers/mailbox.ts). */
   notifier?: Notifier;
   /** Shorter lockout backoff schedules, so lockout tests need fewer attempts and waits. */
@@ -104,7 +106,7 @@ export interface StartOptions {
 export async function startTestProvider(options: StartOptions = {}): Promise<TestProvider> {
   const dir = mkdtempSync(join(tmpdir(), 'oidc-test-'));
   // Without Postgres the provider opens PGlite in DATA_DIR, exactly as in development.
-  const database = options.database ?? (postgresUrl ? await createTestDatabase('postgres') : undefined);
+  const database = options.embedded ? undefined : options.database ?? (postgresUrl ? await createTestDatabase('postgres') : undefined);
   const port = await freePort();
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -119,7 +121,7 @@ export async function startTestProvider(options: StartOptions = {}): Promise<Tes
     DEMO_CLIENTS: 'false',
     REDIS_KEY_PREFIX: `test:${randomBytes(6).toString('hex')}:`,
     ...(database?.url ? { DATABASE_URL: database.url } : {}),
-    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...(redisUrl && !options.embedded ? { REDIS_URL: redisUrl } : {}),
   };
   if (options.seed !== false) {
     const seedFile = join(dir, 'seed.json');

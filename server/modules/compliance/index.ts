@@ -2,7 +2,7 @@
 export { AUDIT_EVENT_TYPES } from './domain/audit-event.js';
 export type { AuditActor, AuditDetails, AuditEvent, AuditEventType, AuditOutcome, AuditSubject, RequestFacts } from './domain/audit-event.js';
 export type { AuditTrail, AuditStore, CheckpointSigner, AuditQueueObserver, AuditLog } from './ports.js';
-export { canonicalRecord, GENESIS_HASH, type AuditRecord, type ChainHead, type PendingRecord } from './domain/audit-record.js';
+export { canonicalRecord, eventOfRecord, GENESIS_HASH, type AuditRecord, type ChainHead, type PendingRecord } from './domain/audit-record.js';
 export { checkpointPayload, type Checkpoint } from './domain/checkpoint.js';
 export type { AuditFilter } from './domain/search.js';
 export { auditRecordJson, type AuditRecordJson } from './domain/record-json.js';

@@ -1,6 +1,6 @@
 /** What the compliance module needs from the outside, and what it offers as a sink to others. */
 import type { AuditEvent } from './domain/audit-event.js';
-import type { AuditRecord, ChainHead } from './domain/audit-record.js';
+import type { AuditRecord, ChainHead, PendingRecord } from './domain/audit-record.js';
 import type { Checkpoint } from './domain/checkpoint.js';
 import type { AuditFilter } from './domain/search.js';
 
@@ -20,6 +20,11 @@ export interface AuditStore {
    * ones given the current head; it runs inside the transaction and must be pure.
    */
   append(link: (head: ChainHead) => AuditRecord[]): Promise<AuditRecord[]>;
+  /**
+   * Sets aside a record the chain refused, outside the chain, with the reason. Must accept any
+   * record (it is stored as escaped JSON text); throws only when the database itself is unreachable.
+   */
+  quarantine(record: PendingRecord, reason: string): Promise<void>;
   head(): Promise<ChainHead>;
   /** Records with seq > afterSeq, ascending, at most `limit`. */
   readFrom(afterSeq: number, limit: number): Promise<AuditRecord[]>;
@@ -49,6 +54,8 @@ export interface CheckpointSigner {
 export interface AuditQueueObserver {
   dropped(count: number): void;
   flushFailed(): void;
+  /** A record the chain refused was set aside (see AuditStore.quarantine). */
+  quarantined(): void;
 }
 
 /** Where the audit module reports its own trouble (the structured log). */

@@ -7,6 +7,7 @@ import type { Config } from '../../../config/loader.js';
 import type { Logger } from '../../shared/logger.js';
 import {
   applyAuditRetention,
+  eventOfRecord,
   createBufferedAuditTrail,
   exportAuditLines,
   searchAudit,
@@ -14,6 +15,7 @@ import {
   type AuditEventType,
   type AuditFilter,
   type AuditPage,
+  type AuditRecord,
   type AuditStore,
   type AuditTrail,
   type BufferedAuditTrail,
@@ -33,15 +35,40 @@ export interface AuditCompliance {
   exportLines(filter: AuditFilter): AsyncGenerator<string>;
 }
 
+// A queue whose oldest event waited this long is stalled: many flush intervals without progress,
+// yet longer than a database fail-over, so a short blip does not take the replica out of rotation.
+const MIN_STALL_MS = 30_000;
+const STALL_INTERVALS = 20;
+
 // Per retention run: bounded batches so one run never holds its lock for long; the next run goes on.
 const RETENTION_MAX_BATCHES = 20;
 
-export function createAuditCompliance(deps: { store: AuditStore; signer: CheckpointSigner; logger: Logger; metrics: Metrics; config: Config }): AuditCompliance {
+/** @param deps.onAppended sees the records each append wrote, after it committed (webhooks are fed from it). */
+export function createAuditCompliance(deps: {
+  store: AuditStore;
+  signer: CheckpointSigner;
+  logger: Logger;
+  metrics: Metrics;
+  config: Config;
+  onAppended?: (records: AuditRecord[]) => Promise<void>;
+}): AuditCompliance {
   const { store, signer, logger, metrics, config } = deps;
   const trail = createBufferedAuditTrail(
-    { store, clock: systemClock, log: logger, observer: { dropped: (count) => metrics.auditDropped(count), flushFailed: () => metrics.auditFlushFailed() } },
-    { batchSize: config.audit.batchSize, maxQueue: config.audit.maxQueue, flushIntervalMs: config.audit.flushIntervalMs },
+    {
+      store,
+      clock: systemClock,
+      log: logger,
+      observer: { dropped: (count) => metrics.auditDropped(count), flushFailed: () => metrics.auditFlushFailed(), quarantined: () => metrics.auditQuarantined() },
+      ...(deps.onAppended ? { onAppended: deps.onAppended } : {}),
+    },
+    {
+      batchSize: config.audit.batchSize,
+      maxQueue: config.audit.maxQueue,
+      flushIntervalMs: config.audit.flushIntervalMs,
+      stallAfterMs: Math.max(MIN_STALL_MS, STALL_INTERVALS * config.audit.flushIntervalMs),
+    },
   );
+  metrics.watchAuditStalled(trail.stalled);
   // A gauge read at scrape time; the trail needs metrics first, so it is registered, not passed in.
   metrics.watchAuditQueue(trail.depth);
   return {
@@ -58,19 +85,19 @@ export function createAuditCompliance(deps: { store: AuditStore; signer: Checkpo
 }
 
 /**
- * The audit trail with webhook dispatch behind it: every recorded event is offered to the
- * subscriptions. A dispatch failure is logged, never thrown: the audited action already happened.
+ * Webhook dispatch fed from the durable audit append: called with the records each append
+ * wrote, after the chain committed them, so a subscriber never hears of an event the chain does
+ * not hold. A dispatch failure is logged, never thrown: the audited action already happened.
  */
-export function auditWithWebhooks(audit: AuditTrail, webhooks: WebhookDispatcher, logger: Logger): AuditTrail {
-  return {
-    async record(event) {
-      await audit.record(event);
+export function webhooksFromAppend(webhooks: WebhookDispatcher, logger: Logger): (records: AuditRecord[]) => Promise<void> {
+  return async (records) => {
+    for (const record of records) {
       try {
-        await webhooks.dispatch(event);
+        await webhooks.dispatch(eventOfRecord(record));
       } catch (error) {
-        logger.warn({ audit: { type: event.type }, err: { type: (error as Error).name, message: (error as Error).message } }, 'webhook dispatch failed');
+        logger.warn({ audit: { type: record.type }, err: { type: (error as Error).name, message: (error as Error).message } }, 'webhook dispatch failed');
       }
-    },
+    }
   };
 }
 
@@ -100,9 +127,9 @@ export function countingSignIns(audit: AuditTrail, metrics: Pick<Metrics, 'login
 
 /** The chain's operations and the trail the rest of the server records to. */
 export function buildAudit(deps: { stores: { audit: { store: AuditStore; signer: CheckpointSigner } }; webhooks: WebhookDispatcher; logger: Logger; metrics: Metrics; config: Config }) {
-  const compliance = createAuditCompliance({ ...deps.stores.audit, logger: deps.logger, metrics: deps.metrics, config: deps.config });
+  const compliance = createAuditCompliance({ ...deps.stores.audit, logger: deps.logger, metrics: deps.metrics, config: deps.config, onAppended: webhooksFromAppend(deps.webhooks, deps.logger) });
   return {
     compliance,
-    trail: countingSignIns(auditWithWebhooks(compliance.trail, deps.webhooks, deps.logger), deps.metrics),
+    trail: countingSignIns(compliance.trail, deps.metrics),
   } as const;
 }

@@ -8,6 +8,7 @@ import twilio from 'twilio';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubscription } from '../../../server/modules/webhooks/index.js';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { startTestProvider, type TestProvider } from '../../helpers/provider.js';
 import { startSmtp, type TestSmtp } from '../../helpers/smtp.js';
 import { startTwilioStandIn, TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, type TwilioStandIn } from '../../helpers/twilio-stand-in.js';
@@ -56,6 +57,18 @@ function postCallback(params: Record<string, string>, signature: string | undefi
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature ? { 'x-twilio-signature': signature } : {}) },
     body: new URLSearchParams(params).toString(),
+  });
+}
+
+/** node:http, because fetch refuses TRACE (a forbidden method in the Fetch standard). */
+function rawRequest(method: string, url: string): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers: { accept: 'application/json' } }, (res) => {
+      res.resume();
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+    });
+    req.once('error', reject);
+    req.end();
   });
 }
 
@@ -119,6 +132,17 @@ describe('configured channels in a running provider', () => {
     expect((await fetch(callbackUrl())).status).toBe(405);
     // SES events are off without SES_EVENTS_TOPIC_ARN.
     expect((await fetch(`${provider.issuer}/notifications/v1/callbacks/ses`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+
+  it('answers methods the callbacks do not serve (PROPFIND, TRACE, GET, PUT, DELETE) with 405 and Allow: POST', async () => {
+    for (const path of ['/notifications/v1/callbacks/twilio', '/notifications/v1/callbacks/ses']) {
+      for (const method of ['PROPFIND', 'TRACE', 'GET', 'PUT', 'DELETE', 'PATCH']) {
+        const answer = await rawRequest(method, `${provider.issuer}${path}`);
+        expect(answer.status, `${method} ${path}`).toBe(405);
+        expect(answer.headers.allow).toBe('POST');
+        expect(answer.headers['content-type']).toContain('application/problem+json');
+      }
+    }
   });
 
   it('an audit event recorded through the container reaches a webhook subscriber', async () => {

@@ -49,3 +49,9 @@ export function canonicalRecord(record: PendingRecord & { seq: number; prevHash:
     record.prevHash,
   ]);
 }
+
+/** The event a stored record holds (its sanitized form), without its time and chain fields. */
+export function eventOfRecord(record: AuditRecord): AuditEvent {
+  const { seq: _seq, prevHash: _prev, hash: _hash, occurredAt: _at, ...event } = record;
+  return event;
+}

@@ -1,12 +1,14 @@
 /**
  * What an audit record may hold. Detail fields whose name looks like a credential (token,
  * secret, password, code, assertion, cookie...) are dropped whatever their value, as are values
- * that look like a JWT; every string is cut to a bound so one event cannot bloat the table, and
- * NUL characters (which Postgres text refuses) are removed. Dropped fields are counted in
+ * that look like a JWT; every string is made well-formed (NUL removed, lone surrogates replaced:
+ * Postgres `jsonb` refuses both) and then cut to a bound, never inside a surrogate pair, so one
+ * event cannot bloat the table or stall the chain. Dropped fields are counted in
  * `details.redacted`, so a reader knows something was there.
  */
 import type { AuditDetails, AuditEvent } from './audit-event.js';
 import type { PendingRecord } from './audit-record.js';
+import { truncate, wellFormed } from '../../../shared/unicode.js';
 
 /** Names that carry credentials in OAuth, OIDC and our own forms; matched anywhere in the key. */
 const SECRET_KEY = /token|secret|passw|pwd|code|credential|assertion|authorization|cookie|otp|verifier|private|signature|api_?key|^key$|hash|nonce/i;
@@ -21,8 +23,7 @@ const MAX_KEY = 64;
 
 function clean(value: string | undefined, max: number): string | undefined {
   if (value === undefined || value === null) return undefined;
-  const text = String(value).replace(/\u0000/g, '');
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return truncate(wellFormed(String(value)), max);
 }
 
 function sanitizeDetails(details: AuditDetails | undefined): AuditDetails | undefined {

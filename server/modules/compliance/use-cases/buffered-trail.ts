@@ -14,11 +14,20 @@
  * dropped: that is logged at error level and counted (`audit_events_dropped_total`), because
  * blocking or failing sign-ins and token requests on an audit outage would turn it into a full
  * outage. The chain itself stays consistent either way: nothing half-written ever enters it.
+ *
+ * One bad record never blocks the rest: a batch the store refuses is split in halves until the
+ * refused record is alone; that record is set aside (`AuditStore.quarantine`, counted, logged
+ * once) and the records after it go on into the chain. Only when even the quarantine fails (the
+ * database is unreachable) does the queue wait for the next tick, in order. A queue that has not
+ * moved for `stallAfterMs`, or whose last flush failed, is reported as stalled (`/readyz`).
+ *
+ * `onAppended` sees exactly the records each append wrote, after it committed: what is fed from
+ * it (webhooks) follows the durable chain, not the in-memory queue.
  */
 import type { Clock } from '../../../shared/clock.js';
 import { currentRequestId } from '../../../shared/request-scope.js';
 import type { AuditEvent } from '../domain/audit-event.js';
-import type { PendingRecord } from '../domain/audit-record.js';
+import type { AuditRecord, PendingRecord } from '../domain/audit-record.js';
 import { sanitizeEvent } from '../domain/sanitize.js';
 import type { AuditLog, AuditQueueObserver, AuditStore, AuditTrail } from '../ports.js';
 import { linkRecords } from './chain.js';
@@ -29,6 +38,8 @@ export interface AuditQueueOptions {
   /** Records held in memory at most; beyond, new events are dropped (and counted). */
   maxQueue: number;
   flushIntervalMs: number;
+  /** The trail counts as stalled when its oldest queued record waited this long. */
+  stallAfterMs: number;
 }
 
 export interface BufferedAuditTrail extends AuditTrail {
@@ -37,6 +48,8 @@ export interface BufferedAuditTrail extends AuditTrail {
   /** Stops the timer and flushes what is left; logs what could not be stored. */
   close(): Promise<void>;
   depth(): number;
+  /** True while records wait and the last flush failed, or the oldest waited longer than `stallAfterMs`. */
+  stalled(): boolean;
 }
 
 export interface BufferedTrailDeps {
@@ -44,6 +57,12 @@ export interface BufferedTrailDeps {
   clock: Clock;
   log: AuditLog;
   observer: AuditQueueObserver;
+  /** Called with the records an append wrote, after it committed; its failures are logged, never retried. */
+  onAppended?: (records: AuditRecord[]) => Promise<void>;
+}
+
+function errorFields(error: unknown): { type?: string; message?: string } {
+  return { type: (error as Error)?.name, message: (error as Error)?.message };
 }
 
 export function createBufferedAuditTrail(deps: BufferedTrailDeps, options: AuditQueueOptions): BufferedAuditTrail {
@@ -59,19 +78,62 @@ export function createBufferedAuditTrail(deps: BufferedTrailDeps, options: Audit
     deps.observer.dropped(count);
   };
 
+  let lastFlushFailed = false;
+
+  async function appended(records: AuditRecord[]): Promise<void> {
+    if (!deps.onAppended || !records.length) return;
+    try {
+      await deps.onAppended(records);
+    } catch (error) {
+      deps.log.warn({ err: errorFields(error), records: records.length }, 'audit consumer failed after append');
+    }
+  }
+
+  /**
+   * Stores `batch` in order, halving it around a refused record until that record is alone and
+   * can be set aside. @returns how many leading records are settled (stored or set aside); fewer
+   * than the batch only when the database took nothing, not even the quarantine.
+   */
+  async function settle(batch: PendingRecord[]): Promise<number> {
+    try {
+      await appended(await deps.store.append((head) => linkRecords(head, batch)));
+      return batch.length;
+    } catch (error) {
+      if (batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        const first = await settle(batch.slice(0, half));
+        return first < half ? first : half + (await settle(batch.slice(half)));
+      }
+      const record = batch[0]!;
+      try {
+        await deps.store.quarantine(record, (error as Error)?.message ?? String(error));
+      } catch {
+        failure = error;
+        return 0;
+      }
+      deps.observer.quarantined();
+      deps.log.error({ audit: { type: record.type }, err: errorFields(error) }, 'audit record refused by the store: set aside in audit_quarantine');
+      return 1;
+    }
+  }
+
+  let failure: unknown;
+
   async function drain(): Promise<void> {
     while (queue.length) {
-      const batch = queue.splice(0, options.batchSize);
-      try {
-        await deps.store.append((head) => linkRecords(head, batch));
-      } catch (error) {
-        // Back at the front, in order, for the next tick; what no longer fits is dropped.
-        queue.unshift(...batch);
+      const batch = queue.slice(0, options.batchSize);
+      failure = undefined;
+      const settled = await settle(batch);
+      queue.splice(0, settled);
+      if (settled < batch.length) {
+        // The database took nothing: the rest stays at the front, in order, for the next tick.
+        lastFlushFailed = true;
         drop(queue.length > options.maxQueue ? queue.splice(options.maxQueue).length : 0);
         deps.observer.flushFailed();
-        deps.log.error({ err: { type: (error as Error)?.name, message: (error as Error)?.message }, queued: queue.length }, 'audit flush failed; retrying at the next interval');
+        deps.log.error({ err: errorFields(failure), queued: queue.length }, 'audit flush failed; retrying at the next interval');
         return;
       }
+      lastFlushFailed = false;
     }
   }
 
@@ -114,5 +176,10 @@ export function createBufferedAuditTrail(deps: BufferedTrailDeps, options: Audit
       if (droppedSinceReport) deps.log.error({ dropped: droppedSinceReport }, 'audit events were dropped: the audit queue was full');
     },
     depth: () => queue.length,
+    stalled() {
+      const oldest = queue[0];
+      if (!oldest) return false;
+      return lastFlushFailed || deps.clock.now().getTime() - oldest.occurredAt.getTime() > options.stallAfterMs;
+    },
   };
 }
