@@ -11,14 +11,11 @@ import { createArgon2Hasher } from '../adapters/crypto/password-hasher.js';
 import { createCheckpointSigner } from '../adapters/crypto/checkpoint-signer.js';
 import { createAuditStore } from '../adapters/db/audit-store.js';
 import { createPrometheusMetrics, type PrometheusMetrics } from '../adapters/metrics/prometheus.js';
-import { createClientRepository } from '../adapters/db/clients-repository.js';
+import { createClientsAdapter } from '../adapters/db/clients.js';
 import { databaseFor, type Database } from '../adapters/db/knex.js';
 import { migrateToLatest, pendingMigrations } from '../adapters/db/migrate.js';
-import { createResourceServerRepository } from '../adapters/db/resource-servers-repository.js';
-import { createRoleRepository } from '../adapters/db/roles-repository.js';
-import { createRoleStore } from '../adapters/db/role-store.js';
-import { createResourceServerStore } from '../adapters/db/resource-server-store.js';
-import { createClientStore } from '../adapters/db/client-store.js';
+import { createResourceServersAdapter } from '../adapters/db/resource-servers.js';
+import { createRolesAdapter } from '../adapters/db/roles.js';
 import { createSigningKeyRepository } from '../adapters/db/signing-keys-repository.js';
 import { createCredentialRepository, createUserRepository } from '../adapters/db/users-repository.js';
 import { cachedClients } from '../adapters/db/cached-clients.js';
@@ -145,9 +142,10 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const sealer = createSecretSealer(config.keyEncryptionKey);
   const users = createUserRepository(knex);
   const credentials = createCredentialRepository(knex);
-  const clients = cachedClients(createClientRepository(knex, sealer));
-  const apis = createResourceServerRepository(knex);
-  const roles = createRoleRepository(knex);
+  const clientsTable = createClientsAdapter(knex, sealer);
+  const clients = cachedClients(clientsTable);
+  const apis = createResourceServersAdapter(knex);
+  const roles = createRolesAdapter(knex);
   const hasher = createArgon2Hasher(config.argon2);
   const keys: SigningKeyDeps = { keys: createSigningKeyRepository(knex, sealer), generator: joseKeyGenerator, clock: systemClock };
   // Templates are re-read on every render only in development, where they are being edited.
@@ -241,15 +239,16 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     audit,
     users: createUserAdministration({ users, credentials, hasher, roles, records: accountRecords, audit }),
     accountRecords: createAccountRecordAdministration({ users, records: accountRecords, audit }),
-    roles: createRoleAdministration({ roles: createRoleStore(knex), apis, audit, protectedRoles: [ADMIN_ROLE] }),
+    roles: createRoleAdministration({ roles, apis, audit, protectedRoles: [ADMIN_ROLE] }),
     resourceServers: createResourceServerAdministration({
-      apis: createResourceServerStore(knex),
+      apis,
       audit,
       keyRotationOverlap: config.keyRotationOverlap,
       protectedApis: [config.adminApi.audience],
     }),
     clients: createClientAdministration({
-      clients: createClientStore(knex, sealer, (clientId) => clients.forget(clientId)),
+      clients: clientsTable,
+      changes: { changed: (clientId) => clients.forget(clientId) },
       apis,
       audit,
       validateClientMetadata: async (metadata) => void (await current.provider.Client.validate(metadata as never)),

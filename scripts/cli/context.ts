@@ -7,10 +7,10 @@ import type { Knex } from 'knex';
 import { loadConfig, loadDatabaseSettings, type Config, type DatabaseSettings } from '../../config/loader.js';
 import { withDevelopmentSecrets } from '../../config/dev-secrets.js';
 import { createSecretSealer } from '../../adapters/crypto/envelope.js';
-import { createClientRepository } from '../../adapters/db/clients-repository.js';
+import { createClientsAdapter } from '../../adapters/db/clients.js';
 import { databaseFor } from '../../adapters/db/knex.js';
-import { createResourceServerRepository } from '../../adapters/db/resource-servers-repository.js';
-import { createRoleRepository } from '../../adapters/db/roles-repository.js';
+import { createResourceServersAdapter } from '../../adapters/db/resource-servers.js';
+import { createRolesAdapter } from '../../adapters/db/roles.js';
 import { createCredentialRepository, createUserRepository } from '../../adapters/db/users-repository.js';
 import { buildContainer, type Container } from '../../server/container.js';
 import { createLogger } from '../../server/http/logger.js';
@@ -58,9 +58,9 @@ export function seedTransaction<T>(container: Container, work: (deps: ApplySeedD
   return container.database.knex.transaction((trx) =>
     work({
       ...container.seedDeps,
-      clients: createClientRepository(trx, sealer),
-      apis: createResourceServerRepository(trx),
-      roles: createRoleRepository(trx),
+      clients: createClientsAdapter(trx, sealer),
+      apis: createResourceServersAdapter(trx),
+      roles: createRolesAdapter(trx),
       users: createUserRepository(trx),
       credentials: createCredentialRepository(trx),
     }),
