@@ -80,6 +80,7 @@ import { auditWithWebhooks, buildDelivery, type Delivery } from './delivery.js';
 import { countingSignIns } from './sign-in-metrics.js';
 import { createWebhookAdministration } from './modules/webhooks/index.js';
 import { newId } from './shared/ids.js';
+import { DEFAULT_PURGE_ROUNDS, purgeInBatches } from './shared/purge.js';
 
 export interface Container {
   config: Config;
@@ -370,8 +371,12 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       for (const event of keyRotationEvents(result)) await audit.record(event);
       return result;
     },
+    // Every purge under the same bounds (server/shared/purge.ts).
     purge: async () =>
-      (await purgeExpired(knex, config.purge.batchSize)) + (await delivery.purgeSettled(config.purge.batchSize)) + (await purgeFinishedFlows(knex, config.purge.batchSize)) + (await federationRequests.purge(new Date())),
+      (await purgeExpired(knex, config.purge.batchSize)) +
+      (await delivery.purgeSettled(config.purge.batchSize)) +
+      (await purgeFinishedFlows(knex, config.purge.batchSize)) +
+      (await purgeInBatches((limit) => federationRequests.purge(systemClock.now(), limit), { batchSize: config.purge.batchSize, maxBatches: DEFAULT_PURGE_ROUNDS })).deleted,
     interactions,
     selfService,
     linkedIdentities,

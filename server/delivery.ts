@@ -26,11 +26,11 @@ import type { AuditTrail } from './modules/compliance/index.js';
 import { createOutboxNotifier, createOutboxWorker, messageHandler, type EmailChannel, type Notifier, type Outbox, type OutboxWorker, type SmsChannel, type TemplateRenderer } from './modules/notifications/index.js';
 import { createWebhookDispatcher, webhookHandler, type EndpointPolicy, type SubscriptionRepository, type WebhookDispatcher } from './modules/webhooks/index.js';
 import type { UnitOfWork } from './shared/unit-of-work.js';
+import { DEFAULT_PURGE_ROUNDS, purgeInBatches } from './shared/purge.js';
 
 /** The path Twilio posts status callbacks to; the signature covers the full public URL. */
 export const TWILIO_CALLBACK_PATH = '/notifications/v1/callbacks/twilio';
 export const SES_CALLBACK_PATH = '/notifications/v1/callbacks/ses';
-const PURGE_ROUNDS = 20;
 
 export interface Delivery {
   unitOfWork: UnitOfWork;
@@ -125,14 +125,8 @@ export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex
     },
     async purgeSettled(batchSize) {
       const before = new Date(Date.now() - settings.outbox.retentionSeconds * 1000);
-      let total = 0;
-      // At most PURGE_ROUNDS batches per run: a backlog is worked off over several runs, never in one long loop.
-      for (let round = 0; round < PURGE_ROUNDS; round += 1) {
-        const deleted = await outbox.purgeSettled(before, batchSize);
-        total += deleted;
-        if (deleted < batchSize) break;
-      }
-      return total;
+      // Bounded rounds per run: a backlog is worked off over several runs, never in one long loop.
+      return (await purgeInBatches((limit) => outbox.purgeSettled(before, limit), { batchSize, maxBatches: DEFAULT_PURGE_ROUNDS })).deleted;
     },
     async close() {
       await worker.stop();
