@@ -44,7 +44,7 @@ import { createOpenIdUpstream } from '../adapters/upstream-oidc/openid-client.js
 import { createFederation, createLinkedIdentities, type LinkedIdentities } from './modules/federation/index.js';
 import { createProviderArtifacts } from '../adapters/oidc/account-artifacts.js';
 import { loadPasswordBlocklist } from '../adapters/wordlists/common-passwords.js';
-import type { SelfServiceServices } from './modules/self-service/index.js';
+import { selfServiceTaskHandler, type SelfServiceServices } from './modules/self-service/index.js';
 import { ACCOUNT_CONSOLE_CLIENT_ID } from './modules/bootstrap/index.js';
 import type { InteractionDeps } from '../interactions/index.js';
 import type { Logger } from './http/logger.js';
@@ -57,7 +57,7 @@ import { createRenderer, type Renderer } from './http/views.js';
 import { authenticatePassword, createMfaService, lockout, loginThrottle, type Lockout, type MfaService } from './modules/auth/index.js';
 import type { AuditTrail } from './modules/compliance/index.js';
 import { createAuditCompliance, type AuditCompliance } from './audit-wiring.js';
-import type { Notifier } from './modules/notifications/index.js';
+import type { Notifier, OutboxHandler } from './modules/notifications/index.js';
 import { ADMIN_ROLE, applySeed, type ApplySeedDeps } from './modules/bootstrap/index.js';
 import { createClientAdministration } from './modules/clients/index.js';
 import { createResourceServerAdministration, createRoleAdministration } from './modules/permissions/index.js';
@@ -156,7 +156,9 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const compliance = createAuditCompliance({ store: createAuditStore(knex), signer: createCheckpointSigner(config.keyEncryptionKey), logger, metrics, config });
   // The worker audits deliveries through the composed trail, which exists only once delivery does.
   let audit: AuditTrail = compliance.trail;
-  const delivery = buildDelivery({ config, logger, knex, sealer, translations, audit: { record: (event) => audit.record(event) }, metrics });
+  // Deferred self-service work (a reset request's lookup) runs with the services built below.
+  const tasks: OutboxHandler = { deliver: (message) => selfServiceTaskHandler(selfServiceServices).deliver(message) };
+  const delivery = buildDelivery({ config, logger, knex, sealer, translations, audit: { record: (event) => audit.record(event) }, metrics, tasks });
   metrics.watchOutboxDepth(() => delivery.outbox.depth());
   // Every audit event is offered to webhook subscriptions after it is recorded.
   // ...and sign-in outcomes are counted for /metrics from the same events, so no route counts twice or forgets.
@@ -272,6 +274,9 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
     hasher,
     policy: passwordPolicy,
     flows: createFlowRepository(knex),
+    unitOfWork: delivery.unitOfWork,
+    tasks: delivery.tasks,
+    ids: { newId },
     devices: createDeviceRepository(knex),
     digester: createSecretDigester(config.keyEncryptionKey),
     secrets: randomSecrets,

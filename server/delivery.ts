@@ -23,7 +23,8 @@ import { createWebhookSender } from '../adapters/webhooks/http-sender.js';
 import type { Logger } from './http/logger.js';
 import type { Translations } from './http/i18n.js';
 import type { AuditTrail } from './modules/compliance/index.js';
-import { createOutboxNotifier, createOutboxWorker, messageHandler, type EmailChannel, type Notifier, type Outbox, type OutboxWorker, type SmsChannel, type TemplateRenderer } from './modules/notifications/index.js';
+import type { DeferredTasks } from './modules/self-service/index.js';
+import { createOutboxNotifier, createOutboxWorker, messageHandler, type OutboxHandler, type EmailChannel, type Notifier, type Outbox, type OutboxWorker, type SmsChannel, type TemplateRenderer } from './modules/notifications/index.js';
 import { createWebhookDispatcher, webhookHandler, type EndpointPolicy, type SubscriptionRepository, type WebhookDispatcher } from './modules/webhooks/index.js';
 import type { UnitOfWork } from './shared/unit-of-work.js';
 import { DEFAULT_PURGE_ROUNDS, purgeInBatches } from './shared/purge.js';
@@ -34,6 +35,8 @@ export const SES_CALLBACK_PATH = '/notifications/v1/callbacks/ses';
 
 export interface Delivery {
   unitOfWork: UnitOfWork;
+  /** Self-service work deferred past the answer (outbox kind `task`). */
+  tasks: DeferredTasks;
   outbox: Outbox;
   notifier: Notifier;
   templates: TemplateRenderer;
@@ -74,7 +77,7 @@ function smsChannel(config: Config, logger: Logger): SmsChannel {
   return createLogSmsChannel(logger);
 }
 
-export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex; sealer: SecretSealer; translations: Translations; audit: AuditTrail; metrics: Metrics }): Delivery {
+export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex; sealer: SecretSealer; translations: Translations; audit: AuditTrail; metrics: Metrics; tasks: OutboxHandler }): Delivery {
   const { config, logger, knex, sealer } = deps;
   const settings = config.delivery;
   const outbox = createOutboxRepository(knex, sealer);
@@ -100,7 +103,7 @@ export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex
   const worker = createOutboxWorker(
     {
       outbox,
-      handlers: { email: messages, sms: messages, webhook: webhookHandler({ subscriptions, sender }) },
+      handlers: { email: messages, sms: messages, webhook: webhookHandler({ subscriptions, sender }), task: deps.tasks },
       policy,
       log: logger,
       audit: deps.audit,
@@ -112,6 +115,7 @@ export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex
   const sesVerifier = settings.sesEventsTopicArn ? createSnsMessageVerifier({ topicArn: settings.sesEventsTopicArn }) : undefined;
   return {
     unitOfWork: createUnitOfWork(knex),
+    tasks: { defer: async (task) => void (await outbox.add({ kind: 'task', topic: task.type, payload: task, maxAttempts: policy.maxAttempts })) },
     outbox,
     notifier: createOutboxNotifier({ outbox, templates, maxAttempts: policy.maxAttempts }),
     templates,

@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { FlowRepository, StoredFlow } from '../../server/modules/self-service/index.js';
 import { DEFAULT_PURGE_ROUNDS, purgeInBatches } from '../../server/shared/purge.js';
+import { executor } from './unit-of-work.js';
 
 interface FlowRow {
   id: string;
@@ -44,8 +45,8 @@ const PENDING = ['pending', 'requested'];
 export function createFlowRepository(knex: Knex): FlowRepository {
   const flows = () => knex<FlowRow>('self_service_flows');
   return {
-    async create(flow) {
-      await flows().insert({
+    async create(flow, options) {
+      await executor(knex, options?.transaction)<FlowRow>('self_service_flows').insert({
         id: flow.id,
         kind: flow.kind,
         user_id: flow.userId,
@@ -71,8 +72,8 @@ export function createFlowRepository(knex: Knex): FlowRepository {
       const row = await flows().where({ user_id: userId, kind }).whereIn('state', PENDING).orderBy('created_at', 'desc').first();
       return row ? toFlow(row) : undefined;
     },
-    async supersedePending(userId, kind, now) {
-      await flows().where({ user_id: userId, kind }).whereIn('state', PENDING).update({ state: 'superseded', finished_at: now });
+    async supersedePending(userId, kind, now, options) {
+      await executor(knex, options?.transaction)<FlowRow>('self_service_flows').where({ user_id: userId, kind }).whereIn('state', PENDING).update({ state: 'superseded', finished_at: now });
     },
     async transition(id, from, to) {
       const result = await flows()
