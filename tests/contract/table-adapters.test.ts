@@ -6,7 +6,7 @@
  * or HTTP errors. Also the federation requests' purge round, which is bounded by its limit.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createSecretSealer } from '../../adapters/crypto/envelope.js';
 import { createClientsAdapter } from '../../adapters/db/clients.js';
 import { createFederationRequestRepository } from '../../adapters/db/federation-requests-repository.js';
@@ -15,6 +15,9 @@ import { createRolesAdapter } from '../../adapters/db/roles.js';
 import type { ResourceServer } from '../../server/modules/permissions/index.js';
 import { RecordMissing, StaleVersion, UniqueViolation } from '../../server/shared/store-errors.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../helpers/stores.js';
+
+// Opening and migrating an embedded database takes long on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const kinds = ['pglite', ...(postgresUrl ? ['postgres' as const] : [])] as const;
 const cleanup: Array<() => Promise<void>> = [];

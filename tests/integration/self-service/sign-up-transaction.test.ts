@@ -6,7 +6,7 @@
  * Also email change: the flow and its message together.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createSecretSealer } from '../../../adapters/crypto/envelope.js';
 import { createSecretDigester, randomSecrets } from '../../../adapters/crypto/secret-digester.js';
 import { createFlowRepository } from '../../../adapters/db/flows-repository.js';
@@ -21,6 +21,9 @@ import { newId } from '../../../server/shared/ids.js';
 import type { InTransaction } from '../../../server/shared/unit-of-work.js';
 import { countingLimiter } from '../../unit/self-service/fakes.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../../helpers/stores.js';
+
+// Opening and migrating an embedded database takes long on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const kinds = ['pglite', ...(postgresUrl ? ['postgres' as const] : [])] as const;
 const cleanup: Array<() => Promise<void>> = [];
