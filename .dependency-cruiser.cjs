@@ -25,7 +25,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^server/modules/([^/]+)/use-cases/' },
       to: {
-        path: '^(server|adapters|interactions|config)/',
+        path: '^(server|adapters|interactions|account|config)/',
         pathNot: [
           '^server/shared/',
           '^server/modules/$1/(domain|use-cases)/',
@@ -36,9 +36,9 @@ module.exports = {
     },
     {
       name: 'http-not-to-adapters',
-      comment: 'HTTP code (server/http, interactions, server/oidc) uses modules through index.ts, never adapters.',
+      comment: 'HTTP code (server/http, interactions, account, server/oidc) uses modules through index.ts, never adapters.',
       severity: 'error',
-      from: { path: '^(server/http|interactions|server/oidc)/' },
+      from: { path: '^(server/http|interactions|account|server/oidc)/' },
       to: { path: ['^adapters/', '^server/modules/[^/]+/(domain|use-cases)/', '^server/modules/[^/]+/ports\\.ts$'] },
     },
     {
@@ -46,7 +46,7 @@ module.exports = {
       comment: 'Adapters implement ports; they never import use cases or HTTP code.',
       severity: 'error',
       from: { path: '^adapters/' },
-      to: { path: ['^server/modules/[^/]+/use-cases/', '^server/http/', '^interactions/', '^server/oidc/', '^server/app\\.ts', '^server/container\\.ts'] },
+      to: { path: ['^server/modules/[^/]+/use-cases/', '^server/http/', '^interactions/', '^account/', '^server/oidc/', '^server/app\\.ts', '^server/container\\.ts'] },
     },
     {
       name: 'oidc-provider-behind-gateway',
@@ -66,13 +66,13 @@ module.exports = {
       name: 'shared-imports-nothing',
       severity: 'error',
       from: { path: '^server/shared/' },
-      to: { path: '^(server|adapters|interactions|config)/', pathNot: '^server/shared/' },
+      to: { path: '^(server|adapters|interactions|account|config)/', pathNot: '^server/shared/' },
     },
     {
       name: 'migrations-self-contained',
       severity: 'error',
       from: { path: '^migrations/' },
-      to: { path: '^(server|adapters|interactions|config)/' },
+      to: { path: '^(server|adapters|interactions|account|config)/' },
     },
     {
       name: 'no-circular',

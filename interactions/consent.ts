@@ -7,7 +7,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { AuditTrail } from '../server/modules/compliance/index.js';
-import type { Renderer } from '../server/http/views.js';
+import type { Renderer } from '../server/shared/rendering.js';
 import { assertCsrf, csrfToken } from './csrf.js';
 import type { InteractionGateway, PendingInteraction } from './gateway.js';
 import { continueTo, factsOf, formBody, renderInteractionPage, translatorFor } from './page.js';

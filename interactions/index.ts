@@ -13,7 +13,7 @@ import { registerMfaEnrolment } from './mfa-enrol.js';
 import { continueTo, formBody } from './page.js';
 import { registerPasswordChange } from './password-change.js';
 import { registerRegistrationComplete } from './registration-complete.js';
-import type { DeviceNoticeDeps } from './self-service/device.js';
+import type { DeviceNoticeDeps } from '../account/device.js';
 import { registerSelectAccount, showSelectAccount } from './select-account.js';
 
 /** `selfService`: sign-up completion and new-device notices (absent: both off). */

@@ -5,8 +5,8 @@
  */
 import type { Context } from 'koa';
 import { cspWithFormTargets } from '../server/http/middleware/security-headers.js';
-import { negotiateLocale, type Translate } from '../server/http/i18n.js';
-import type { Renderer } from '../server/http/views.js';
+import { negotiateLocale, type Translate } from '../server/shared/i18n.js';
+import type { Renderer } from '../server/shared/rendering.js';
 import type { PendingInteraction } from './gateway.js';
 
 export function localeOf(ctx: Context, renderer: Renderer, interaction: PendingInteraction): string {

@@ -9,7 +9,7 @@ import mount from 'koa-mount';
 import compose from 'koa-compose';
 import type { Provider } from 'oidc-provider';
 import { interactionRoutes, type InteractionDeps } from '../interactions/index.js';
-import type { Logger } from './http/logger.js';
+import type { Logger } from './shared/logger.js';
 import { problemDetails } from './http/middleware/problem-details.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
@@ -22,8 +22,8 @@ import { httpMetrics } from './http/middleware/http-metrics.js';
 import { metricsRoute } from './http/routes/metrics.js';
 import type { Metrics, MetricsExposition } from './shared/metrics.js';
 import { notificationCallbackRoutes, type CallbackDeps } from './http/routes/notification-callbacks.js';
-import type { Renderer } from './http/views.js';
-import { selfServiceRoutes, type SelfServiceDeps } from '../interactions/self-service/index.js';
+import type { Renderer } from './shared/rendering.js';
+import { selfServiceRoutes, type SelfServiceDeps } from '../account/index.js';
 
 export interface AppDeps {
   logger: Logger;

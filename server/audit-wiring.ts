@@ -4,7 +4,7 @@
  * what it builds.
  */
 import type { Config } from '../config/loader.js';
-import type { Logger } from './http/logger.js';
+import type { Logger } from './shared/logger.js';
 import {
   applyAuditRetention,
   createBufferedAuditTrail,

@@ -29,12 +29,13 @@ import { createCodeHasher } from '../adapters/crypto/code-hasher.js';
 import { createMfaCredentialRepository } from '../adapters/db/mfa-credentials-repository.js';
 import { createSmsChallengeRepository } from '../adapters/db/sms-challenges-repository.js';
 import { createTrustedDeviceRepository } from '../adapters/db/trusted-devices-repository.js';
+import { createSignInFlowRepository } from '../adapters/db/sign-in-flows-repository.js';
 import { otplibTotpEngine } from '../adapters/totp/otplib-engine.js';
 import { svgQrCodes } from '../adapters/totp/qr-code.js';
 import { randomBytes } from 'node:crypto';
 import { createInteractionGateway } from '../interactions/gateway.js';
 import { createAccountSessionGateway } from '../interactions/gateway.js';
-import type { SelfServiceDeps } from '../interactions/self-service/index.js';
+import type { SelfServiceDeps } from '../account/index.js';
 import { createSecretDigester, randomSecrets } from '../adapters/crypto/secret-digester.js';
 import { createDeviceRepository } from '../adapters/db/devices-repository.js';
 import { createFlowRepository, purgeFinishedFlows } from '../adapters/db/flows-repository.js';
@@ -47,14 +48,15 @@ import { loadPasswordBlocklist } from '../adapters/wordlists/common-passwords.js
 import { selfServiceTaskHandler, type SelfServiceServices } from './modules/self-service/index.js';
 import { ACCOUNT_CONSOLE_CLIENT_ID } from './modules/bootstrap/index.js';
 import type { InteractionDeps } from '../interactions/index.js';
-import type { Logger } from './http/logger.js';
+import type { Logger } from './shared/logger.js';
 import type { TokenLimiters } from './http/middleware/token-rate-limit.js';
 import { createTokenVerifier, publicJwks } from './http/middleware/bearer-token.js';
 import type { AdminApiDeps } from './http/routes/admin/index.js';
 import type { ReadinessCheck } from './http/routes/health.js';
-import { createTranslations } from './http/i18n.js';
-import { createRenderer, type Renderer } from './http/views.js';
-import { authenticatePassword, createMfaService, lockout, loginThrottle, type Lockout, type MfaService } from './modules/auth/index.js';
+import { createTranslations } from '../adapters/i18n/i18next-translations.js';
+import { createRenderer } from '../adapters/views/eta-renderer.js';
+import { type Renderer } from './shared/rendering.js';
+import { authenticatePassword, createMfaService, createSignInFlow, lockout, loginThrottle, type Lockout, type MfaService } from './modules/auth/index.js';
 import type { AuditTrail } from './modules/compliance/index.js';
 import { createAuditCompliance, type AuditCompliance } from './audit-wiring.js';
 import type { Notifier, OutboxHandler } from './modules/notifications/index.js';
@@ -109,7 +111,7 @@ export interface Container {
   rotateKeys(): ReturnType<typeof rotateSigningKeys>;
   purge(): Promise<number>;
   interactions: InteractionDeps;
-  /** Sign-up, recovery and the account pages (interactions/self-service). */
+  /** Sign-up, recovery and the account pages (account/). */
   selfService: SelfServiceDeps;
   /** Upstream identities linked to users (federation). */
   linkedIdentities: LinkedIdentities;
@@ -203,10 +205,15 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
   const gateway = createInteractionGateway(() => current.provider);
   // NIST SP 800-63B policy with the shipped blocklist, for every password a person chooses.
   const passwordPolicy = { minLength: config.selfService.passwordMinLength, blocklist: loadPasswordBlocklist() };
-  const interactions: InteractionDeps = {
-    gateway,
-    renderer,
-    authenticate: (login, password) => authenticatePassword({ users, credentials, hasher }, login, password),
+  // Sign-in (server/modules/auth use-cases/sign-in.ts): the flow the interaction pages call, its
+  // pending state kept in sign_in_flows for at most INTERACTION_TTL.
+  const authenticate = (login: string, password: string) => authenticatePassword({ users, credentials, hasher }, login, password);
+  const username = async (accountId: string) => (await users.findById(accountId))?.username;
+  const signIn = createSignInFlow({
+    flows: createSignInFlowRepository(knex),
+    authenticate,
+    changePassword: (userId, password) => changePassword({ users, credentials, hasher, policy: passwordPolicy }, userId, password),
+    username,
     throttle: loginThrottle({
       perAccountAndIp: createRateLimiter(redis, { ...config.loginFailures, keyPrefix: `${config.redisKeyPrefix}login-account` }),
       // Ten accounts' worth per address: a shared office NAT still signs in; a spray across accounts does not.
@@ -216,11 +223,19 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
         keyPrefix: `${config.redisKeyPrefix}login-ip`,
       }),
     }),
-    changePassword: (userId, password) => changePassword({ users, credentials, hasher, policy: passwordPolicy }, userId, password),
-    apiName: async (identifier) => (await resourceServers.find(identifier))?.name ?? identifier,
-    username: async (accountId) => (await users.findById(accountId))?.username,
-    mfa,
     lockout: signInLockout,
+    mfa,
+    audit,
+    clock: systemClock,
+    ttlMs: config.ttl.interaction * 1000,
+  });
+  const interactions: InteractionDeps = {
+    gateway,
+    renderer,
+    authenticate,
+    signIn,
+    apiName: async (identifier) => (await resourceServers.find(identifier))?.name ?? identifier,
+    username,
     audit,
     trustedDeviceDays: Math.round(config.mfa.trustedDeviceTtlSeconds / 86_400),
   };

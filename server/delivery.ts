@@ -20,8 +20,8 @@ import { createNotificationTemplates } from '../adapters/templates/notification-
 import { createTwilioChannel, verifyTwilioSignature } from '../adapters/twilio/sms.js';
 import { createEndpointGuard, UnsafeEndpointError } from '../adapters/webhooks/endpoint-guard.js';
 import { createWebhookSender } from '../adapters/webhooks/http-sender.js';
-import type { Logger } from './http/logger.js';
-import type { Translations } from './http/i18n.js';
+import type { Logger } from './shared/logger.js';
+import type { Translations } from './shared/i18n.js';
 import type { AuditTrail } from './modules/compliance/index.js';
 import type { DeferredTasks } from './modules/self-service/index.js';
 import { createOutboxNotifier, createOutboxWorker, messageHandler, type OutboxHandler, type EmailChannel, type Notifier, type Outbox, type OutboxWorker, type SmsChannel, type TemplateRenderer } from './modules/notifications/index.js';

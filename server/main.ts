@@ -1,7 +1,7 @@
 /** Process entry point: start, print the banner, drain on SIGTERM/SIGINT. */
 import { ConfigError } from '../config/loader.js';
 import { startupBanner } from './banner.js';
-import { describeError } from './http/logger.js';
+import { describeError } from './shared/logger.js';
 import { isAppError } from './shared/errors.js';
 import { startServer } from './start.js';
 

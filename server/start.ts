@@ -9,7 +9,8 @@ import { loadConfig, type Config } from '../config/loader.js';
 import { withDevelopmentSecrets } from '../config/dev-secrets.js';
 import { buildApp } from './app.js';
 import { buildContainer, type Container } from './container.js';
-import { createLogger, describeError, type Logger } from './http/logger.js';
+import { createLogger } from '../adapters/logging/pino-logger.js';
+import { describeError, type Logger } from './shared/logger.js';
 import { accountConsoleSeed, applySeed, bootstrapAdmin, demoSeed, ensureAdminApi, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
 import type { Notifier } from './modules/notifications/index.js';
 import { AppError } from './shared/errors.js';
@@ -52,7 +53,7 @@ async function bootstrap(container: Container, env: Record<string, string | unde
   // Before the seeds, so they can grant clients the admin scopes.
   await ensureAdminApi(seedDeps, config.adminApi);
   const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(), 'demo clients', 'demo') : undefined;
-  // The account pages' own client (interactions/self-service/account-session.ts) always exists.
+  // The account pages' own client (account/account-session.ts) always exists.
   await applySeed(seedDeps, accountConsoleSeed(config.issuer), 'account console', 'builtin');
   let seed: SeedReport | undefined;
   if (config.seedFile) {
@@ -124,7 +125,8 @@ export async function startServer(options: StartOptions = {}): Promise<Running> 
       log: logger,
     },
   });
-  if (config.metrics.enabled && !config.metrics.token) logger.warn('METRICS_ENABLED without METRICS_TOKEN: /metrics is served unauthenticated (refused in production)');
+  // Misspelt variables and, outside production, what production would refuse (config/rules/production.ts).
+  for (const warning of config.warnings) logger.warn(warning);
   const server = createServer(app.callback());
   // Longer than a load balancer's idle timeout (commonly 60 s), so the balancer closes first.
   server.keepAliveTimeout = 65_000;

@@ -13,7 +13,7 @@ import { createResourceServersAdapter } from '../../adapters/db/resource-servers
 import { createRolesAdapter } from '../../adapters/db/roles.js';
 import { createCredentialRepository, createUserRepository } from '../../adapters/db/users-repository.js';
 import { buildContainer, type Container } from '../../server/container.js';
-import { createLogger } from '../../server/http/logger.js';
+import { createLogger } from '../../adapters/logging/pino-logger.js';
 import { ensureAdminApi, type ApplySeedDeps } from '../../server/modules/bootstrap/index.js';
 import type { AuditDetails, AuditEventType, AuditSubject } from '../../server/modules/compliance/index.js';
 

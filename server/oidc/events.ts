@@ -5,7 +5,7 @@
  * tokens, codes or secrets.
  */
 import { Provider, type KoaContextWithOIDC } from 'oidc-provider';
-import { describeError, type Logger } from '../http/logger.js';
+import { describeError, type Logger } from '../shared/logger.js';
 import type { AuditEvent, AuditEventType, AuditTrail } from '../modules/compliance/index.js';
 import type { Metrics } from '../shared/metrics.js';
 

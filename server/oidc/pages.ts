@@ -4,8 +4,8 @@
  * never internals.
  */
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { Renderer } from '../http/views.js';
-import { negotiateLocale } from '../http/i18n.js';
+import type { Renderer } from '../shared/rendering.js';
+import { negotiateLocale } from '../shared/i18n.js';
 
 /** The page language: the request's ui_locales when the provider parsed them, else Accept-Language. */
 function localeOf(ctx: KoaContextWithOIDC, renderer: Renderer): string {

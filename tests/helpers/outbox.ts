@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { createSecretSealer } from '../../adapters/crypto/envelope.js';
 import { createOutboxRepository } from '../../adapters/db/outbox-repository.js';
 import { createNotificationTemplates } from '../../adapters/templates/notification-templates.js';
-import { createTranslations } from '../../server/http/i18n.js';
+import { createTranslations } from '../../adapters/i18n/i18next-translations.js';
 import { createOutboxWorker, type OutboxHandler, type OutboxKind, type RetryPolicy, type WorkerLog } from '../../server/modules/notifications/index.js';
 
 export const KEK = randomBytes(32).toString('base64url');

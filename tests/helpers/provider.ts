@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger } from '../../server/http/logger.js';
+import { createLogger } from '../../adapters/logging/pino-logger.js';
 import { startServer, type Running } from '../../server/start.js';
 import type { Notifier } from '../../server/modules/notifications/index.js';
 import { createTestDatabase, postgresUrl, redisUrl, type TestDatabase } from './stores.js';

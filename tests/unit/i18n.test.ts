@@ -2,7 +2,8 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import Koa from 'koa';
 import { describe, expect, it } from 'vitest';
-import { createTranslations, loadCatalogues, negotiateLocale } from '../../server/http/i18n.js';
+import { createTranslations, loadCatalogues } from '../../adapters/i18n/i18next-translations.js';
+import { negotiateLocale } from '../../server/shared/i18n.js';
 
 /** Flattens a catalogue into dotted ids so locales can be compared id by id. */
 function ids(tree: Record<string, unknown>, prefix = ''): string[] {

@@ -1,7 +1,8 @@
 /** server/http/logger.ts: secret-bearing fields are redacted; errors are logged as kind, message and code, never a stack. */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, describeError } from '../../server/http/logger.js';
+import { createLogger } from '../../adapters/logging/pino-logger.js';
+import { describeError } from '../../server/shared/logger.js';
 import { AppError } from '../../server/shared/errors.js';
 
 function capture() {

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { localesDir } from '../../config/paths.js';
 import { createNotificationTemplates } from '../../adapters/templates/notification-templates.js';
-import { createTranslations } from '../../server/http/i18n.js';
+import { createTranslations } from '../../adapters/i18n/i18next-translations.js';
 
 const translations = createTranslations();
 const templates = createNotificationTemplates({ cache: false, translator: (locale) => translations.translator(locale), productName: 'Example ID' });

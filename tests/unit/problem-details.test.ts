@@ -9,11 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../server/http/logger.js';
+import { createLogger } from '../../adapters/logging/pino-logger.js';
 import { problemDetails } from '../../server/http/middleware/problem-details.js';
 import { requestContext } from '../../server/http/middleware/request-context.js';
-import { createRenderer } from '../../server/http/views.js';
-import { createTranslations } from '../../server/http/i18n.js';
+import { createRenderer } from '../../adapters/views/eta-renderer.js';
+import { createTranslations } from '../../adapters/i18n/i18next-translations.js';
 import { AppError } from '../../server/shared/errors.js';
 
 const INTERNAL = 'connection to db.internal:5432 refused by pg_hba.conf';

@@ -1,7 +1,7 @@
 /** Log lines written while a request is handled carry its id, from any depth, once; lines outside a request carry none. */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../server/http/logger.js';
+import { createLogger } from '../../adapters/logging/pino-logger.js';
 import { runWithRequestId } from '../../server/shared/request-scope.js';
 
 function capture() {

@@ -6,10 +6,10 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import { isAppError } from '../../shared/errors.js';
-import { describeError } from '../logger.js';
+import { describeError } from '../../shared/logger.js';
 import { requestLog } from './request-context.js';
-import type { Renderer } from '../views.js';
-import { negotiateLocale } from '../i18n.js';
+import type { Renderer } from '../../shared/rendering.js';
+import { negotiateLocale } from '../../shared/i18n.js';
 
 interface Problem {
   type: string;

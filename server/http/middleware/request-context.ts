@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { runWithRequestId } from '../../shared/request-scope.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../shared/logger.js';
 
 const INBOUND_ID = /^[A-Za-z0-9._-]{8,128}$/;
 

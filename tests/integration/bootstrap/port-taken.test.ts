@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../server/http/logger.js';
+import { createLogger } from '../../../adapters/logging/pino-logger.js';
 import { startServer } from '../../../server/start.js';
 import { freePort } from '../../helpers/provider.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../../helpers/stores.js';

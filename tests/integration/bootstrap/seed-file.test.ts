@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../server/http/logger.js';
+import { createLogger } from '../../../adapters/logging/pino-logger.js';
 import { AppError } from '../../../server/shared/errors.js';
 import { startServer } from '../../../server/start.js';
 import { freePort, startTestProvider, type TestProvider } from '../../helpers/provider.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createNotificationTemplates } from '../../../adapters/templates/notification-templates.js';
-import { createTranslations } from '../../../server/http/i18n.js';
+import { createTranslations } from '../../../adapters/i18n/i18next-translations.js';
 
 const translations = createTranslations();
 // The renderer the outbox worker uses, so layout and escaping are what people receive.

@@ -8,8 +8,8 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { MfaService } from '../../server/modules/auth/index.js';
-import { assertCsrf } from '../csrf.js';
+import type { MfaService } from '../server/modules/auth/index.js';
+import { assertCsrf } from '../interactions/csrf.js';
 import { isFresh, signedIn, signInUrl, type SignedIn } from './account-session.js';
 import type { SelfServiceDeps } from './deps.js';
 import { bodyOf, renderSelfService, requestContext, seeOther } from './page.js';

@@ -5,10 +5,10 @@
  */
 import type { Context } from 'koa';
 import { randomBytes } from 'node:crypto';
-import { describeError } from '../../server/http/logger.js';
-import { requestLog } from '../../server/http/middleware/request-context.js';
-import type { Renderer } from '../../server/http/views.js';
-import { noteSignIn, type SelfServiceServices } from '../../server/modules/self-service/index.js';
+import { describeError } from '../server/shared/logger.js';
+import { requestLog } from '../server/http/middleware/request-context.js';
+import type { Renderer } from '../server/shared/rendering.js';
+import { noteSignIn, type SelfServiceServices } from '../server/modules/self-service/index.js';
 import { requestContext } from './page.js';
 
 const COOKIE = 'device_id';

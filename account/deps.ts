@@ -1,9 +1,9 @@
 /** What the self-service pages need, wired by server/container.ts. */
-import type { Renderer } from '../../server/http/views.js';
-import type { MfaService } from '../../server/modules/auth/index.js';
-import type { SelfServiceServices } from '../../server/modules/self-service/index.js';
-import type { AccountSessionGateway, InteractionGateway } from '../gateway.js';
-import type { Federation, LinkedIdentities } from '../../server/modules/federation/index.js';
+import type { Renderer } from '../server/shared/rendering.js';
+import type { MfaService } from '../server/modules/auth/index.js';
+import type { SelfServiceServices } from '../server/modules/self-service/index.js';
+import type { AccountSessionGateway, InteractionGateway } from '../interactions/gateway.js';
+import type { Federation, LinkedIdentities } from '../server/modules/federation/index.js';
 
 export interface SelfServiceOptions {
   /** SIGNUP_ENABLED */
@@ -16,7 +16,7 @@ export interface SelfServiceOptions {
   issuer: string;
 }
 
-/** Sign-in providers on /account (interactions/self-service/account-federation.ts). */
+/** Sign-in providers on /account (account/account-federation.ts). */
 export interface AccountFederationDeps {
   /** Absent when no upstream is configured: linked identities can still be listed and unlinked. */
   federation: Federation | undefined;

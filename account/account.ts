@@ -8,9 +8,9 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { AppError, isAppError } from '../../server/shared/errors.js';
-import { changeOwnPassword, endSession, removePhone, revokeApp, sendVerification, setPhone, startEmailChange, updateProfile, verifyByCode } from '../../server/modules/self-service/index.js';
-import { assertCsrf } from '../csrf.js';
+import { AppError, isAppError } from '../server/shared/errors.js';
+import { changeOwnPassword, endSession, removePhone, revokeApp, sendVerification, setPhone, startEmailChange, updateProfile, verifyByCode } from '../server/modules/self-service/index.js';
+import { assertCsrf } from '../interactions/csrf.js';
 import { isFresh, signedIn, signInUrl, type SignedIn } from './account-session.js';
 import { accountView, noticeOf, type AccountExtras } from './account-view.js';
 import type { SelfServiceDeps } from './deps.js';

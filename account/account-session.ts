@@ -12,9 +12,9 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { createHash, randomBytes } from 'node:crypto';
-import { epochSeconds, systemClock } from '../../server/shared/clock.js';
-import type { User } from '../../server/modules/users/index.js';
-import type { BrowserSession } from '../gateway.js';
+import { epochSeconds, systemClock } from '../server/shared/clock.js';
+import type { User } from '../server/modules/users/index.js';
+import type { BrowserSession } from '../interactions/gateway.js';
 import type { SelfServiceDeps } from './deps.js';
 import { localeOf, renderMessage } from './page.js';
 import { clearCookie, readCookie, writeCookie, type CookieSpec } from './signed-cookie.js';

@@ -1,10 +1,10 @@
 /** Rendering and small helpers shared by the self-service pages (registration, recovery, /account). */
 import type { Context } from 'koa';
-import { negotiateLocale } from '../../server/http/i18n.js';
-import { cspWithFormTargets } from '../../server/http/middleware/security-headers.js';
-import type { Renderer } from '../../server/http/views.js';
-import type { RequestContext } from '../../server/modules/self-service/index.js';
-import { csrfToken } from '../csrf.js';
+import { negotiateLocale } from '../server/shared/i18n.js';
+import { cspWithFormTargets } from '../server/http/middleware/security-headers.js';
+import type { Renderer } from '../server/shared/rendering.js';
+import type { RequestContext } from '../server/modules/self-service/index.js';
+import { csrfToken } from '../interactions/csrf.js';
 
 export function localeOf(ctx: Context, renderer: Renderer): string {
   return negotiateLocale(ctx, renderer.locales);

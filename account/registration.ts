@@ -9,9 +9,9 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { isAppError } from '../../server/shared/errors.js';
-import { register, sendVerification, verifyByCode, verifyByLink, type VerifyResult } from '../../server/modules/self-service/index.js';
-import { assertCsrf } from '../csrf.js';
+import { isAppError } from '../server/shared/errors.js';
+import { register, sendVerification, verifyByCode, verifyByLink, type VerifyResult } from '../server/modules/self-service/index.js';
+import { assertCsrf } from '../interactions/csrf.js';
 import type { SelfServiceDeps } from './deps.js';
 import { bodyOf, fieldErrors, renderMessage, renderSelfService, requestContext, seeOther } from './page.js';
 import { clearCookie, readCookie, writeCookie, type CookieSpec } from './signed-cookie.js';

@@ -1,7 +1,7 @@
 /** Builds what the /account page shows: profile, contact, sessions and apps, in the page locale. */
 import type { Context } from 'koa';
-import type { GrantInfo, SessionInfo } from '../../server/modules/self-service/index.js';
-import { KNOWN_SCOPES } from '../scope-descriptions.js';
+import type { GrantInfo, SessionInfo } from '../server/modules/self-service/index.js';
+import { KNOWN_SCOPES } from '../interactions/scope-descriptions.js';
 import type { SignedIn } from './account-session.js';
 import { isFresh } from './account-session.js';
 import { mfaView } from './account-mfa.js';

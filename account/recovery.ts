@@ -7,9 +7,9 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { isAppError } from '../../server/shared/errors.js';
-import { checkResetLink, requestPasswordReset, resetPassword } from '../../server/modules/self-service/index.js';
-import { assertCsrf } from '../csrf.js';
+import { isAppError } from '../server/shared/errors.js';
+import { checkResetLink, requestPasswordReset, resetPassword } from '../server/modules/self-service/index.js';
+import { assertCsrf } from '../interactions/csrf.js';
 import type { SelfServiceDeps } from './deps.js';
 import { bodyOf, fieldErrors, renderMessage, renderSelfService, requestContext, seeOther } from './page.js';
 

@@ -7,12 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type TFunction } from 'i18next';
-import type { Context } from 'koa';
 import { localesDir } from '../../config/paths.js';
-
-export const DEFAULT_LOCALE = 'en';
-
-export type Translate = (id: string, values?: Record<string, string | number>) => string;
+import { DEFAULT_LOCALE, type Translate, type Translations } from '../../server/shared/i18n.js';
 
 type Catalogue = Record<string, Record<string, unknown>>;
 
@@ -27,11 +23,6 @@ export function loadCatalogues(dir = localesDir): Record<string, Catalogue> {
     catalogues[locale] = areas;
   }
   return catalogues;
-}
-
-export interface Translations {
-  locales: readonly string[];
-  translator(locale: string): Translate;
 }
 
 export function createTranslations(catalogues: Record<string, Catalogue> = loadCatalogues()): Translations {
@@ -58,17 +49,4 @@ export function createTranslations(catalogues: Record<string, Catalogue> = loadC
       return translate;
     },
   };
-}
-
-/**
- * The page locale: the first of the client's `ui_locales` we support (OIDC Core 3.1.2.1, by
- * primary language subtag), else the browser's Accept-Language, else English.
- */
-export function negotiateLocale(ctx: Pick<Context, 'acceptsLanguages'>, supported: readonly string[], uiLocales?: string): string {
-  for (const tag of (uiLocales ?? '').split(' ').filter(Boolean)) {
-    const primary = tag.toLowerCase().split('-')[0]!;
-    if (supported.includes(primary)) return primary;
-  }
-  const accepted = ctx.acceptsLanguages([...supported]);
-  return typeof accepted === 'string' ? accepted : DEFAULT_LOCALE;
 }

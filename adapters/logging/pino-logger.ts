@@ -2,10 +2,9 @@
  * Structured JSON logs (pino). Request logs carry the path without its query string (which can
  * hold codes and tokens); known secret-bearing fields are redacted wherever they appear.
  */
-import { pino, type Logger } from 'pino';
-import { currentRequestId } from '../shared/request-scope.js';
-
-export type { Logger };
+import { pino } from 'pino';
+import { describeError, type Logger } from '../../server/shared/logger.js';
+import { currentRequestId } from '../../server/shared/request-scope.js';
 
 export const REDACTED_PATHS = [
   '*.password', '*.client_secret', '*.access_token', '*.refresh_token', '*.id_token', '*.code',
@@ -41,13 +40,4 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     },
     destination,
   );
-}
-
-/** What we log of an error: its kind and message, never its stack or attached request data. */
-export function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof Error) {
-    const { code, status } = error as Error & { code?: unknown; status?: unknown };
-    return { type: error.name, message: error.message, ...(code ? { code } : {}), ...(status ? { status } : {}) };
-  }
-  return { type: typeof error };
 }

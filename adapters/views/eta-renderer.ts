@@ -5,23 +5,8 @@
  */
 import { Eta } from 'eta';
 import { viewsDir } from '../../config/paths.js';
-import { DEFAULT_LOCALE, type Translate, type Translations } from './i18n.js';
-
-export interface PageChrome {
-  title: string;
-  /** Page locale, from negotiateLocale; English when absent. */
-  locale?: string;
-  /** Sources allowed in form-action besides 'self' (e.g. the client's redirect origins). */
-  formTargets?: string[];
-}
-
-export interface Renderer {
-  render(template: string, data: Record<string, unknown> & PageChrome): string;
-  /** Locales that have catalogues, English first. */
-  readonly locales: readonly string[];
-  /** Messages of one locale, for text built outside a template (page titles, flash messages). */
-  translator(locale: string): Translate;
-}
+import { DEFAULT_LOCALE, type Translations } from '../../server/shared/i18n.js';
+import type { Renderer } from '../../server/shared/rendering.js';
 
 /** @param options.logoUrl shown at the top of every page (BRAND_LOGO_URL). */
 export function createRenderer(options: { cache: boolean; productName: string; translations: Translations; logoUrl?: string | undefined }): Renderer {

@@ -8,7 +8,7 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { assertCsrf } from '../csrf.js';
+import { assertCsrf } from '../interactions/csrf.js';
 import { isFresh, signedIn, signInUrl } from './account-session.js';
 import type { SelfServiceDeps } from './deps.js';
 import { bodyOf, requestContext, seeOther } from './page.js';
