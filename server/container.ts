@@ -83,6 +83,7 @@ import { countingSignIns } from './sign-in-metrics.js';
 import { createWebhookAdministration } from './modules/webhooks/index.js';
 import { newId } from './shared/ids.js';
 import { DEFAULT_PURGE_ROUNDS, purgeInBatches } from './shared/purge.js';
+import { cryptoRandom } from '../adapters/crypto/random.js';
 
 export interface Container {
   config: Config;
@@ -272,7 +273,7 @@ export async function buildContainer(config: Config, logger: Logger, options: { 
       validateClientMetadata: async (metadata) => void (await current.provider.Client.validate(metadata as never)),
     }),
     auditLog: compliance,
-    webhooks: createWebhookAdministration({ subscriptions: delivery.subscriptions, endpoints: delivery.endpoints, outbox: delivery.outbox, audit }),
+    webhooks: createWebhookAdministration({ subscriptions: delivery.subscriptions, endpoints: delivery.endpoints, outbox: delivery.outbox, audit, random: cryptoRandom }),
   };
   async function refreshKeys() {
     const loaded = await loadSigningKeys(keys);

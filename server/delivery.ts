@@ -28,6 +28,8 @@ import { createOutboxNotifier, createOutboxWorker, messageHandler, type OutboxHa
 import { createWebhookDispatcher, webhookHandler, type EndpointPolicy, type SubscriptionRepository, type WebhookDispatcher } from './modules/webhooks/index.js';
 import type { UnitOfWork } from './shared/unit-of-work.js';
 import { DEFAULT_PURGE_ROUNDS, purgeInBatches } from './shared/purge.js';
+import { systemClock } from './shared/clock.js';
+import { cryptoRandom } from '../adapters/crypto/random.js';
 
 /** The path Twilio posts status callbacks to; the signature covers the full public URL. */
 export const TWILIO_CALLBACK_PATH = '/notifications/v1/callbacks/twilio';
@@ -103,7 +105,7 @@ export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex
   const worker = createOutboxWorker(
     {
       outbox,
-      handlers: { email: messages, sms: messages, webhook: webhookHandler({ subscriptions, sender }), task: deps.tasks },
+      handlers: { email: messages, sms: messages, webhook: webhookHandler({ subscriptions, sender, clock: systemClock }), task: deps.tasks },
       policy,
       log: logger,
       audit: deps.audit,
@@ -122,7 +124,7 @@ export function buildDelivery(deps: { config: Config; logger: Logger; knex: Knex
     worker,
     subscriptions,
     endpoints,
-    webhooks: createWebhookDispatcher({ subscriptions, outbox, maxAttempts: policy.maxAttempts }),
+    webhooks: createWebhookDispatcher({ subscriptions, outbox, maxAttempts: policy.maxAttempts, clock: systemClock, random: cryptoRandom }),
     callbacks: {
       twilio: smsSettings.provider === 'twilio' ? (signature, params) => verifyTwilioSignature(smsSettings.authToken, signature, `${config.issuer}${TWILIO_CALLBACK_PATH}`, params) : undefined,
       ses: sesVerifier,
