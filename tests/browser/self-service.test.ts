@@ -4,10 +4,9 @@
  * refresh token dead), the account page (profile, password, email change, sessions, apps), a
  * German page and a phone-sized one. Screenshots of each page go to test-results/screenshots.
  */
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumPath, launchChromium, screenshot } from '../helpers/chromium.js';
+import { chromiumPath, describeInChromium, hasChromium, launchChromium, screenshot } from '../helpers/chromium.js';
 import { openMailbox, type Mailbox } from '../helpers/mailbox.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../helpers/provider.js';
 import { authorizationRequest, client, discover } from '../helpers/rp.js';
@@ -15,7 +14,6 @@ import { createUser } from '../../server/modules/users/index.js';
 import { expectOAuthError, signIn, webClient } from '../integration/protocol/support.js';
 import { nextTotp } from '../helpers/mfa.js';
 
-const hasChromium = existsSync(chromiumPath);
 let op: TestProvider;
 let mailbox: Mailbox;
 let browser: Browser;
@@ -50,7 +48,7 @@ async function signInOnPage(page: Page, login: string, password: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-describe.skipIf(!hasChromium)(`self-service pages in Chromium (${chromiumPath})`, () => {
+describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
   it('signs up from a sign-in page, verifies by code, and continues to the client', async () => {
     const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
     const request = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid email' });
