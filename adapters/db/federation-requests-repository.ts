@@ -63,8 +63,9 @@ export function createFederationRequestRepository(knex: Knex): FederationRequest
     async releaseLink(interactionUid) {
       await table().where({ interaction_uid: interactionUid }).delete();
     },
-    async purge(now) {
-      return (await table().where('expires_at', '<=', now).delete().returning('state_hash')).length;
+    async purge(now, limit) {
+      const due = knex('federation_requests').where('expires_at', '<=', now).select('state_hash').limit(limit);
+      return (await table().whereIn('state_hash', due).delete().returning('state_hash')).length;
     },
   };
 }

@@ -1,6 +1,8 @@
 /** Self-service flows in SQL. Transitions are conditional UPDATEs: the row changes only if it is still as it was read. */
 import type { Knex } from 'knex';
 import type { FlowRepository, StoredFlow } from '../../server/modules/self-service/index.js';
+import { DEFAULT_PURGE_ROUNDS, purgeInBatches } from '../../server/shared/purge.js';
+import { executor } from './unit-of-work.js';
 
 interface FlowRow {
   id: string;
@@ -43,8 +45,8 @@ const PENDING = ['pending', 'requested'];
 export function createFlowRepository(knex: Knex): FlowRepository {
   const flows = () => knex<FlowRow>('self_service_flows');
   return {
-    async create(flow) {
-      await flows().insert({
+    async create(flow, options) {
+      await executor(knex, options?.transaction)<FlowRow>('self_service_flows').insert({
         id: flow.id,
         kind: flow.kind,
         user_id: flow.userId,
@@ -70,8 +72,8 @@ export function createFlowRepository(knex: Knex): FlowRepository {
       const row = await flows().where({ user_id: userId, kind }).whereIn('state', PENDING).orderBy('created_at', 'desc').first();
       return row ? toFlow(row) : undefined;
     },
-    async supersedePending(userId, kind, now) {
-      await flows().where({ user_id: userId, kind }).whereIn('state', PENDING).update({ state: 'superseded', finished_at: now });
+    async supersedePending(userId, kind, now, options) {
+      await executor(knex, options?.transaction)<FlowRow>('self_service_flows').where({ user_id: userId, kind }).whereIn('state', PENDING).update({ state: 'superseded', finished_at: now });
     },
     async transition(id, from, to) {
       const result = await flows()
@@ -87,14 +89,11 @@ export function createFlowRepository(knex: Knex): FlowRepository {
  * `maxBatches` per call. The day keeps recent outcomes for support questions ("my link did not
  * work"); nothing is needed from a flow after that. @returns the number of rows deleted.
  */
-export async function purgeFinishedFlows(knex: Knex, batchSize: number, maxBatches = 20): Promise<number> {
-  let total = 0;
-  for (let i = 0; i < maxBatches; i += 1) {
+export async function purgeFinishedFlows(knex: Knex, batchSize: number, maxBatches = DEFAULT_PURGE_ROUNDS): Promise<number> {
+  const outcome = await purgeInBatches(async (limit) => {
     const cutoff = knex.raw("now() - interval '1 day'");
-    const ids = knex('self_service_flows').where('expires_at', '<', cutoff).select('id').limit(batchSize);
-    const deleted = affected(await knex('self_service_flows').whereIn('id', ids).delete());
-    total += deleted;
-    if (deleted < batchSize) break;
-  }
-  return total;
+    const ids = knex('self_service_flows').where('expires_at', '<', cutoff).select('id').limit(limit);
+    return affected(await knex('self_service_flows').whereIn('id', ids).delete());
+  }, { batchSize, maxBatches });
+  return outcome.deleted;
 }

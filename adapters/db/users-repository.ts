@@ -6,6 +6,7 @@ import { normalizeLogin, type CredentialRepository, type CredentialResets, type 
 import { newId } from '../../server/shared/ids.js';
 import { toPage } from '../../server/shared/pagination.js';
 import { toCount } from './knex.js';
+import { executor } from './unit-of-work.js';
 import { isUniqueViolation, likePrefix, missOrStale, whereVersion } from './versioned.js';
 
 interface UserRow {
@@ -70,9 +71,9 @@ export function createUserRepository(knex: Knex): UserRepository {
       const row = await users().count<{ count: unknown }[]>('* as count').first();
       return toCount(row?.count);
     },
-    async create(user: NewUser) {
+    async create(user: NewUser, options) {
       try {
-        const [row] = await users()
+        const [row] = await executor(knex, options?.transaction)<UserRow>('users')
           .insert({ id: user.id, username: user.username, email: user.email, email_verified: user.emailVerified, profile: JSON.stringify(user.profile) as never })
           .returning('*');
         return toUser(row as UserRow);
@@ -154,11 +155,12 @@ export function createCredentialRepository(knex: Knex): CredentialRepository & C
       if (!row) return undefined;
       return { hash: row.secret as string, mustChange: Boolean((row.data as { mustChange?: boolean })?.mustChange) };
     },
-    async setPassword(userId, credential: PasswordCredential) {
-      await knex('credentials')
+    async setPassword(userId, credential: PasswordCredential, options) {
+      const db = executor(knex, options?.transaction);
+      await db('credentials')
         .insert({ id: newId(), user_id: userId, type: 'password', secret: credential.hash, data: JSON.stringify({ mustChange: credential.mustChange }) })
-        .onConflict(knex.raw("(user_id) WHERE type = 'password'"))
-        .merge({ secret: credential.hash, data: JSON.stringify({ mustChange: credential.mustChange }), updated_at: knex.fn.now() });
+        .onConflict(db.raw("(user_id) WHERE type = 'password'"))
+        .merge({ secret: credential.hash, data: JSON.stringify({ mustChange: credential.mustChange }), updated_at: db.fn.now() });
     },
     async requirePasswordChange(userId) {
       const updated = await knex('credentials')

@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { alreadyConsumed, GRANT_BOUND_MODELS } from './models.js';
+import { DEFAULT_PURGE_ROUNDS, purgeInBatches, type PurgeRound } from '../../server/shared/purge.js';
 
 const TABLE = 'oidc_payloads';
 
@@ -127,23 +128,21 @@ const PURGE_LOCK_KEY = 727_001;
  * detection needs them.
  * @returns the number of rows deleted.
  */
-export async function purgeExpired(knex: Knex, batchSize: number, maxBatches = 20): Promise<number> {
-  let total = 0;
-  for (let i = 0; i < maxBatches; i += 1) {
-    const deleted: number = await knex.transaction(async (trx): Promise<number> => {
-      const lock = await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS locked', [PURGE_LOCK_KEY]);
-      if (!(lock as { rows: Array<{ locked: boolean }> }).rows[0]?.locked) return -1;
-      const ids = await trx(TABLE).where('expires_at', '<', trx.fn.now()).limit(batchSize).select('model', 'id');
-      if (ids.length === 0) return 0;
-      return affectedRows(
-        await trx(TABLE)
-          .whereIn(['model', 'id'], ids.map((r: { model: string; id: string }) => [r.model, r.id]))
-          .delete(),
-      );
-    });
-    if (deleted < 0) break;
-    total += deleted;
-    if (deleted < batchSize) break;
-  }
-  return total;
+export async function purgeExpired(knex: Knex, batchSize: number, maxBatches = DEFAULT_PURGE_ROUNDS): Promise<number> {
+  const outcome = await purgeInBatches(
+    (limit) =>
+      knex.transaction(async (trx): Promise<PurgeRound> => {
+        const lock = await trx.raw('SELECT pg_try_advisory_xact_lock(?) AS locked', [PURGE_LOCK_KEY]);
+        if (!(lock as { rows: Array<{ locked: boolean }> }).rows[0]?.locked) return 'skipped';
+        const ids = await trx(TABLE).where('expires_at', '<', trx.fn.now()).limit(limit).select('model', 'id');
+        if (ids.length === 0) return 0;
+        return affectedRows(
+          await trx(TABLE)
+            .whereIn(['model', 'id'], ids.map((r: { model: string; id: string }) => [r.model, r.id]))
+            .delete(),
+        );
+      }),
+    { batchSize, maxBatches },
+  );
+  return outcome.deleted;
 }

@@ -34,6 +34,7 @@ import { buildOutboxWorker, buildOutbound, type Delivery } from './modules/deliv
 import { buildSelfService } from './modules/self-service.js';
 import { createProviderHolder } from './provider.js';
 import { openStores, resolved } from './stores.js';
+import { selfServiceTaskHandler } from '../modules/self-service/index.js';
 
 export interface Container {
   readonly config: Config;
@@ -95,14 +96,15 @@ export async function buildContainer(config: Config, logger: Logger, options: Co
 
   const outbound = buildOutbound({ config, logger, stores, translations, metrics });
   const audit = buildAudit({ config, logger, stores, webhooks: outbound.webhooks, metrics });
-  const delivery = buildOutboxWorker({ config, logger, outbound, audit: audit.trail, metrics });
   // Intents go to the outbox; in development without a channel the worker prints them to the log.
   const notifier = options.notifier ?? outbound.notifier;
 
   const provider = await createProviderHolder({ config, logger, stores, audit: audit.trail, metrics, renderer });
 
   const auth = buildAuth({ config, stores, audit: audit.trail, notifier, lockoutSchedules: options.lockoutSchedules });
-  const selfService = buildSelfService({ config, stores, auth, audit: audit.trail, notifier });
+  const selfService = buildSelfService({ config, stores, auth, audit: audit.trail, notifier, outbound });
+  // The worker also runs deferred self-service work (a reset request's lookup) with those services.
+  const delivery = buildOutboxWorker({ config, logger, outbound, audit: audit.trail, metrics, tasks: selfServiceTaskHandler(selfService) });
   const administration = buildAdministration({ config, stores, outbound, provider, audit: audit.trail, env: options.env });
 
   const http = buildHttp({ config: settings, logger, renderer, metrics, stores, audit: audit.trail, compliance: audit.compliance, outbound, provider, auth, selfService, administration });

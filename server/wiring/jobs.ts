@@ -11,6 +11,8 @@ import type { AuditCompliance } from './modules/audit.js';
 import type { Delivery } from './modules/delivery.js';
 import type { ProviderHolder } from './provider.js';
 import type { Stores } from './stores.js';
+import { DEFAULT_PURGE_ROUNDS, purgeInBatches } from '../shared/purge.js';
+import { systemClock } from '../shared/clock.js';
 
 export function buildJobs(deps: {
   config: Config;
@@ -26,7 +28,7 @@ export function buildJobs(deps: {
 
   /** Deletes expired provider records, settled messages, finished flows and stale federation requests. @returns how many rows. */
   const purge = async (): Promise<number> =>
-    (await purgeExpired(knex, batch)) + (await delivery.purgeSettled(batch)) + (await purgeFinishedFlows(knex, batch)) + (await stores.federation.requests.purge(new Date()));
+    (await purgeExpired(knex, batch)) + (await delivery.purgeSettled(batch)) + (await purgeFinishedFlows(knex, batch)) + (await purgeInBatches((limit) => stores.federation.requests.purge(systemClock.now(), limit), { batchSize: batch, maxBatches: DEFAULT_PURGE_ROUNDS })).deleted;
 
   const run = (name: string, job: () => Promise<unknown>) => async () => {
     try {

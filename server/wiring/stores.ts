@@ -14,8 +14,7 @@ import { createSecretDigester } from '../../adapters/crypto/secret-digester.js';
 import { createAuditStore } from '../../adapters/db/audit-store.js';
 import { cachedClients } from '../../adapters/db/cached-clients.js';
 import { cachedSubscriptions } from '../../adapters/db/cached-subscriptions.js';
-import { createClientStore } from '../../adapters/db/client-store.js';
-import { createClientRepository } from '../../adapters/db/clients-repository.js';
+import { createClientsAdapter } from '../../adapters/db/clients.js';
 import { createDeviceRepository } from '../../adapters/db/devices-repository.js';
 import { createFederatedIdentityRepository } from '../../adapters/db/federated-identities-repository.js';
 import { createFederationRequestRepository } from '../../adapters/db/federation-requests-repository.js';
@@ -24,10 +23,8 @@ import { databaseFor, type Database } from '../../adapters/db/knex.js';
 import { createMfaCredentialRepository } from '../../adapters/db/mfa-credentials-repository.js';
 import { migrateToLatest, pendingMigrations } from '../../adapters/db/migrate.js';
 import { createOutboxRepository } from '../../adapters/db/outbox-repository.js';
-import { createResourceServerStore } from '../../adapters/db/resource-server-store.js';
-import { createResourceServerRepository } from '../../adapters/db/resource-servers-repository.js';
-import { createRoleStore } from '../../adapters/db/role-store.js';
-import { createRoleRepository } from '../../adapters/db/roles-repository.js';
+import { createResourceServersAdapter } from '../../adapters/db/resource-servers.js';
+import { createRolesAdapter } from '../../adapters/db/roles.js';
 import { createSigningKeyRepository } from '../../adapters/db/signing-keys-repository.js';
 import { createSignInFlowRepository } from '../../adapters/db/sign-in-flows-repository.js';
 import { createSmsChallengeRepository } from '../../adapters/db/sms-challenges-repository.js';
@@ -62,9 +59,9 @@ export function resolved(config: Config): ResolvedConfig {
  */
 export function seedTables(db: Knex, sealer: SecretSealer) {
   return {
-    clients: createClientRepository(db, sealer),
-    apis: createResourceServerRepository(db),
-    roles: createRoleRepository(db),
+    clients: createClientsAdapter(db, sealer),
+    apis: createResourceServersAdapter(db),
+    roles: createRolesAdapter(db),
     users: createUserRepository(db),
     credentials: createCredentialRepository(db),
   } as const;
@@ -83,7 +80,7 @@ export function signingKeys(db: Knex, sealer: SecretSealer): SigningKeyDeps {
 /** The admin API's resource server writer, announcing each change so every process's cache drops it. */
 function announcingChanges(store: ResourceServerStore, changed: (identifier: string) => void): ResourceServerStore {
   return {
-    list: (page) => store.list(page),
+    listPage: (page) => store.listPage(page),
     find: (identifier) => store.find(identifier),
     create: (server, source) => store.create(server, source).finally(() => changed(server.identifier)),
     update: (identifier, versions, changes) => store.update(identifier, versions, changes).finally(() => changed(identifier)),
@@ -142,9 +139,10 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
     keys: signingKeys(knex, sealer),
     /** The admin API's writers (versioned); the client writer drops the cached entry it changed. */
     admin: {
-      clients: createClientStore(knex, sealer, (clientId) => void invalidation.announce('clients', clientId)),
-      apis: announcingChanges(createResourceServerStore(knex), (identifier) => void invalidation.announce('resource-servers', identifier)),
-      roles: createRoleStore(knex),
+      clients: createClientsAdapter(knex, sealer),
+      clientChanges: { changed: (clientId: string) => void invalidation.announce('clients', clientId) },
+      apis: announcingChanges(createResourceServersAdapter(knex), (identifier) => void invalidation.announce('resource-servers', identifier)),
+      roles: createRolesAdapter(knex),
     },
     oidc,
     accountRecords: createAccountRecords(knex, oidc),

@@ -63,9 +63,9 @@ onEveryDatabase('federation ports', (database) => {
     await requests().create(request('s-new', { interactionUid: 'ia-new' }, new Date(now.getTime() + 600_000)), now);
     expect(await requests().peek('s-old', now)).toBeUndefined();
     expect(await requests().take('s-old', now)).toBeUndefined();
-    const purged = await requests().purge(now);
+    const purged = await requests().purge(now, 100);
     expect(purged).toBeGreaterThanOrEqual(1);
-    expect(await requests().purge(now)).toBe(0);
+    expect(await requests().purge(now, 100)).toBe(0);
     expect(await requests().peek('s-new', now)).toEqual({ interactionUid: 'ia-new' });
   });
 

@@ -36,14 +36,20 @@ export interface ManagedClient {
 }
 
 /**
- * What administration needs beyond the seed's upserts. Changes are compare-and-set on the
- * version. @throws AppError not_found, precondition_failed, conflict (client_id taken).
+ * What administration needs beyond the seed's upserts (the same table adapter implements both).
+ * Changes are compare-and-set on the version.
+ * @throws UniqueViolation (client_id taken), StaleVersion, RecordMissing (server/shared/store-errors.ts).
  */
 export interface ClientStore {
-  list(page: PageRequest): Promise<Page<ManagedClient>>;
-  find(clientId: string): Promise<ManagedClient | undefined>;
+  listPage(page: PageRequest): Promise<Page<ManagedClient>>;
+  findManaged(clientId: string): Promise<ManagedClient | undefined>;
   create(client: StoredClient): Promise<ManagedClient>;
   /** @param change.secret a new secret, null to remove it, undefined to keep it. */
   update(clientId: string, versions: ExpectedVersions, change: { metadata?: Record<string, unknown>; secret?: string | null }): Promise<ManagedClient>;
-  delete(clientId: string, versions: ExpectedVersions): Promise<void>;
+  remove(clientId: string, versions: ExpectedVersions): Promise<void>;
+}
+
+/** The provider's read cache of clients: told about every administrative change in this process. */
+export interface ClientChanges {
+  changed(clientId: string): void;
 }

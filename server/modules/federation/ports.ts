@@ -34,8 +34,8 @@ export interface FederationRequestStore {
   /** The identity held for this interaction, if still live. */
   heldForLink(interactionUid: string, now: Date): Promise<{ identity: UpstreamIdentity; userId: string } | undefined>;
   releaseLink(interactionUid: string): Promise<void>;
-  /** Deletes expired requests. @returns how many. */
-  purge(now: Date): Promise<number>;
+  /** Deletes up to `limit` expired requests (one round of purgeInBatches). @returns how many. */
+  purge(now: Date, limit: number): Promise<number>;
 }
 
 /** Why an upstream sign-in failed, as the pages explain it. */

@@ -32,14 +32,15 @@ export interface RoleRepository {
 export type Versioned<T> = T & { version: number; source: string; createdAt: Date; updatedAt: Date };
 
 /**
- * What administration needs beyond the seed's upserts. Changes are compare-and-set on the
- * version (@throws AppError not_found, precondition_failed, conflict for a name in use).
+ * What administration needs beyond the seed's upserts (one table adapter implements both
+ * interfaces of its table). Changes are compare-and-set on the version
+ * (@throws UniqueViolation for a name in use, StaleVersion, RecordMissing: server/shared/store-errors.ts).
  * A change that alters what other records show (a role renamed or deleted changes its holders;
  * an API's scope removed or the API deleted changes the roles granting it) increments their
  * versions in the same transaction, so their ETags change too.
  */
 export interface RoleStore {
-  list(page: PageRequest): Promise<Page<Versioned<Role>>>;
+  listPage(page: PageRequest): Promise<Page<Versioned<Role>>>;
   findById(id: string): Promise<Versioned<Role> | undefined>;
   create(role: { name: string; description: string; permissions: Permission[] }, source: string): Promise<Versioned<Role>>;
   update(id: string, versions: ExpectedVersions, changes: { name?: string; description?: string; permissions?: Permission[] }): Promise<Versioned<Role>>;
@@ -47,7 +48,7 @@ export interface RoleStore {
 }
 
 export interface ResourceServerStore {
-  list(page: PageRequest): Promise<Page<Versioned<ResourceServer>>>;
+  listPage(page: PageRequest): Promise<Page<Versioned<ResourceServer>>>;
   find(identifier: string): Promise<Versioned<ResourceServer> | undefined>;
   create(server: ResourceServer, source: string): Promise<Versioned<ResourceServer>>;
   update(identifier: string, versions: ExpectedVersions, changes: Partial<Omit<ResourceServer, 'identifier'>>): Promise<Versioned<ResourceServer>>;

@@ -1,4 +1,5 @@
 /** What self-service needs from storage, cryptography and the protocol engine. */
+import type { InTransaction } from '../../shared/unit-of-work.js';
 import type { RecoveryFlow } from './domain/recovery-flow.js';
 import type { VerificationFlow } from './domain/verification-flow.js';
 
@@ -8,13 +9,14 @@ export type StoredFlow =
   | (RecoveryFlow & { kind: 'reset_password'; attempts: number; tokenDigest: string | null; codeDigest: null });
 
 export interface FlowRepository {
-  create(flow: StoredFlow): Promise<void>;
+  /** With `options.transaction`, written in the caller's transaction. */
+  create(flow: StoredFlow, options?: InTransaction): Promise<void>;
   findById(id: string): Promise<StoredFlow | undefined>;
   findByTokenDigest(digest: string): Promise<StoredFlow | undefined>;
   /** The newest pending flow of this user and kind, if any. */
   findPending(userId: string, kind: StoredFlow['kind']): Promise<StoredFlow | undefined>;
   /** Ends every pending flow of this user and kind (a newer one replaces them). */
-  supersedePending(userId: string, kind: StoredFlow['kind'], now: Date): Promise<void>;
+  supersedePending(userId: string, kind: StoredFlow['kind'], now: Date, options?: InTransaction): Promise<void>;
   /**
    * Stores a transition only if the record is still as it was read (same state and attempts):
    * of two concurrent uses of one secret, exactly one succeeds. @returns whether it was stored.
@@ -27,6 +29,22 @@ export interface SecretDigester {
   digest(secret: string): string;
   /** Constant-time comparison of a presented secret with a stored digest. */
   matches(secret: string, digest: string | null): boolean;
+}
+
+/**
+ * Work that must not happen before the answer, because how long it takes would tell whether an
+ * account exists: the request writes one task whatever the address, and a worker does the
+ * account-specific part later (through the outbox, so it is durable and retried).
+ */
+export type SelfServiceTask = { type: 'password-reset'; email: string; locale: string; facts: { ip?: string; userAgent?: string; requestId?: string } };
+
+export interface DeferredTasks {
+  defer(task: SelfServiceTask): Promise<void>;
+}
+
+/** Identifiers of new records (randomness is a port: tests pin it). */
+export interface IdGenerator {
+  newId(): string;
 }
 
 export interface SecretGenerator {

@@ -1,4 +1,5 @@
 /** What the users module needs from storage and cryptography. */
+import type { InTransaction } from '../../shared/unit-of-work.js';
 import type { Page, PageRequest } from '../../shared/pagination.js';
 import type { ExpectedVersions } from '../../shared/versions.js';
 import type { Profile, User } from './domain/user.js';
@@ -18,7 +19,8 @@ export interface UserRepository {
   findByUsername(username: string): Promise<User | undefined>;
   count(): Promise<number>;
   /** @throws AppError conflict when the username or email is taken. */
-  create(user: NewUser): Promise<User>;
+  /** With `options.transaction`, the row is written in the caller's transaction (server/shared/unit-of-work.ts). */
+  create(user: NewUser, options?: InTransaction): Promise<User>;
   update(id: string, changes: Partial<Omit<NewUser, 'id'>>): Promise<User>;
   /** Users in order of lower(username), filtered. */
   list(filter: UserFilter, page: PageRequest): Promise<Page<User>>;
@@ -60,7 +62,7 @@ export interface PasswordCredential {
 
 export interface CredentialRepository {
   findPassword(userId: string): Promise<PasswordCredential | undefined>;
-  setPassword(userId: string, credential: PasswordCredential): Promise<void>;
+  setPassword(userId: string, credential: PasswordCredential, options?: InTransaction): Promise<void>;
 }
 
 /** What administrators do to a user's credentials (a narrow port beside CredentialRepository). */

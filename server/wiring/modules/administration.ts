@@ -13,6 +13,7 @@ import { createWebhookAdministration } from '../../modules/webhooks/index.js';
 import type { ProviderHolder } from '../provider.js';
 import type { Stores } from '../stores.js';
 import type { Outbound } from './delivery.js';
+import { cryptoRandom } from '../../../adapters/crypto/random.js';
 
 export function buildAdministration(deps: {
   config: Config;
@@ -39,8 +40,8 @@ export function buildAdministration(deps: {
         keyRotationOverlap: config.keyRotationOverlap,
         protectedApis: [config.adminApi.audience],
       }),
-      clients: createClientAdministration({ clients: stores.admin.clients, apis, audit, validateClientMetadata }),
-      webhooks: createWebhookAdministration({ subscriptions: outbound.subscriptions, endpoints: outbound.endpoints, outbox: outbound.outbox, audit }),
+      clients: createClientAdministration({ clients: stores.admin.clients, changes: stores.admin.clientChanges, apis, audit, validateClientMetadata }),
+      webhooks: createWebhookAdministration({ subscriptions: outbound.subscriptions, endpoints: outbound.endpoints, outbox: outbound.outbox, audit, random: cryptoRandom }),
     },
     seed,
   } as const;

@@ -31,6 +31,10 @@ import {
 import { createWebhookDispatcher, webhookHandler, type EndpointPolicy, type SubscriptionRepository, type WebhookDispatcher, type WebhookSender } from '../../modules/webhooks/index.js';
 import type { Metrics } from '../../shared/metrics.js';
 import type { UnitOfWork } from '../../shared/unit-of-work.js';
+import { systemClock } from '../../shared/clock.js';
+import { cryptoRandom } from '../../../adapters/crypto/random.js';
+import type { DeferredTasks } from '../../modules/self-service/index.js';
+import type { OutboxHandler } from '../../modules/notifications/index.js';
 
 /** The path Twilio posts status callbacks to; the signature covers the full public URL. */
 export const TWILIO_CALLBACK_PATH = '/notifications/v1/callbacks/twilio';
@@ -39,6 +43,8 @@ const PURGE_ROUNDS = 20;
 
 export interface Outbound {
   unitOfWork: UnitOfWork;
+  /** Self-service work deferred past the answer (outbox kind `task`). */
+  tasks: DeferredTasks;
   outbox: Outbox;
   notifier: Notifier;
   templates: TemplateRenderer;
@@ -122,12 +128,13 @@ export function buildOutbound(deps: {
   deps.metrics.watchOutboxDepth(() => outbox.depth());
   return {
     unitOfWork: deps.stores.unitOfWork,
+    tasks: { defer: async (task) => void (await outbox.add({ kind: 'task', topic: task.type, payload: task, maxAttempts })) },
     outbox,
     notifier: createOutboxNotifier({ outbox, templates, maxAttempts }),
     templates,
     subscriptions,
     endpoints,
-    webhooks: createWebhookDispatcher({ subscriptions, outbox, maxAttempts }),
+    webhooks: createWebhookDispatcher({ subscriptions, outbox, maxAttempts, clock: systemClock, random: cryptoRandom }),
     email: emailChannel(config, logger),
     sms: smsChannel(config, logger),
     sender,
@@ -150,14 +157,14 @@ export function buildOutbound(deps: {
 }
 
 /** The worker that sends messages and webhooks; it audits each settled delivery through `audit`. */
-export function buildOutboxWorker(deps: { config: Config; logger: Logger; outbound: Outbound; audit: AuditTrail; metrics: Metrics }): Delivery {
+export function buildOutboxWorker(deps: { config: Config; logger: Logger; outbound: Outbound; audit: AuditTrail; metrics: Metrics; tasks: OutboxHandler }): Delivery {
   const { config, outbound } = deps;
   const settings = config.delivery;
   const messages = messageHandler({ templates: outbound.templates, email: outbound.email, sms: outbound.sms });
   const worker = createOutboxWorker(
     {
       outbox: outbound.outbox,
-      handlers: { email: messages, sms: messages, webhook: webhookHandler({ subscriptions: outbound.subscriptions, sender: outbound.sender }) },
+      handlers: { email: messages, sms: messages, webhook: webhookHandler({ subscriptions: outbound.subscriptions, sender: outbound.sender, clock: systemClock }), task: deps.tasks },
       policy: retryPolicy(config),
       log: deps.logger,
       audit: deps.audit,

@@ -7,6 +7,8 @@ import type { SelfServiceServices } from '../../modules/self-service/index.js';
 import { systemClock } from '../../shared/clock.js';
 import type { Stores } from '../stores.js';
 import type { Auth } from './auth.js';
+import { newId } from '../../shared/ids.js';
+import type { Outbound } from './delivery.js';
 
 export function buildSelfService(deps: {
   config: Config;
@@ -14,6 +16,7 @@ export function buildSelfService(deps: {
   auth: Pick<Auth, 'passwordPolicy' | 'mfa'>;
   audit: AuditTrail;
   notifier: Notifier;
+  outbound: Pick<Outbound, 'unitOfWork' | 'tasks'>;
 }): SelfServiceServices {
   const { config, stores, auth } = deps;
   const settings = config.selfService;
@@ -24,6 +27,9 @@ export function buildSelfService(deps: {
     hasher: stores.hasher,
     policy: auth.passwordPolicy,
     flows: stores.flows,
+    unitOfWork: deps.outbound.unitOfWork,
+    tasks: deps.outbound.tasks,
+    ids: { newId },
     devices: stores.devices,
     digester: stores.digester,
     secrets: randomSecrets,

@@ -13,6 +13,7 @@ import { startTestProvider, type TestProvider } from '../../helpers/provider.js'
 import { startSmtp, type TestSmtp } from '../../helpers/smtp.js';
 import { startTwilioStandIn, TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, type TwilioStandIn } from '../../helpers/twilio-stand-in.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
+import { cryptoRandom } from '../../../adapters/crypto/random.js';
 
 let provider: TestProvider;
 let smtp: TestSmtp;
@@ -148,7 +149,7 @@ describe('configured channels in a running provider', () => {
   it('an audit event recorded through the container reaches a webhook subscriber', async () => {
     const { container } = provider.running;
     const { secret } = await createSubscription(
-      { subscriptions: container.delivery.subscriptions, endpoints: container.delivery.endpoints },
+      { subscriptions: container.delivery.subscriptions, endpoints: container.delivery.endpoints, random: cryptoRandom },
       { url: receiver.url, description: 'siem', eventTypes: ['admin.client.deleted'], active: true },
     );
     await container.audit.record({ type: 'admin.client.deleted', outcome: 'success', actor: { type: 'system' }, subject: { type: 'client', id: 'old-app' } });

@@ -24,6 +24,8 @@ import {
 import { FAST_POLICY, KEK, outboxOver, until, workerOver } from '../../helpers/outbox.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/stores.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
+import { systemClock } from '../../../server/shared/clock.js';
+import { cryptoRandom } from '../../../adapters/crypto/random.js';
 
 let db: TestDatabase;
 let receiver: WebhookReceiver;
@@ -58,9 +60,9 @@ function setup(deliveryGuard: EndpointGuard = loopbackAllowed) {
   const subscriptions = createSubscriptionRepository(knex, createSecretSealer(KEK));
   const outbox = outboxOver(knex);
   const sender = createWebhookSender({ guard: deliveryGuard, timeoutMs: 2_000, userAgent: 'test' });
-  const worker = workerOver(knex, { webhook: webhookHandler({ subscriptions, sender }) });
-  const dispatcher = createWebhookDispatcher({ subscriptions, outbox, maxAttempts: FAST_POLICY.maxAttempts });
-  return { knex, subscriptions, outbox, worker, dispatcher, deps: { subscriptions, endpoints: policyOf(loopbackAllowed) } };
+  const worker = workerOver(knex, { webhook: webhookHandler({ subscriptions, sender, clock: systemClock }) });
+  const dispatcher = createWebhookDispatcher({ subscriptions, outbox, maxAttempts: FAST_POLICY.maxAttempts, clock: systemClock, random: cryptoRandom });
+  return { knex, subscriptions, outbox, worker, dispatcher, deps: { subscriptions, endpoints: policyOf(loopbackAllowed), random: cryptoRandom } };
 }
 
 const event: AuditEvent = {
@@ -151,7 +153,7 @@ describe('webhook delivery', () => {
   });
 
   it('refuses unsafe endpoints and unknown event types when subscribing', async () => {
-    const deps = { subscriptions: setup().subscriptions, endpoints: policyOf(strict) };
+    const deps = { subscriptions: setup().subscriptions, endpoints: policyOf(strict), random: cryptoRandom };
     for (const url of ['http://127.0.0.1:8080/x', 'http://10.1.2.3/x', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/x', 'http://localhost/x', 'ftp://example.com/x']) {
       await expect(createSubscription(deps, { url, description: '', eventTypes: ['auth.lockout'], active: true })).rejects.toMatchObject({ code: 'invalid_input', details: { fields: [{ field: 'body.url' }] } });
     }

@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { createSecretDigester } from '../../../adapters/crypto/secret-digester.js';
 import type { AuditEvent } from '../../../server/modules/compliance/index.js';
 import type { MessageIntent } from '../../../server/modules/notifications/index.js';
-import type { FlowRepository, StoredFlow } from '../../../server/modules/self-service/index.js';
+import { fulfilResetRequest, type FlowRepository, type RecoveryDeps, type SelfServiceTask, type StoredFlow } from '../../../server/modules/self-service/index.js';
+import type { Transaction } from '../../../server/shared/unit-of-work.js';
+
+/** Stands for an open transaction where there is none (in-memory fakes ignore it). */
+const MEMORY_TRANSACTION = Object.freeze({}) as unknown as Transaction;
 import type { User } from '../../../server/modules/users/index.js';
 import type { RateLimiter } from '../../../server/shared/rate-limit.js';
 
@@ -47,7 +51,7 @@ export function world(now = new Date('2026-11-28T10:00:00Z')) {
   const users = new Map<string, User>();
   const user: User = { id: 'u1', username: 'alice', email: 'alice@example.com', emailVerified: false, profile: {}, disabled: false, version: 1, createdAt: now, updatedAt: now };
   users.set(user.id, user);
-  const deps = {
+  const deps: Record<string, unknown> & { flows: FlowRepository } = {
     flows: memoryFlows(),
     digester: createSecretDigester(randomBytes(32).toString('base64url')),
     secrets: { token: () => randomBytes(32).toString('base64url'), code: () => String(100000 + Math.floor(Math.random() * 900000)) },
@@ -55,6 +59,11 @@ export function world(now = new Date('2026-11-28T10:00:00Z')) {
     audit: { record: async (event: AuditEvent) => void events.push(event) },
     clock,
     settings: { issuer: 'https://id.example.com', verificationTtl: 600, resetTtl: 1800 },
+    ids: { newId: () => randomBytes(16).toString('hex') },
+    // In memory there is nothing to commit: the work runs as it is.
+    unitOfWork: { run: <T>(work: (transaction: Transaction) => Promise<T>) => work(MEMORY_TRANSACTION) },
+    // Deferred work runs at once here, so a test sees its effects right after the request.
+    tasks: { defer: async (task: SelfServiceTask) => fulfilResetRequest(deps as unknown as RecoveryDeps, task.email, { facts: task.facts, locale: task.locale }) },
     limits: { messagesPerAddress: countingLimiter(3), messagesPerIp: countingLimiter(30), codeAttemptsPerIp: countingLimiter(50) },
     users: {
       findById: async (id: string) => users.get(id),

@@ -12,10 +12,13 @@ import { newSecret } from '../../../shared/ids.js';
 import type { PageRequest } from '../../../shared/pagination.js';
 import type { ExpectedVersions } from '../../../shared/versions.js';
 import { clientDefinitionSchema, usesSharedSecret, type ClientDefinition } from '../domain/client-definition.js';
-import type { ClientStore, ManagedClient } from '../ports.js';
+import type { ClientChanges, ClientStore, ManagedClient } from '../ports.js';
+import { mapStoreErrors } from '../../../shared/store-errors.js';
 
 export interface ClientAdministrationDeps {
   clients: ClientStore;
+  /** Told after every write, whether or not it succeeded (a racing read may have cached the old row). */
+  changes: ClientChanges;
   apis: Pick<ResourceServerRepository, 'find'>;
   audit: AuditTrail;
   /** Validates metadata as the protocol engine will when it loads the client. */
@@ -61,8 +64,17 @@ export function createClientAdministration(deps: ClientAdministrationDeps) {
       throw new AppError('invalid_input', 'invalid client metadata', { fields: [{ field: 'body', message: detail }] });
     }
   };
+  const words = { what: 'client', taken: 'a client with this client_id exists' };
+  /** A write to the store: port errors answered as AppError, the read cache told either way. */
+  const write = async <T>(clientId: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await mapStoreErrors(work, words);
+    } finally {
+      deps.changes.changed(clientId);
+    }
+  };
   const find = async (clientId: string) => {
-    const client = await deps.clients.find(clientId);
+    const client = await deps.clients.findManaged(clientId);
     if (!client) throw new AppError('not_found', 'client not found');
     return client;
   };
@@ -70,7 +82,7 @@ export function createClientAdministration(deps: ClientAdministrationDeps) {
     deps.audit.record(changeEvent(by, type, { type: 'client', id: clientId }));
 
   return {
-    list: (page: PageRequest) => deps.clients.list(page),
+    list: (page: PageRequest) => deps.clients.listPage(page),
     get: find,
 
     async create(by: Acting, input: Record<string, unknown>): Promise<ClientWithSecret> {
@@ -79,7 +91,7 @@ export function createClientAdministration(deps: ClientAdministrationDeps) {
       const metadata = metadataOf(def);
       const secret = usesSharedSecret(def) ? newSecret() : undefined;
       await checkWithEngine(def.client_id, metadata, secret);
-      const client = await deps.clients.create({ clientId: def.client_id, metadata, secret, source: 'admin' });
+      const client = await write(def.client_id, () => deps.clients.create({ clientId: def.client_id, metadata, secret, source: 'admin' }));
       await record(by, 'admin.client.created', client.clientId);
       return { ...client, ...(secret ? { secret } : {}) };
     },
@@ -105,13 +117,13 @@ export function createClientAdministration(deps: ClientAdministrationDeps) {
       const secret = needsSecret && !current.hasSecret ? newSecret() : undefined;
       // The engine checks the metadata with a secret present when the client has one.
       await checkWithEngine(clientId, metadata, needsSecret ? (secret ?? newSecret()) : undefined);
-      const updated = await deps.clients.update(clientId, [current.version], { metadata, ...(secret ? { secret } : needsSecret ? {} : { secret: null }) });
+      const updated = await write(clientId, () => deps.clients.update(clientId, [current.version], { metadata, ...(secret ? { secret } : needsSecret ? {} : { secret: null }) }));
       await record(by, 'admin.client.updated', clientId);
       return { ...updated, ...(secret ? { secret } : {}) };
     },
 
     async remove(by: Acting, clientId: string, versions: ExpectedVersions): Promise<void> {
-      await deps.clients.delete(clientId, versions);
+      await write(clientId, () => deps.clients.remove(clientId, versions));
       await record(by, 'admin.client.deleted', clientId);
     },
 
@@ -122,7 +134,7 @@ export function createClientAdministration(deps: ClientAdministrationDeps) {
         throw new AppError('conflict', 'this client does not authenticate with a shared secret');
       }
       const secret = newSecret();
-      const updated = await deps.clients.update(clientId, versions, { secret });
+      const updated = await write(clientId, () => deps.clients.update(clientId, versions, { secret }));
       await record(by, 'admin.client.secret_rotated', clientId);
       return { ...updated, secret };
     },

@@ -10,6 +10,7 @@ import { GENESIS_HASH, type AuditRecord } from '../domain/audit-record.js';
 import { checkpointPayload, type Checkpoint } from '../domain/checkpoint.js';
 import type { AuditStore, CheckpointSigner } from '../ports.js';
 import { breakOf } from './verify-chain.js';
+import { purgeInBatches } from '../../../shared/purge.js';
 
 export interface RetentionDeps {
   store: AuditStore;
@@ -51,14 +52,13 @@ function planCheckpoint(deps: RetentionDeps, cutoff: Date, oldest: AuditRecord[]
 /** @throws when the records due for dropping do not verify (nothing is dropped then). */
 export async function applyAuditRetention(deps: RetentionDeps, options: RetentionOptions): Promise<RetentionResult> {
   const cutoff = new Date(deps.clock.now().getTime() - options.retentionSeconds * 1000);
-  let dropped = 0;
   let checkpoint: Checkpoint | undefined;
-  for (let batch = 0; batch < options.maxBatches; batch += 1) {
-    const result = await deps.store.dropWithCheckpoint(options.batchSize, (oldest, previous) => planCheckpoint(deps, cutoff, oldest, previous));
-    if (!result.locked) return { dropped, checkpoint, ran: batch > 0 };
-    dropped += result.dropped;
+  const outcome = await purgeInBatches(async (limit) => {
+    const result = await deps.store.dropWithCheckpoint(limit, (oldest, previous) => planCheckpoint(deps, cutoff, oldest, previous));
+    if (!result.locked) return 'skipped';
     checkpoint = result.checkpoint ?? checkpoint;
-    if (result.dropped < options.batchSize) break;
-  }
-  return { dropped, checkpoint, ran: true };
+    return result.dropped;
+  }, options);
+  // Skipped at once: another process was applying retention.
+  return { dropped: outcome.deleted, checkpoint, ran: !outcome.skipped || outcome.rounds > 0 };
 }

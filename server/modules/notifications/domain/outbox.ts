@@ -1,6 +1,6 @@
-/** Outbox records as the worker sees them. Kinds are channels (email, sms) or `webhook`. */
+/** Outbox records as the worker sees them. Kinds are channels (email, sms), `webhook`, or `task` (work deferred past a request's answer). */
 
-export type OutboxKind = 'email' | 'sms' | 'webhook';
+export type OutboxKind = 'email' | 'sms' | 'webhook' | 'task';
 
 export type OutboxStatus = 'pending' | 'processing' | 'delivered' | 'dead';
 

@@ -21,7 +21,7 @@ export interface OutboxWorkerDeps {
   handlers: Partial<Record<OutboxKind, OutboxHandler>>;
   policy: RetryPolicy;
   log: WorkerLog;
-  /** Email and SMS outcomes are audited; webhook deliveries are not (a webhook on notification events would feed itself). */
+  /** Email and SMS outcomes are audited; webhook deliveries are not (a webhook on notification events would feed itself), nor tasks (they audit what they do). */
   audit?: AuditTrail;
   /** Counts every settled attempt with its duration (delivery latency and webhook failures on /metrics). */
   observe?: (sample: OutboxSample) => void;
@@ -98,7 +98,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps, options: OutboxWorker
     const details = { outbox: { id: message.id, kind: message.kind, topic: message.topic, attempt: message.attempt, status: settlement.status } };
     if (settlement.status === 'delivered') deps.log.info(details, 'outbox message delivered');
     else deps.log.warn({ ...details, error: settlement.error }, settlement.status === 'dead' ? 'outbox message dead-lettered' : 'outbox delivery failed; will retry');
-    if (deps.audit && message.kind !== 'webhook') await deps.audit.record(auditEvent(message, settlement));
+    if (deps.audit && (message.kind === 'email' || message.kind === 'sms')) await deps.audit.record(auditEvent(message, settlement));
   }
 
   async function runOnce(): Promise<number> {

@@ -10,6 +10,9 @@ import type { PageRequest } from '../../../shared/pagination.js';
 import type { ExpectedVersions } from '../../../shared/versions.js';
 import type { ResourceServer } from '../domain/resource-server.js';
 import type { ResourceServerStore } from '../ports.js';
+import { mapStoreErrors } from '../../../shared/store-errors.js';
+
+const WORDS = { what: 'API', taken: 'an API with this identifier exists' };
 
 export interface ResourceServerAdministrationDeps {
   apis: ResourceServerStore;
@@ -37,24 +40,24 @@ export function createResourceServerAdministration(deps: ResourceServerAdministr
     return api;
   };
   return {
-    list: (page: PageRequest) => deps.apis.list(page),
+    list: (page: PageRequest) => deps.apis.listPage(page),
     get: find,
     async create(by: Acting, server: ResourceServer) {
       checkTtl(server.accessTokenTtl);
-      const created = await deps.apis.create(server, 'admin');
+      const created = await mapStoreErrors(() => deps.apis.create(server, 'admin'), WORDS);
       await deps.audit.record(changeEvent(by, 'admin.resource_server.created', { type: 'resource_server', id: created.identifier }));
       return created;
     },
     async update(by: Acting, identifier: string, versions: ExpectedVersions, changes: Partial<Omit<ResourceServer, 'identifier'>>) {
       guard(identifier);
       checkTtl(changes.accessTokenTtl);
-      const updated = await deps.apis.update(identifier, versions, changes);
+      const updated = await mapStoreErrors(() => deps.apis.update(identifier, versions, changes), WORDS);
       await deps.audit.record(changeEvent(by, 'admin.resource_server.updated', { type: 'resource_server', id: identifier }, { fields: Object.keys(changes).sort().join(' ') }));
       return updated;
     },
     async remove(by: Acting, identifier: string, versions: ExpectedVersions) {
       guard(identifier);
-      await deps.apis.delete(identifier, versions);
+      await mapStoreErrors(() => deps.apis.delete(identifier, versions), WORDS);
       await deps.audit.record(changeEvent(by, 'admin.resource_server.deleted', { type: 'resource_server', id: identifier }));
     },
   };

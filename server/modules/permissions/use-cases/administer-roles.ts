@@ -10,6 +10,9 @@ import type { PageRequest } from '../../../shared/pagination.js';
 import type { ExpectedVersions } from '../../../shared/versions.js';
 import { ROLE_NAME_PATTERN, type Permission } from '../domain/role.js';
 import type { ResourceServerRepository, RoleStore } from '../ports.js';
+import { mapStoreErrors } from '../../../shared/store-errors.js';
+
+const WORDS = { what: 'role', taken: 'a role with this name exists' };
 
 export interface RoleAdministrationDeps {
   roles: RoleStore;
@@ -51,11 +54,12 @@ export function createRoleAdministration(deps: RoleAdministrationDeps) {
     if (deps.protectedRoles.includes(role.name)) throw new AppError('conflict', `the ${role.name} role is managed by the server and cannot be ${what}`);
   };
   return {
-    list: (page: PageRequest) => deps.roles.list(page),
+    list: (page: PageRequest) => deps.roles.listPage(page),
     get: find,
     async create(by: Acting, input: RoleInput) {
       checkName(input.name);
-      const role = await deps.roles.create({ ...input, permissions: await checkPermissions(input.permissions) }, 'admin');
+      const permissions = await checkPermissions(input.permissions);
+      const role = await mapStoreErrors(() => deps.roles.create({ ...input, permissions }, 'admin'), WORDS);
       await deps.audit.record(changeEvent(by, 'admin.role.created', { type: 'role', id: role.id }, { name: role.name }));
       return role;
     },
@@ -66,13 +70,13 @@ export function createRoleAdministration(deps: RoleAdministrationDeps) {
         if (changes.name !== current.name) await guard(id, 'renamed');
       }
       const permissions = changes.permissions ? await checkPermissions(changes.permissions) : undefined;
-      const role = await deps.roles.update(id, versions, { ...changes, ...(permissions ? { permissions } : {}) });
+      const role = await mapStoreErrors(() => deps.roles.update(id, versions, { ...changes, ...(permissions ? { permissions } : {}) }), WORDS);
       await deps.audit.record(changeEvent(by, 'admin.role.updated', { type: 'role', id }, { name: role.name, fields: Object.keys(changes).sort().join(' ') }));
       return role;
     },
     async remove(by: Acting, id: string, versions: ExpectedVersions) {
       await guard(id, 'deleted');
-      await deps.roles.delete(id, versions);
+      await mapStoreErrors(() => deps.roles.delete(id, versions), WORDS);
       await deps.audit.record(changeEvent(by, 'admin.role.deleted', { type: 'role', id }));
     },
   };

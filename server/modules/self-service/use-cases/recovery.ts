@@ -1,16 +1,16 @@
 /**
  * "Forgot password?": a single-use, expiring reset link to the account's email. The request
- * answers the same whether or not an account has that email (and is throttled per typed address
- * and per IP alike, so throttling reveals nothing either). Completing a reset sets the password
+ * answers the same whether or not an account has that email, after the same work (the lookup
+ * and the link happen afterwards, in the outbox worker), and is throttled per typed address
+ * and per IP alike, so throttling reveals nothing either. Completing a reset sets the password
  * under the policy and then ends everything a thief might hold: every session, every grant, with
  * its refresh and access tokens, and every device trusted to skip the second factor.
  */
 import { AppError } from '../../../shared/errors.js';
-import { newId } from '../../../shared/ids.js';
 import { passwordProblems, type CredentialRepository, type PasswordHasher, type PasswordPolicy, type UserRepository } from '../../users/index.js';
 import { normalizeEmail } from '../domain/contact.js';
 import { completeReset, openResetLink, requestReset, type RecoveryFlow } from '../domain/recovery-flow.js';
-import type { FlowRepository, ProviderArtifacts, SecretDigester, SecretGenerator, StoredFlow, TrustedDeviceReset } from '../ports.js';
+import type { DeferredTasks, FlowRepository, IdGenerator, ProviderArtifacts, SecretDigester, SecretGenerator, StoredFlow, TrustedDeviceReset } from '../ports.js';
 import { audit, minutes, spend, type MessagingDeps, type RequestContext, type SelfServiceLimits } from './context.js';
 
 export interface RecoveryDeps extends MessagingDeps {
@@ -21,13 +21,20 @@ export interface RecoveryDeps extends MessagingDeps {
   flows: FlowRepository;
   digester: SecretDigester;
   secrets: SecretGenerator;
+  ids: IdGenerator;
+  /** Where the account-specific part of a reset request goes, so the answer takes as long for any address. */
+  tasks: DeferredTasks;
   artifacts: Pick<ProviderArtifacts, 'revokeEverything'>;
   limits: Pick<SelfServiceLimits, 'messagesPerAddress' | 'messagesPerIp'>;
   /** Absent when MFA is not wired (tests of recovery alone). */
   trustedDevices?: TrustedDeviceReset;
 }
 
-/** @throws AppError rate_limited (for any address, existing or not). */
+/**
+ * Answers the same whether or not an account has this address, after the same work: the
+ * budgets are spent and one task is written; fulfilResetRequest does the rest after the answer.
+ * @throws AppError rate_limited (for any address, existing or not).
+ */
 export async function requestPasswordReset(deps: RecoveryDeps, typedEmail: string, context: RequestContext): Promise<void> {
   const email = normalizeEmail(typedEmail);
   const decision = await spend([
@@ -35,6 +42,12 @@ export async function requestPasswordReset(deps: RecoveryDeps, typedEmail: strin
     [deps.limits.messagesPerIp, `messages:${context.facts.ip ?? 'unknown'}`],
   ]);
   if (!decision.allowed) throw new AppError('rate_limited', 'too many reset requests', { retryAfterSeconds: decision.retryAfterSeconds });
+  await deps.tasks.defer({ type: 'password-reset', email: email ?? typedEmail, locale: context.locale, facts: context.facts });
+}
+
+/** The account-specific part of a reset request, run by the outbox worker: a link for an account, nothing otherwise; audited either way. */
+export async function fulfilResetRequest(deps: RecoveryDeps, typedEmail: string, context: RequestContext): Promise<void> {
+  const email = normalizeEmail(typedEmail);
   const user = email ? await deps.users.findByLogin(email) : undefined;
   if (!user || user.disabled || !user.email) {
     await audit(deps.audit, context, { type: 'user.password.reset_requested', outcome: 'failure', actor: { type: 'anonymous' }, details: { reason: 'no_such_account' } });
@@ -43,7 +56,7 @@ export async function requestPasswordReset(deps: RecoveryDeps, typedEmail: strin
   const now = deps.clock.now();
   await deps.flows.supersedePending(user.id, 'reset_password', now);
   const token = deps.secrets.token();
-  const flow = requestReset({ id: newId(), userId: user.id, target: user.email }, now, deps.settings.resetTtl);
+  const flow = requestReset({ id: deps.ids.newId(), userId: user.id, target: user.email }, now, deps.settings.resetTtl);
   await deps.flows.create({ ...flow, kind: 'reset_password', attempts: 0, tokenDigest: deps.digester.digest(token), codeDigest: null });
   await deps.notifier.enqueue({
     channel: 'email',

@@ -11,10 +11,13 @@ import type { SubscriptionDraft } from '../domain/subscription.js';
 import type { EndpointPolicy, SubscriptionRepository } from '../ports.js';
 import { deliveryDetail, deliveryHistory, replayDelivery } from './delivery-history.js';
 import { createSubscription, deleteSubscription, getSubscription, updateSubscription } from './manage-subscriptions.js';
+import type { Random } from '../../../shared/random.js';
 
 export interface WebhookAdministrationDeps {
   subscriptions: SubscriptionRepository;
   endpoints: EndpointPolicy;
+  /** Signing secrets of new subscriptions. */
+  random: Pick<Random, 'bytes'>;
   outbox: Pick<Outbox, 'listBySubscription' | 'find' | 'attempts' | 'requeue'>;
   audit: AuditTrail;
 }

@@ -6,11 +6,12 @@
 import { DeliveryError, type ClaimedMessage, type OutboxHandler } from '../../notifications/index.js';
 import type { WebhookDelivery } from '../domain/payload.js';
 import type { SubscriptionRepository, WebhookSender } from '../ports.js';
+import type { Clock } from '../../../shared/clock.js';
 
 export interface WebhookHandlerDeps {
   subscriptions: Pick<SubscriptionRepository, 'find' | 'secretOf'>;
   sender: WebhookSender;
-  now?: () => Date;
+  clock: Clock;
 }
 
 export function webhookHandler(deps: WebhookHandlerDeps): OutboxHandler {
@@ -22,7 +23,7 @@ export function webhookHandler(deps: WebhookHandlerDeps): OutboxHandler {
       if (!subscription.active) throw new DeliveryError('the subscription is disabled', false, 'webhook');
       const secret = await deps.subscriptions.secretOf(subscription.id);
       if (!secret) throw new DeliveryError('the subscription has no secret', false, 'webhook');
-      const timestamp = Math.floor((deps.now ?? (() => new Date()))().getTime() / 1000);
+      const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
       return deps.sender.send({ url: subscription.url, id: delivery.webhookId, timestamp, body: delivery.body, secret });
     },
   };

@@ -3,10 +3,11 @@
  * the audit trail after it records an event (the container composes the two); with a
  * transaction, the deliveries commit with the caller's change.
  */
-import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '../../compliance/index.js';
 import type { Outbox } from '../../notifications/index.js';
 import type { InTransaction } from '../../../shared/unit-of-work.js';
+import type { Clock } from '../../../shared/clock.js';
+import type { Random } from '../../../shared/random.js';
 import { webhookBody, type WebhookDelivery } from '../domain/payload.js';
 import type { SubscriptionRepository } from '../ports.js';
 
@@ -14,7 +15,8 @@ export interface DispatchDeps {
   subscriptions: Pick<SubscriptionRepository, 'subscribedTo'>;
   outbox: Pick<Outbox, 'add'>;
   maxAttempts: number;
-  now?: () => Date;
+  clock: Clock;
+  random: Pick<Random, 'uuid'>;
 }
 
 export interface WebhookDispatcher {
@@ -27,10 +29,10 @@ export function createWebhookDispatcher(deps: DispatchDeps): WebhookDispatcher {
     async dispatch(event, options) {
       const subscriptions = await deps.subscriptions.subscribedTo(event.type);
       if (subscriptions.length === 0) return 0;
-      const body = webhookBody(event, (deps.now ?? (() => new Date()))());
+      const body = webhookBody(event, deps.clock.now());
       for (const subscription of subscriptions) {
         // One webhook-id per (event, endpoint): receivers de-duplicate retries and replays by it.
-        const delivery: WebhookDelivery = { webhookId: `msg_${randomUUID().replaceAll('-', '')}`, subscriptionId: subscription.id, body };
+        const delivery: WebhookDelivery = { webhookId: `msg_${deps.random.uuid().replaceAll('-', '')}`, subscriptionId: subscription.id, body };
         await deps.outbox.add({ kind: 'webhook', topic: event.type, subscriptionId: subscription.id, payload: delivery, maxAttempts: deps.maxAttempts }, options);
       }
       return subscriptions.length;

@@ -3,16 +3,17 @@
  * URL must pass the endpoint policy (resolved now, and again at every delivery). The secret is
  * generated here and returned once.
  */
-import { randomBytes } from 'node:crypto';
 import { AUDIT_EVENT_TYPES } from '../../compliance/index.js';
 import { AppError, type FieldProblem } from '../../../shared/errors.js';
 import type { ExpectedVersions } from '../../../shared/versions.js';
 import { SECRET_PREFIX, type SubscriptionDraft, type WebhookSubscription } from '../domain/subscription.js';
 import type { EndpointPolicy, SubscriptionRepository } from '../ports.js';
+import type { Random } from '../../../shared/random.js';
 
 export interface SubscriptionDeps {
   subscriptions: SubscriptionRepository;
   endpoints: EndpointPolicy;
+  random: Pick<Random, 'bytes'>;
 }
 
 // 32 bytes: the HMAC-SHA256 block of security; within Standard Webhooks' 24-64 byte range.
@@ -41,7 +42,7 @@ async function validated(deps: SubscriptionDeps, draft: Partial<SubscriptionDraf
 /** @returns the subscription and its signing secret, which is never shown again. @throws AppError invalid_input */
 export async function createSubscription(deps: SubscriptionDeps, draft: SubscriptionDraft): Promise<{ subscription: WebhookSubscription; secret: string }> {
   await validated(deps, draft);
-  const secret = `${SECRET_PREFIX}${randomBytes(SECRET_BYTES).toString('base64')}`;
+  const secret = `${SECRET_PREFIX}${Buffer.from(deps.random.bytes(SECRET_BYTES)).toString('base64')}`;
   const subscription = await deps.subscriptions.create({ ...draft, eventTypes: [...new Set(draft.eventTypes)] }, secret);
   return { subscription, secret };
 }
