@@ -63,6 +63,27 @@ module.exports = {
       to: { path: '^server/(container|main)\\.ts$' },
     },
     {
+      name: 'domain-and-use-cases-no-packages',
+      comment: 'Domain rules and use cases get I/O, clocks, randomness and SDKs through ports; only zod (schemas) is allowed.',
+      severity: 'error',
+      from: { path: '^server/modules/[^/]+/(domain|use-cases)/' },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: '^node_modules/zod/' },
+    },
+    {
+      name: 'no-sdks-in-http-and-pages',
+      comment: 'HTTP, protocol and page code see SDKs only through ports: JOSE, templates, i18n, SQL, Redis, logging, hashing and delivery SDKs live in adapters/.',
+      severity: 'error',
+      from: { path: '^(server/http|server/oidc|interactions|account)/' },
+      to: { path: '^node_modules/(jose|eta|i18next|knex|knex-pglite|ioredis|pg|@electric-sql|pino|argon2|bcryptjs|nodemailer|twilio|@aws-sdk|otplib|qrcode|prom-client|openid-client)/' },
+    },
+    {
+      name: 'adapters-only-from-the-wiring',
+      comment: 'Adapters are handed to the code that needs them by the composition root; nothing else constructs or imports one.',
+      severity: 'error',
+      from: { path: '^(server|interactions|account|config|scripts)/', pathNot: ['^server/wiring/', '^server/(main|start)\\.ts$', '^scripts/bench/'] },
+      to: { path: '^adapters/' },
+    },
+    {
       name: 'shared-imports-nothing',
       severity: 'error',
       from: { path: '^server/shared/' },

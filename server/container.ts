@@ -52,7 +52,7 @@ import { ACCOUNT_CONSOLE_CLIENT_ID } from './modules/bootstrap/index.js';
 import type { InteractionDeps } from '../interactions/index.js';
 import type { Logger } from './shared/logger.js';
 import type { TokenLimiters } from './http/middleware/token-rate-limit.js';
-import { createTokenVerifier, publicJwks } from './http/middleware/bearer-token.js';
+import { createTokenVerifier, publicJwks } from '../adapters/crypto/access-token-verifier.js';
 import type { AdminApiDeps } from './http/routes/admin/index.js';
 import type { ReadinessCheck } from './http/routes/health.js';
 import { createTranslations } from '../adapters/i18n/i18next-translations.js';
