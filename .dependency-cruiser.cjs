@@ -64,10 +64,40 @@ module.exports = {
       to: { path: ['^server/wiring/', '^server/main\\.ts$'] },
     },
     {
-      name: 'adapters-only-from-the-wiring',
-      comment: 'Adapters are chosen and built in server/wiring; everything else receives them as ports.',
+      name: 'domain-and-use-cases-no-packages',
+      comment: 'Domain rules and use cases get I/O, clocks, randomness and SDKs through ports; of the packages only zod (schemas) is allowed.',
       severity: 'error',
-      from: { path: '^(server|interactions|account|config|migrations)/', pathNot: ['^server/wiring/', '^server/(main|start)\\.ts$'] },
+      from: { path: '^server/modules/[^/]+/(domain|use-cases)/' },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: '^node_modules/zod/' },
+    },
+    {
+      name: 'use-cases-no-built-ins',
+      comment: 'Use cases import no Node built-ins. The allow-list: deterministic SHA-256 in the audit hash chain and federation subject keys; randomness and time still come through ports.',
+      severity: 'error',
+      from: { path: '^server/modules/[^/]+/use-cases/' },
+      to: {
+        dependencyTypes: ['core'],
+        pathNot: '^node:crypto$|^crypto$',
+      },
+    },
+    {
+      name: 'use-cases-crypto-only-where-allowed',
+      severity: 'error',
+      from: { path: '^server/modules/[^/]+/use-cases/', pathNot: ['^server/modules/compliance/use-cases/chain\\.ts$', '^server/modules/federation/use-cases/federation\\.ts$'] },
+      to: { dependencyTypes: ['core'], path: '^node:crypto$|^crypto$' },
+    },
+    {
+      name: 'no-sdks-in-http-and-pages',
+      comment: 'HTTP, protocol and page code see SDKs only through ports: JOSE, templates, i18n, SQL, Redis, logging, hashing and delivery SDKs live in adapters/.',
+      severity: 'error',
+      from: { path: '^(server/http|server/oidc|interactions|account)/' },
+      to: { path: '^node_modules/(jose|eta|i18next|knex|knex-pglite|ioredis|pg|@electric-sql|pino|argon2|bcryptjs|nodemailer|twilio|@aws-sdk|otplib|qrcode|prom-client|openid-client)/' },
+    },
+    {
+      name: 'adapters-only-from-the-wiring',
+      comment: 'Adapters are handed to the code that needs them by the composition root; nothing else constructs or imports one.',
+      severity: 'error',
+      from: { path: '^(server|interactions|account|config|scripts)/', pathNot: ['^server/wiring/', '^server/(main|start)\\.ts$', '^scripts/bench/'] },
       to: { path: '^adapters/' },
     },
     {

@@ -25,4 +25,11 @@ const commands: Command[] = [
   ...templatesCommands,
 ];
 
-runCli(commands, process.argv.slice(2)).then((code) => process.exit(code));
+// runCli reports its own failures and returns an exit code; a rejection here is a bug in it.
+runCli(commands, process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  () => {
+    process.stderr.write('oidc-server: unexpected failure\n');
+    process.exit(1);
+  },
+);

@@ -8,8 +8,7 @@
 import type { Knex } from 'knex';
 import { bootConfig } from '../../config/boot.js';
 import { loadDatabaseSettings, type Config, type DatabaseSettings } from '../../config/loader.js';
-import { databaseFor } from '../../adapters/db/knex.js';
-import { createLogger } from '../../adapters/logging/pino-logger.js';
+import { commandLogger as stderrLogger, openDatabase } from '../../server/wiring/commands.js';
 import type { Logger } from '../../server/shared/logger.js';
 import { ensureAdminApi, type ApplySeedDeps } from '../../server/modules/bootstrap/index.js';
 import type { AuditDetails, AuditEventType, AuditSubject } from '../../server/modules/compliance/index.js';
@@ -18,7 +17,7 @@ import { seedTables } from '../../server/wiring/stores.js';
 
 export async function withDatabase<T>(work: (knex: Knex, settings: DatabaseSettings) => Promise<T>): Promise<T> {
   const settings = loadDatabaseSettings();
-  const database = databaseFor(settings);
+  const database = openDatabase(settings);
   try {
     return await work(database.knex, settings);
   } finally {
@@ -33,7 +32,7 @@ export function fullConfig(): Config {
 
 /** Logs go to stderr, warnings and worse only, so stdout carries just the command's output. */
 function commandLogger(config: Config): Logger {
-  return createLogger(config.logLevel === 'silent' ? 'silent' : 'warn', process.stderr);
+  return stderrLogger(config.logLevel === 'silent' ? 'silent' : 'warn');
 }
 
 /**

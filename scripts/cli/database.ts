@@ -1,7 +1,6 @@
 /** Database commands: `migrate` and `purge`. They need nothing but DATABASE_URL (or DATA_DIR). */
 import { defaultOf } from '../../config/schema.js';
-import { migrateToLatest } from '../../adapters/db/migrate.js';
-import { purgeExpired } from '../../adapters/oidc/sql-store.js';
+import { migrate, purgeExpiredRecords } from '../../server/wiring/commands.js';
 import type { Command } from './command.js';
 import { withDatabase } from './context.js';
 
@@ -15,7 +14,7 @@ export const databaseCommands: Command[] = [
     details: 'Needs only DATABASE_URL (or, in development, DATA_DIR). Run it before starting a new version in production.',
     run: () =>
       withDatabase(async (knex) => {
-        const applied = await migrateToLatest(knex);
+        const applied = await migrate(knex);
         console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database is up to date.');
       }),
   },
@@ -25,7 +24,7 @@ export const databaseCommands: Command[] = [
     details: `Deletes in batches of ${PURGE_BATCH} rows; the server also does this every PURGE_INTERVAL seconds.`,
     run: () =>
       withDatabase(async (knex) => {
-        console.log(`Deleted ${await purgeExpired(knex, PURGE_BATCH, 1000)} expired record(s).`);
+        console.log(`Deleted ${await purgeExpiredRecords(knex, PURGE_BATCH, 1000)} expired record(s).`);
       }),
   },
 ];

@@ -1,10 +1,9 @@
 /** Signing key commands: `keys rotate`. */
-import { createSecretSealer } from '../../adapters/crypto/envelope.js';
-import { migrateToLatest } from '../../adapters/db/migrate.js';
+import { migrate, signingKeysOf } from '../../server/wiring/commands.js';
 import { appendNow, keyRotationEvents } from '../../server/modules/compliance/index.js';
 import { ensureSigningKeys, rotateSigningKeys } from '../../server/modules/keys/index.js';
 import { systemClock } from '../../server/shared/clock.js';
-import { auditChain, signingKeys } from '../../server/wiring/stores.js';
+import { auditChain } from '../../server/wiring/stores.js';
 import type { Command } from './command.js';
 import { fullConfig, withDatabase } from './context.js';
 
@@ -16,8 +15,8 @@ export const keysCommands: Command[] = [
     async run() {
       const config = fullConfig();
       await withDatabase(async (knex) => {
-        await migrateToLatest(knex);
-        const deps = signingKeys(knex, createSecretSealer(config.keyEncryptionKey!));
+        await migrate(knex);
+        const deps = signingKeysOf(knex, config.keyEncryptionKey!);
         const initial = await ensureSigningKeys(deps);
         if (initial.length) {
           // A fresh database had no keys: creating them is the rotation; retiring them at once would waste them.

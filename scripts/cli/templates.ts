@@ -2,6 +2,7 @@
 import { previewRequest } from '../../server/modules/notifications/index.js';
 import { AppError } from '../../server/shared/errors.js';
 import { runTemplatesPreview } from '../templates-preview.js';
+import { fullConfig } from './context.js';
 import { listOption, stringOption, UsageError, type Command } from './command.js';
 
 export const templatesCommands: Command[] = [
@@ -20,7 +21,7 @@ export const templatesCommands: Command[] = [
           channel: stringOption(args, 'channel'),
           data: listOption(args, 'data'),
         });
-        runTemplatesPreview(request);
+        runTemplatesPreview(request, fullConfig().brandName);
       } catch (error) {
         // A wrong option value or template name is a usage mistake (exit 2), not a failure.
         if (error instanceof AppError && error.code === 'invalid_input') throw new UsageError(error.message);

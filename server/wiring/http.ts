@@ -10,7 +10,7 @@ import type { InteractionDeps } from '../../interactions/index.js';
 import type { SelfServiceDeps } from '../../account/index.js';
 import type { AppDeps } from '../app.js';
 import type { Logger } from '../shared/logger.js';
-import { createTokenVerifier } from '../http/middleware/bearer-token.js';
+import { createTokenVerifier } from '../../adapters/crypto/access-token-verifier.js';
 import type { AdminApiDeps } from '../http/routes/admin/index.js';
 import type { ReadinessCheck } from '../http/routes/health.js';
 import type { Renderer } from '../shared/rendering.js';

@@ -7,7 +7,7 @@
 import type { Provider } from 'oidc-provider';
 import type { Config } from '../../config/loader.js';
 import type { Logger } from '../shared/logger.js';
-import { publicJwks } from '../http/middleware/bearer-token.js';
+import { publicJwks } from '../../adapters/crypto/access-token-verifier.js';
 import type { Renderer } from '../shared/rendering.js';
 import { keyRotationEvents, type AuditTrail } from '../modules/compliance/index.js';
 import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys } from '../modules/keys/index.js';

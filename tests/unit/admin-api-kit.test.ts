@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { bearerToken, publicJwks } from '../../server/http/middleware/bearer-token.js';
+import { bearerToken } from '../../server/http/middleware/bearer-token.js';
+import { publicJwks } from '../../adapters/crypto/access-token-verifier.js';
 import { buildDocument } from '../../server/http/routes/admin/kit/openapi.js';
 import { operation, type AdminResource } from '../../server/http/routes/admin/kit/operation.js';
 import { etagOf, versionsFromIfMatch } from '../../server/http/routes/admin/kit/preconditions.js';
