@@ -12,10 +12,11 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { UpstreamError, type CallbackOutcome } from '../server/modules/federation/index.js';
 import { AppError } from '../server/shared/errors.js';
-import { assertCsrf, csrfToken } from './csrf.js';
+import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { PendingInteraction } from './gateway.js';
 import { showLogin, type LoginDeps } from './login.js';
-import { continueTo, factsOf, formBody, renderInteractionPage, translatorFor } from './page.js';
+import { continueTo, factsOf, renderInteractionPage, translatorFor } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
 import { startPasswordChange } from './password-change.js';
 import { continueAfterPassword, finishSignIn } from './sign-in.js';
 

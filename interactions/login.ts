@@ -11,9 +11,10 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { LoginThrottle, PasswordAuthResult } from '../server/modules/auth/index.js';
 import type { Federation } from '../server/modules/federation/index.js';
-import { assertCsrf, csrfToken } from './csrf.js';
+import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { PendingInteraction } from './gateway.js';
-import { continueTo, factsOf, formBody, renderInteractionPage, translatorFor } from './page.js';
+import { continueTo, factsOf, renderInteractionPage, translatorFor } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
 import { startPasswordChange, type PasswordChangeDeps } from './password-change.js';
 import { continueAfterPassword, type SignInDeps } from './sign-in.js';
 

@@ -8,11 +8,12 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { RECOVERY_CODE_COUNT } from '../server/modules/auth/index.js';
-import { assertCsrf, csrfToken } from './csrf.js';
+import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { PendingInteraction } from './gateway.js';
 import { LOGIN_PROMPTS } from './login.js';
 import { loadPendingSignIn, savePending, type PendingSignIn } from './mfa-state.js';
-import { continueTo, factsOf, formBody, renderInteractionPage, translatorFor } from './page.js';
+import { continueTo, factsOf, renderInteractionPage, translatorFor } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
 import { finishSignIn, type SignInDeps } from './sign-in.js';
 
 const confirmForm = z.object({ csrf: z.string(), code: z.string().trim().min(1).max(16) });

@@ -8,10 +8,11 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { SMS_CODE_TTL_MS, type AmrValue, type FactorSummary } from '../server/modules/auth/index.js';
-import { assertCsrf, csrfToken } from './csrf.js';
+import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { PendingInteraction } from './gateway.js';
 import { loadPendingSignIn, savePending, type PendingSignIn } from './mfa-state.js';
-import { factsOf, formBody, localeOf, renderInteractionPage, translatorFor } from './page.js';
+import { factsOf, localeOf, renderInteractionPage, translatorFor } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
 import { finishSignIn, type SignInDeps } from './sign-in.js';
 import { LOGIN_PROMPTS } from './login.js';
 
