@@ -42,21 +42,30 @@ function assertAcceptable(ctx: Context, limit: number): void {
   if (Number(ctx.req.headers['content-length'] ?? 0) > limit) throw new AppError('form_too_large', 'The form is too large.');
 }
 
-async function readLimited(ctx: Context, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of ctx.req) {
-      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-      size += bytes.length;
-      if (size > limit) throw new AppError('form_too_large', 'The form is too large.');
-      chunks.push(bytes);
-    }
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw unreadable(); // the client went away or sent a broken chunked body
-  }
-  return Buffer.concat(chunks);
+/** Reads at most `limit` bytes; past it, the rest is discarded unread (not buffered) and 413 thrown. */
+function readLimited(ctx: Context, limit: number): Promise<Buffer> {
+  const request = ctx.req;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (error: AppError) => {
+      request.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onAborted);
+      request.on('error', () => {}); // a late socket error has nothing left to fail
+      // Drained, not destroyed: the client can still read the answer.
+      request.resume();
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) return stop(new AppError('form_too_large', 'The form is too large.'));
+      chunks.push(chunk);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    // The client went away or sent a broken chunked body.
+    const onError = () => stop(unreadable());
+    const onAborted = () => stop(unreadable());
+    request.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
+  });
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -120,18 +129,10 @@ export function parseForm(body: Buffer): FormFields {
 export function formParser(limit: number = FORM_LIMIT_BYTES): Middleware {
   return async (ctx, next) => {
     if (['POST', 'PUT', 'PATCH'].includes(ctx.method) && hasBody(ctx)) {
-      try {
-        assertAcceptable(ctx, limit);
-      } catch (error) {
-        // The body stays unread: tell the client this connection will not take more of it.
-        ctx.set('Connection', 'close');
-        throw error;
-      }
-      const body = await readLimited(ctx, limit).catch((error: unknown) => {
-        ctx.set('Connection', 'close');
-        throw error;
-      });
-      parsed.set(ctx, parseForm(body));
+      // A refused body is left unread: Node discards the rest once the answer is sent, so the
+      // client reads the 4xx instead of a reset connection.
+      assertAcceptable(ctx, limit);
+      parsed.set(ctx, parseForm(await readLimited(ctx, limit)));
     }
     await next();
   };
