@@ -13,6 +13,7 @@ import { changeOwnPassword, endSession, removePhone, revokeApp, sendVerification
 import { assertCsrf } from '../server/http/browser/csrf.js';
 import { isFresh, signedIn, signInUrl, type SignedIn } from './account-session.js';
 import { accountView, noticeOf, type AccountExtras } from './account-view.js';
+import { accountHref, cursorsOf } from './list-pages.js';
 import type { SelfServiceDeps } from './deps.js';
 import { fieldErrors, renderSelfService, requestContext } from './page.js';
 import { formBody } from '../server/http/browser/form-body.js';
@@ -140,13 +141,14 @@ export function registerAccount(router: Router, deps: SelfServiceDeps): void {
   router.post('/account/sessions/:id/end', action(deps, true, async (ctx, who) => {
     const id = ctx.params.id ?? '';
     if (ID.test(id)) await endSession(deps.services, who.user, id, requestContext(ctx, deps.renderer));
-    seeOther(ctx, id === who.session.id ? '/account' : '/account?done=session#sessions');
+    // Back to the same pages of both lists.
+    seeOther(ctx, id === who.session.id ? '/account' : accountHref(cursorsOf(ctx.query), { done: 'session' }, '#sessions'));
   }));
 
   router.post('/account/apps/:id/revoke', action(deps, true, async (ctx, who) => {
     const id = ctx.params.id ?? '';
     if (ID.test(id)) await revokeApp(deps.services, who.user, id, requestContext(ctx, deps.renderer));
-    seeOther(ctx, '/account?done=app#apps');
+    seeOther(ctx, accountHref(cursorsOf(ctx.query), { done: 'app' }, '#apps'));
   }));
 }
 
