@@ -1,6 +1,7 @@
 /**
  * The dependency rule of ../shared/ARCHITECTURE.md, enforced by `npm run lint` (part of `npm test`).
- * Dependencies point inward; only main/container see everything; only the provider module, the
+ * Dependencies point inward; only the composition root (server/wiring, run by start/main) sees
+ * everything and imports adapters; only the provider module, the
  * interaction gateway and the storage adapters import oidc-provider.
  */
 module.exports = {
@@ -46,7 +47,7 @@ module.exports = {
       comment: 'Adapters implement ports; they never import use cases or HTTP code.',
       severity: 'error',
       from: { path: '^adapters/' },
-      to: { path: ['^server/modules/[^/]+/use-cases/', '^server/http/', '^interactions/', '^account/', '^server/oidc/', '^server/app\\.ts', '^server/container\\.ts'] },
+      to: { path: ['^server/modules/[^/]+/use-cases/', '^server/http/', '^interactions/', '^account/', '^server/oidc/', '^server/app\\.ts', '^server/wiring/'] },
     },
     {
       name: 'oidc-provider-behind-gateway',
@@ -56,11 +57,18 @@ module.exports = {
       to: { path: '^node_modules/oidc-provider/', dependencyTypesNot: ['type-only'] },
     },
     {
-      name: 'only-main-and-container-see-everything',
-      comment: 'Nothing but the composition root imports the container or main.',
+      name: 'only-start-sees-the-wiring',
+      comment: 'Nothing but the boot sequence (start/main), the CLI and the wiring itself imports server/wiring or main.',
       severity: 'error',
-      from: { pathNot: ['^server/(main|start)\\.ts$', '^scripts/'] },
-      to: { path: '^server/(container|main)\\.ts$' },
+      from: { pathNot: ['^server/(main|start)\\.ts$', '^server/wiring/', '^scripts/'] },
+      to: { path: ['^server/wiring/', '^server/main\\.ts$'] },
+    },
+    {
+      name: 'adapters-only-from-the-wiring',
+      comment: 'Adapters are chosen and built in server/wiring; everything else receives them as ports.',
+      severity: 'error',
+      from: { path: '^(server|interactions|account|config|migrations)/', pathNot: ['^server/wiring/', '^server/(main|start)\\.ts$'] },
+      to: { path: '^adapters/' },
     },
     {
       name: 'shared-imports-nothing',

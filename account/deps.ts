@@ -1,4 +1,4 @@
-/** What the self-service pages need, wired by server/container.ts. */
+/** What the self-service pages need, wired by server/wiring/http.ts. */
 import type { Renderer } from '../server/shared/rendering.js';
 import type { MfaService } from '../server/modules/auth/index.js';
 import type { SelfServiceServices } from '../server/modules/self-service/index.js';

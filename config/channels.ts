@@ -1,8 +1,10 @@
 /**
- * Delivery settings (email, SMS, outbox, webhooks) read from the validated environment. Which
- * channel is used is decided here once: in development an unconfigured channel prints to the
- * log; in production it refuses to start, naming the variable.
+ * Delivery settings (email, SMS, outbox, webhooks) from the parsed environment. Which channel is
+ * used is decided here once; that production refuses the log channels is a rule of
+ * rules/production.ts (a warning in development).
  */
+import { problem, type Problem } from './problems.js';
+import type { Env, SettingName } from './schema.js';
 
 export type EmailSettings =
   | { provider: 'log' }
@@ -23,72 +25,67 @@ export interface DeliverySettings {
   webhooks: { allowedNetworks: string[]; timeoutSeconds: number };
 }
 
-type Raw = Record<string, unknown>;
+/** The email channel in use: EMAIL_PROVIDER, else smtp when SMTP_URL is set; undefined: the log. */
+export const emailProvider = (env: Env): Env['EMAIL_PROVIDER'] => env.EMAIL_PROVIDER ?? (env.SMTP_URL ? 'smtp' : undefined);
 
-const str = (raw: Raw, name: string) => raw[name] as string | undefined;
+/** The SMS channel in use: SMS_PROVIDER, else twilio when TWILIO_ACCOUNT_SID is set; undefined: the log. */
+export const smsProvider = (env: Env): Env['SMS_PROVIDER'] => env.SMS_PROVIDER ?? (env.TWILIO_ACCOUNT_SID ? 'twilio' : undefined);
 
-function requireAll(raw: Raw, names: string[], because: string, problems: string[]): void {
-  for (const name of names) if (raw[name] === undefined) problems.push(`${name} is required ${because}`);
+function requireAll(env: Env, names: SettingName[], because: string, problems: Problem[]): void {
+  for (const name of names) if (env[name] === undefined) problems.push(problem(name, `${name} is required ${because}`));
 }
 
-function email(raw: Raw, production: boolean, problems: string[]): EmailSettings {
-  const provider = (str(raw, 'EMAIL_PROVIDER') ?? (raw.SMTP_URL ? 'smtp' : undefined)) as EmailSettings['provider'] | undefined;
-  if (production && (!provider || provider === 'log')) {
-    problems.push('EMAIL_PROVIDER must be smtp or ses in production (set SMTP_URL or EMAIL_PROVIDER=ses): printing messages to the log is for development');
-  }
+function email(env: Env, production: boolean, problems: Problem[]): EmailSettings {
+  const provider = emailProvider(env);
   if (provider === 'smtp') {
-    requireAll(raw, ['SMTP_URL', 'EMAIL_FROM'], 'when EMAIL_PROVIDER is smtp', problems);
-    return { provider, from: str(raw, 'EMAIL_FROM') ?? '', url: str(raw, 'SMTP_URL') ?? '', requireTls: production };
+    requireAll(env, ['SMTP_URL', 'EMAIL_FROM'], 'when EMAIL_PROVIDER is smtp', problems);
+    return { provider, from: env.EMAIL_FROM ?? '', url: env.SMTP_URL ?? '', requireTls: production };
   }
   if (provider === 'ses') {
-    requireAll(raw, ['AWS_REGION', 'EMAIL_FROM'], 'when EMAIL_PROVIDER is ses', problems);
-    return { provider, from: str(raw, 'EMAIL_FROM') ?? '', region: str(raw, 'AWS_REGION') ?? '', endpoint: str(raw, 'SES_ENDPOINT'), configurationSet: str(raw, 'SES_CONFIGURATION_SET') };
+    requireAll(env, ['AWS_REGION', 'EMAIL_FROM'], 'when EMAIL_PROVIDER is ses', problems);
+    return { provider, from: env.EMAIL_FROM ?? '', region: env.AWS_REGION ?? '', endpoint: env.SES_ENDPOINT, configurationSet: env.SES_CONFIGURATION_SET };
   }
   return { provider: 'log' };
 }
 
-function sms(raw: Raw, production: boolean, problems: string[]): SmsSettings {
-  const provider = (str(raw, 'SMS_PROVIDER') ?? (raw.TWILIO_ACCOUNT_SID ? 'twilio' : undefined)) as SmsSettings['provider'] | undefined;
-  if (production && (!provider || provider === 'log')) {
-    problems.push('SMS_PROVIDER must be twilio or sns in production (set TWILIO_ACCOUNT_SID or SMS_PROVIDER=sns): printing messages to the log is for development');
-  }
+function sms(env: Env, problems: Problem[]): SmsSettings {
+  const provider = smsProvider(env);
   if (provider === 'twilio') {
-    requireAll(raw, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'], 'when SMS_PROVIDER is twilio', problems);
+    requireAll(env, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'], 'when SMS_PROVIDER is twilio', problems);
     return {
       provider,
-      accountSid: str(raw, 'TWILIO_ACCOUNT_SID') ?? '',
-      authToken: str(raw, 'TWILIO_AUTH_TOKEN') ?? '',
-      from: str(raw, 'TWILIO_FROM') ?? '',
-      apiBaseUrl: str(raw, 'TWILIO_API_BASE_URL') ?? 'https://api.twilio.com',
-      statusCallbacks: raw.TWILIO_STATUS_CALLBACKS as boolean,
+      accountSid: env.TWILIO_ACCOUNT_SID ?? '',
+      authToken: env.TWILIO_AUTH_TOKEN ?? '',
+      from: env.TWILIO_FROM ?? '',
+      apiBaseUrl: env.TWILIO_API_BASE_URL,
+      statusCallbacks: env.TWILIO_STATUS_CALLBACKS,
     };
   }
   if (provider === 'sns') {
-    requireAll(raw, ['AWS_REGION'], 'when SMS_PROVIDER is sns', problems);
-    return { provider, region: str(raw, 'AWS_REGION') ?? '', endpoint: str(raw, 'SNS_ENDPOINT'), senderId: str(raw, 'SNS_SENDER_ID') };
+    requireAll(env, ['AWS_REGION'], 'when SMS_PROVIDER is sns', problems);
+    return { provider, region: env.AWS_REGION ?? '', endpoint: env.SNS_ENDPOINT, senderId: env.SNS_SENDER_ID };
   }
   return { provider: 'log' };
 }
 
-/** @returns the settings and every problem found (the loader throws them together with its own). */
-export function readDeliverySettings(raw: Raw, production: boolean): { settings: DeliverySettings; problems: string[] } {
-  const problems: string[] = [];
+/** @returns the settings and every problem found (the loader reports them together with its own). */
+export function readDeliverySettings(env: Env, production: boolean): { settings: DeliverySettings; problems: Problem[] } {
+  const problems: Problem[] = [];
   const settings: DeliverySettings = {
-    email: email(raw, production, problems),
-    sms: sms(raw, production, problems),
-    sesEventsTopicArn: str(raw, 'SES_EVENTS_TOPIC_ARN'),
+    email: email(env, production, problems),
+    sms: sms(env, problems),
+    sesEventsTopicArn: env.SES_EVENTS_TOPIC_ARN,
     outbox: {
-      enabled: raw.OUTBOX_WORKER as boolean,
-      pollSeconds: raw.OUTBOX_POLL_INTERVAL as number,
-      batchSize: raw.OUTBOX_BATCH_SIZE as number,
-      maxAttempts: raw.OUTBOX_MAX_ATTEMPTS as number,
-      retryBaseSeconds: raw.OUTBOX_RETRY_BASE as number,
-      retryCapSeconds: raw.OUTBOX_RETRY_CAP as number,
-      leaseSeconds: raw.OUTBOX_LEASE as number,
-      retentionSeconds: raw.OUTBOX_RETENTION as number,
+      enabled: env.OUTBOX_WORKER,
+      pollSeconds: env.OUTBOX_POLL_INTERVAL,
+      batchSize: env.OUTBOX_BATCH_SIZE,
+      maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+      retryBaseSeconds: env.OUTBOX_RETRY_BASE,
+      retryCapSeconds: env.OUTBOX_RETRY_CAP,
+      leaseSeconds: env.OUTBOX_LEASE,
+      retentionSeconds: env.OUTBOX_RETENTION,
     },
-    webhooks: { allowedNetworks: (raw.WEBHOOK_ALLOWED_NETWORKS as string[] | undefined) ?? [], timeoutSeconds: raw.WEBHOOK_TIMEOUT as number },
+    webhooks: { allowedNetworks: env.WEBHOOK_ALLOWED_NETWORKS ?? [], timeoutSeconds: env.WEBHOOK_TIMEOUT },
   };
-  if (settings.outbox.retryCapSeconds < settings.outbox.retryBaseSeconds) problems.push('OUTBOX_RETRY_CAP must not be shorter than OUTBOX_RETRY_BASE');
   return { settings, problems };
 }

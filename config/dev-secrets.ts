@@ -6,12 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from './loader.js';
+import { z } from 'zod';
+import type { Config } from './config.js';
 
-interface DevSecrets {
-  cookieKeys: string[];
-  keyEncryptionKey: string;
-}
+const devSecrets = z.object({ cookieKeys: z.array(z.string().min(32)).min(1), keyEncryptionKey: z.string().min(1) });
+type DevSecrets = z.infer<typeof devSecrets>;
 
 export function withDevelopmentSecrets(config: Config): { config: Config; generated: boolean } {
   if (config.cookieKeys && config.keyEncryptionKey) return { config, generated: false };
@@ -20,7 +19,10 @@ export function withDevelopmentSecrets(config: Config): { config: Config; genera
   let secrets: DevSecrets;
   let generated = false;
   if (existsSync(file)) {
-    secrets = JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+    // A damaged file fails the start here, naming it, rather than as a bad cookie key later.
+    const stored = devSecrets.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!stored.success) throw new Error(`${file} is not a development secrets file: delete it to generate new secrets`);
+    secrets = stored.data;
   } else {
     secrets = {
       cookieKeys: [randomBytes(32).toString('base64url')],

@@ -4,6 +4,8 @@
  * path. Secrets never appear in the problems reported.
  */
 import { z } from 'zod';
+import { problem, type Problem } from './problems.js';
+import type { Env } from './schema.js';
 
 export interface UpstreamProviderSettings {
   /** Stable id used in URLs and stored with each linked identity. */
@@ -39,32 +41,34 @@ const upstream = z.object({
   client_secret: z.string().min(1).max(512),
 });
 
-type Raw = Record<string, unknown>;
-
-export function readFederationSettings(raw: Raw, production: boolean): { settings: FederationSettings; problems: string[] } {
-  const problems: string[] = [];
+/**
+ * That production refuses FEDERATION_ALLOW_HTTP_ISSUERS is a rule of rules/production.ts; the
+ * issuers' own scheme is checked here, where the providers are known.
+ */
+export function readFederationSettings(env: Env, production: boolean): { settings: FederationSettings; problems: Problem[] } {
+  const problems: Problem[] = [];
   const providers: UpstreamProviderSettings[] = [];
-  const googleId = raw.GOOGLE_CLIENT_ID as string | undefined;
-  const googleSecret = raw.GOOGLE_CLIENT_SECRET as string | undefined;
-  if (googleId && !googleSecret) problems.push('GOOGLE_CLIENT_SECRET is required when GOOGLE_CLIENT_ID is set');
-  if (!googleId && googleSecret) problems.push('GOOGLE_CLIENT_ID is required when GOOGLE_CLIENT_SECRET is set');
-  const googleIssuer = ((raw.GOOGLE_ISSUER as string | undefined) ?? GOOGLE_ISSUER).replace(/\/$/, '');
+  const googleId = env.GOOGLE_CLIENT_ID;
+  const googleSecret = env.GOOGLE_CLIENT_SECRET;
+  if (googleId && !googleSecret) problems.push(problem(['GOOGLE_CLIENT_SECRET', 'GOOGLE_CLIENT_ID'], 'GOOGLE_CLIENT_SECRET is required when GOOGLE_CLIENT_ID is set'));
+  if (!googleId && googleSecret) problems.push(problem(['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET'], 'GOOGLE_CLIENT_ID is required when GOOGLE_CLIENT_SECRET is set'));
+  const googleIssuer = env.GOOGLE_ISSUER.replace(/\/$/, '');
   if (googleId && googleSecret) providers.push({ id: 'google', name: 'Google', issuer: googleIssuer, clientId: googleId, clientSecret: googleSecret, brand: 'google' });
 
-  const json = raw.UPSTREAM_OIDC_PROVIDERS as string | undefined;
+  const json = env.UPSTREAM_OIDC_PROVIDERS;
   if (json) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(json);
     } catch {
       parsed = undefined;
-      problems.push('UPSTREAM_OIDC_PROVIDERS must be a JSON array of {id, name, issuer, client_id, client_secret}');
+      problems.push(problem('UPSTREAM_OIDC_PROVIDERS', 'UPSTREAM_OIDC_PROVIDERS must be a JSON array of {id, name, issuer, client_id, client_secret}'));
     }
     if (parsed !== undefined) {
       const result = z.array(upstream).max(20).safeParse(parsed);
       if (!result.success) {
         // Paths and messages only: the input holds client secrets.
-        for (const issue of result.error.issues) problems.push(`UPSTREAM_OIDC_PROVIDERS[${issue.path.join('.')}] ${issue.message}`);
+        for (const issue of result.error.issues) problems.push(problem('UPSTREAM_OIDC_PROVIDERS', `UPSTREAM_OIDC_PROVIDERS[${issue.path.join('.')}] ${issue.message}`));
       } else {
         for (const p of result.data) {
           providers.push({ id: p.id, name: p.name, issuer: p.issuer.replace(/\/$/, ''), clientId: p.client_id, clientSecret: p.client_secret, brand: p.issuer === GOOGLE_ISSUER ? 'google' : 'generic' });
@@ -74,24 +78,23 @@ export function readFederationSettings(raw: Raw, production: boolean): { setting
   }
   const seen = new Set<string>();
   for (const p of providers) {
-    if (seen.has(p.id)) problems.push(`UPSTREAM_OIDC_PROVIDERS: provider id ${JSON.stringify(p.id)} is used twice ("google" is taken by GOOGLE_CLIENT_ID)`);
+    if (seen.has(p.id)) problems.push(problem('UPSTREAM_OIDC_PROVIDERS', `UPSTREAM_OIDC_PROVIDERS: provider id ${JSON.stringify(p.id)} is used twice ("google" is taken by GOOGLE_CLIENT_ID)`));
     seen.add(p.id);
   }
 
-  const allowHttp = raw.FEDERATION_ALLOW_HTTP_ISSUERS === true;
-  if (production && allowHttp) problems.push('FEDERATION_ALLOW_HTTP_ISSUERS must not be true in production: upstream issuers must be https');
+  const allowHttp = env.FEDERATION_ALLOW_HTTP_ISSUERS;
   for (const [index, p] of providers.entries()) {
     if (new URL(p.issuer).protocol === 'https:') continue;
     const variable = index === 0 && googleId && googleSecret ? 'GOOGLE_ISSUER' : 'UPSTREAM_OIDC_PROVIDERS';
-    if (production) problems.push(`${variable}: the issuer of ${JSON.stringify(p.id)} must be an https URL in production`);
-    else if (!allowHttp) problems.push(`${variable}: the issuer of ${JSON.stringify(p.id)} is http; set FEDERATION_ALLOW_HTTP_ISSUERS=true to allow that outside production`);
+    if (production) problems.push(problem(variable, `${variable}: the issuer of ${JSON.stringify(p.id)} must be an https URL in production`));
+    else if (!allowHttp) problems.push(problem([variable, 'FEDERATION_ALLOW_HTTP_ISSUERS'], `${variable}: the issuer of ${JSON.stringify(p.id)} is http; set FEDERATION_ALLOW_HTTP_ISSUERS=true to allow that outside production`));
   }
   return {
     settings: {
       providers,
-      autoRegister: raw.FEDERATION_AUTO_REGISTER === true,
-      linkByEmail: raw.FEDERATION_LINK_BY_EMAIL === true,
-      trustUpstreamMfa: raw.FEDERATION_TRUST_UPSTREAM_MFA === true,
+      autoRegister: env.FEDERATION_AUTO_REGISTER,
+      linkByEmail: env.FEDERATION_LINK_BY_EMAIL,
+      trustUpstreamMfa: env.FEDERATION_TRUST_UPSTREAM_MFA,
       allowHttpIssuers: allowHttp,
     },
     problems,

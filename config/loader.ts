@@ -1,231 +1,133 @@
 /**
- * Reads the environment once, validates it against the schema, and refuses insecure settings in
- * production. Every message names the variable so an operator knows what to fix.
+ * Reads the environment once: parses every section (config/settings/), applies the cross-field
+ * and production rules, and reports every problem at once in one ConfigError, each naming its
+ * variable. Warnings (misspelt variables, settings to change before production) travel with the
+ * result for the boot code to log.
  */
-import { z } from 'zod';
-import { settings, type SettingName } from './schema.js';
-import { readDeliverySettings, type DeliverySettings } from './channels.js';
-import { readFederationSettings, type FederationSettings } from './federation.js';
+import { readDeliverySettings } from './channels.js';
+import type { Config } from './config.js';
+import { misspeltVariables } from './did-you-mean.js';
+import { readFederationSettings } from './federation.js';
+import { parseEnv, type EnvInput } from './parse.js';
+import { ConfigError, type Problem } from './problems.js';
+import { crossFieldProblems } from './rules/cross-field.js';
+import { mustChange } from './rules/production.js';
+import { envSchema, settingNames, type Env } from './schema.js';
 
-export interface Config {
-  env: 'development' | 'test' | 'production';
-  host: string;
-  port: number;
-  issuer: string;
-  trustProxy: boolean;
-  databaseUrl: string | undefined;
-  databasePoolMax: number;
-  dataDir: string;
-  redisUrl: string | undefined;
-  redisKeyPrefix: string;
-  /** Undefined outside production until development secrets are filled in at boot. */
-  cookieKeys: string[] | undefined;
-  keyEncryptionKey: string | undefined;
-  seedFile: string | undefined;
-  demoClients: boolean;
-  bootstrapAdmin: boolean;
-  logLevel: string;
-  ttl: {
-    accessToken: number;
-    clientCredentials: number;
-    idToken: number;
-    authorizationCode: number;
-    refreshToken: number;
-    session: number;
-    grant: number;
-    interaction: number;
+export type { Config } from './config.js';
+export { ConfigError } from './problems.js';
+
+/** Rules about a variable already refused for its own value would only repeat or mislead. */
+function report(problems: Problem[], invalid: ReadonlySet<string>): string[] {
+  return problems.filter((p) => !p.variables.some((v) => invalid.has(v))).map((p) => p.message);
+}
+
+const trimSlash = (url: string): string => url.replace(/\/$/, '');
+
+function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'warnings'>): Config {
+  const issuer = trimSlash(env.ISSUER ?? `http://localhost:${env.PORT}`);
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    issuer,
+    trustProxy: env.TRUST_PROXY,
+    databaseUrl: env.DATABASE_URL,
+    databasePoolMax: env.DATABASE_POOL_MAX,
+    dataDir: env.DATA_DIR,
+    redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT,
+    redisSentinels: env.REDIS_SENTINELS ?? [],
+    redisSentinelName: env.REDIS_SENTINEL_NAME,
+    outageRetryAfterSeconds: env.OUTAGE_RETRY_AFTER,
+    http: {
+      headersTimeoutSeconds: env.HTTP_HEADERS_TIMEOUT,
+      requestTimeoutSeconds: env.HTTP_REQUEST_TIMEOUT,
+      keepAliveTimeoutSeconds: env.HTTP_KEEP_ALIVE_TIMEOUT,
+    },
+    cookieKeys: env.COOKIE_KEYS,
+    keyEncryptionKey: env.KEY_ENCRYPTION_KEY,
+    seedFile: env.SEED_FILE,
+    demoClients: env.DEMO_CLIENTS ?? env.NODE_ENV === 'development',
+    bootstrapAdmin: env.BOOTSTRAP_ADMIN,
+    logLevel: env.LOG_LEVEL,
+    ttl: {
+      accessToken: env.ACCESS_TOKEN_TTL,
+      clientCredentials: env.CLIENT_CREDENTIALS_TTL,
+      idToken: env.ID_TOKEN_TTL,
+      authorizationCode: env.AUTHORIZATION_CODE_TTL,
+      refreshToken: env.REFRESH_TOKEN_TTL,
+      session: env.SESSION_TTL,
+      grant: env.GRANT_TTL,
+      interaction: env.INTERACTION_TTL,
+    },
+    keyRotationOverlap: env.KEY_ROTATION_OVERLAP,
+    keyRefreshInterval: env.KEY_REFRESH_INTERVAL,
+    tokenRateLimit: { points: env.TOKEN_RATE_LIMIT, windowSeconds: env.TOKEN_RATE_LIMIT_WINDOW, authFailures: env.TOKEN_AUTH_FAILURE_LIMIT },
+    loginFailures: {
+      points: env.LOGIN_FAILURE_LIMIT,
+      windowSeconds: env.LOGIN_FAILURE_WINDOW,
+      lockoutWindowSeconds: env.LOCKOUT_WINDOW,
+      perIpFactor: env.LOGIN_FAILURE_IP_FACTOR,
+    },
+    argon2: { memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM },
+    purge: { intervalSeconds: env.PURGE_INTERVAL, batchSize: env.PURGE_BATCH_SIZE },
+    shutdownGraceSeconds: env.SHUTDOWN_GRACE,
+    claimNames: { roles: env.ROLES_CLAIM, permissions: env.PERMISSIONS_CLAIM },
+    registration: { enabled: env.CLIENT_REGISTRATION_ENABLED, initialAccessTokens: env.CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS ?? [] },
+    adminApi: { audience: env.ADMIN_API_AUDIENCE ?? `${issuer}/admin/v1`, tokenTtl: env.ADMIN_API_TOKEN_TTL },
+    audit: {
+      retentionDays: env.AUDIT_RETENTION_DAYS,
+      retentionIntervalSeconds: env.AUDIT_RETENTION_INTERVAL,
+      flushIntervalMs: env.AUDIT_FLUSH_INTERVAL_MS,
+      batchSize: env.AUDIT_BATCH_SIZE,
+      maxQueue: env.AUDIT_QUEUE_MAX,
+    },
+    metrics: { enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN },
+    delivery: parts.delivery,
+    selfService: {
+      registration: env.SIGNUP_ENABLED ?? env.NODE_ENV === 'development',
+      passwordMinLength: env.PASSWORD_MIN_LENGTH,
+      verificationTtl: env.VERIFICATION_TTL,
+      resetTtl: env.PASSWORD_RESET_TTL,
+      messageLimit: env.SELF_SERVICE_MESSAGE_LIMIT,
+      codeLimit: env.SELF_SERVICE_CODE_LIMIT,
+      windowSeconds: env.SELF_SERVICE_WINDOW,
+      reauthWindow: env.ACCOUNT_REAUTH_WINDOW,
+      perIpFactor: env.SELF_SERVICE_IP_FACTOR,
+    },
+    mfa: {
+      enabled: env.MFA_ENABLED,
+      trustedDeviceTtlSeconds: env.MFA_TRUSTED_DEVICE_TTL,
+      totpIssuer: env.MFA_TOTP_ISSUER ?? new URL(issuer).hostname,
+      smsResendIntervalSeconds: env.SMS_RESEND_INTERVAL,
+    },
+    brandName: env.BRAND_NAME,
+    brandLogoUrl: env.BRAND_LOGO_URL,
+    federation: parts.federation,
+    warnings: parts.warnings,
   };
-  keyRotationOverlap: number;
-  keyRefreshInterval: number;
-  tokenRateLimit: { points: number; windowSeconds: number; authFailures: number };
-  loginFailures: { points: number; windowSeconds: number };
-  argon2: { memoryCost: number; timeCost: number; parallelism: number };
-  purge: { intervalSeconds: number; batchSize: number };
-  shutdownGraceSeconds: number;
-  /** Names of the claims carrying role names and permissions (ROLES_CLAIM, PERMISSIONS_CLAIM). */
-  claimNames: { roles: string; permissions: string };
-  /** Dynamic client registration; `initialAccessTokens` is non-empty when enabled. */
-  registration: { enabled: boolean; initialAccessTokens: string[] };
-  /** The admin API as a resource server: its audience and the lifetime of its tokens. */
-  adminApi: { audience: string; tokenTtl: number };
-  audit: { retentionDays: number; retentionIntervalSeconds: number; flushIntervalMs: number; batchSize: number; maxQueue: number };
-  metrics: { enabled: boolean; token: string | undefined };
-  /** Email, SMS, outbox and webhook delivery (config/channels.ts). */
-  delivery: DeliverySettings;
-  selfService: {
-    registration: boolean;
-    passwordMinLength: number;
-    verificationTtl: number;
-    resetTtl: number;
-    messageLimit: number;
-    codeLimit: number;
-    windowSeconds: number;
-    reauthWindow: number;
-  };
-  mfa: { enabled: boolean; trustedDeviceTtlSeconds: number; totpIssuer: string };
-  brandLogoUrl: string | undefined;
-  /** Upstream OpenID Providers (config/federation.ts). */
-  federation: FederationSettings;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Raw = { [K in SettingName]: z.output<(typeof settings)[K]['schema']> | undefined };
-
-function parseAll(env: Record<string, string | undefined>, only?: ReadonlySet<string>): { raw: Raw; problems: string[] } {
-  const problems: string[] = [];
-  const raw = {} as Record<string, unknown>;
-  for (const [name, setting] of Object.entries(settings)) {
-    if (only && !only.has(name)) continue;
-    const given = env[name];
-    const value = given === undefined || given === '' ? ('default' in setting ? setting.default : undefined) : given;
-    if (value === undefined) {
-      raw[name] = undefined;
-      continue;
-    }
-    const result = setting.schema.safeParse(value);
-    if (result.success) raw[name] = result.data;
-    else problems.push(`${name} ${result.error.issues.map((i) => i.message).join('; ')} (got ${JSON.stringify(redact(name, value))})`);
-  }
-  return { raw: raw as Raw, problems };
-}
-
-const SECRET_SETTINGS = new Set<string>(['COOKIE_KEYS', 'KEY_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL', 'CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS', 'METRICS_TOKEN', 'SMTP_URL', 'TWILIO_AUTH_TOKEN', 'GOOGLE_CLIENT_SECRET', 'UPSTREAM_OIDC_PROVIDERS']);
-function redact(name: string, value: string): string {
-  return SECRET_SETTINGS.has(name) ? `<${value.length} characters>` : value;
-}
-
-function productionProblems(raw: Raw): string[] {
-  const problems: string[] = [];
-  const issuer = raw.ISSUER as string | undefined;
-  if (!issuer) problems.push('ISSUER is required in production (the public https URL of this provider)');
-  else if (new URL(issuer).protocol !== 'https:') problems.push('ISSUER must be an https URL in production');
-  if (!raw.TRUST_PROXY) {
-    problems.push('TRUST_PROXY must be true in production: TLS is terminated by a reverse proxy in front of this process');
-  }
-  if (!raw.COOKIE_KEYS) problems.push('COOKIE_KEYS is required in production');
-  if (!raw.KEY_ENCRYPTION_KEY) problems.push('KEY_ENCRYPTION_KEY is required in production');
-  if (!raw.DATABASE_URL) problems.push('DATABASE_URL is required in production: the embedded database is for development only');
-  if (raw.DEMO_CLIENTS === true) problems.push('DEMO_CLIENTS must not be true in production');
-  if (raw.METRICS_ENABLED === true && !raw.METRICS_TOKEN) problems.push('METRICS_TOKEN is required in production when METRICS_ENABLED is true: /metrics must not be served unauthenticated');
-  return problems;
 }
 
 /**
- * @throws ConfigError listing every invalid or missing variable at once.
+ * @throws ConfigError listing every invalid variable, broken cross-field rule and production
+ * refusal at once.
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const { raw, problems } = parseAll(env);
-  if (raw.NODE_ENV === 'production') problems.push(...productionProblems(raw));
-  const delivery = readDeliverySettings(raw, raw.NODE_ENV === 'production');
-  problems.push(...delivery.problems);
-  const federation = readFederationSettings(raw, raw.NODE_ENV === 'production');
-  problems.push(...federation.problems);
+export function loadConfig(env: EnvInput = process.env): Config {
+  const parsed = parseEnv(envSchema, env);
+  const values = parsed.values;
+  const production = values.NODE_ENV === 'production';
+  const delivery = readDeliverySettings(values, production);
+  const federation = readFederationSettings(values, production);
+  const changes = mustChange(values);
+  const problems = [
+    ...parsed.problems.map((p) => p.message),
+    ...report([...changes.problems, ...delivery.problems, ...federation.problems, ...crossFieldProblems(values)], parsed.invalid),
+  ];
   if (problems.length) throw new ConfigError(problems);
-
-  const port = raw.PORT as number;
-  const ttl = {
-    accessToken: raw.ACCESS_TOKEN_TTL as number,
-    clientCredentials: raw.CLIENT_CREDENTIALS_TTL as number,
-    idToken: raw.ID_TOKEN_TTL as number,
-    authorizationCode: raw.AUTHORIZATION_CODE_TTL as number,
-    refreshToken: raw.REFRESH_TOKEN_TTL as number,
-    session: raw.SESSION_TTL as number,
-    grant: raw.GRANT_TTL as number,
-    interaction: raw.INTERACTION_TTL as number,
-  };
-  const overlap = raw.KEY_ROTATION_OVERLAP as number;
-  const longestSigned = Math.max(ttl.accessToken, ttl.clientCredentials, ttl.idToken);
-  if (overlap <= longestSigned) {
-    throw new ConfigError([
-      `KEY_ROTATION_OVERLAP (${overlap}s) must exceed the longest signed token lifetime (${longestSigned}s), or tokens signed with a retired key stop verifying early`,
-    ]);
-  }
-
-  if (raw.CLIENT_REGISTRATION_ENABLED && !raw.CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS) {
-    throw new ConfigError(['CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS is required when CLIENT_REGISTRATION_ENABLED is true: open registration is not offered']);
-  }
-  if (raw.ROLES_CLAIM === raw.PERMISSIONS_CLAIM) {
-    throw new ConfigError([`ROLES_CLAIM and PERMISSIONS_CLAIM must differ (both are ${JSON.stringify(raw.ROLES_CLAIM)})`]);
-  }
-  if (overlap <= (raw.ADMIN_API_TOKEN_TTL as number)) {
-    throw new ConfigError([`KEY_ROTATION_OVERLAP (${overlap}s) must exceed ADMIN_API_TOKEN_TTL (${raw.ADMIN_API_TOKEN_TTL as number}s)`]);
-  }
-
-  return {
-    env: raw.NODE_ENV as Config['env'],
-    host: raw.HOST as string,
-    port,
-    issuer: ((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).replace(/\/$/, ''),
-    trustProxy: raw.TRUST_PROXY as boolean,
-    databaseUrl: raw.DATABASE_URL as string | undefined,
-    databasePoolMax: raw.DATABASE_POOL_MAX as number,
-    dataDir: raw.DATA_DIR as string,
-    redisUrl: raw.REDIS_URL as string | undefined,
-    redisKeyPrefix: raw.REDIS_KEY_PREFIX as string,
-    cookieKeys: raw.COOKIE_KEYS as string[] | undefined,
-    keyEncryptionKey: raw.KEY_ENCRYPTION_KEY as string | undefined,
-    seedFile: raw.SEED_FILE as string | undefined,
-    demoClients: (raw.DEMO_CLIENTS as boolean | undefined) ?? raw.NODE_ENV === 'development',
-    bootstrapAdmin: raw.BOOTSTRAP_ADMIN as boolean,
-    logLevel: raw.LOG_LEVEL as string,
-    ttl,
-    keyRotationOverlap: overlap,
-    keyRefreshInterval: raw.KEY_REFRESH_INTERVAL as number,
-    tokenRateLimit: {
-      points: raw.TOKEN_RATE_LIMIT as number,
-      windowSeconds: raw.TOKEN_RATE_LIMIT_WINDOW as number,
-      authFailures: raw.TOKEN_AUTH_FAILURE_LIMIT as number,
-    },
-    loginFailures: { points: raw.LOGIN_FAILURE_LIMIT as number, windowSeconds: raw.LOGIN_FAILURE_WINDOW as number },
-    argon2: {
-      memoryCost: raw.ARGON2_MEMORY_KIB as number,
-      timeCost: raw.ARGON2_TIME_COST as number,
-      parallelism: raw.ARGON2_PARALLELISM as number,
-    },
-    purge: { intervalSeconds: raw.PURGE_INTERVAL as number, batchSize: raw.PURGE_BATCH_SIZE as number },
-    shutdownGraceSeconds: raw.SHUTDOWN_GRACE as number,
-    claimNames: { roles: raw.ROLES_CLAIM as string, permissions: raw.PERMISSIONS_CLAIM as string },
-    registration: {
-      enabled: raw.CLIENT_REGISTRATION_ENABLED as boolean,
-      initialAccessTokens: (raw.CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS as string[] | undefined) ?? [],
-    },
-    adminApi: {
-      audience: ((raw.ADMIN_API_AUDIENCE as string | undefined) ?? `${((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).replace(/\/$/, '')}/admin/v1`),
-      tokenTtl: raw.ADMIN_API_TOKEN_TTL as number,
-    },
-    audit: {
-      retentionDays: raw.AUDIT_RETENTION_DAYS as number,
-      retentionIntervalSeconds: raw.AUDIT_RETENTION_INTERVAL as number,
-      flushIntervalMs: raw.AUDIT_FLUSH_INTERVAL_MS as number,
-      batchSize: raw.AUDIT_BATCH_SIZE as number,
-      maxQueue: raw.AUDIT_QUEUE_MAX as number,
-    },
-    metrics: { enabled: raw.METRICS_ENABLED as boolean, token: raw.METRICS_TOKEN as string | undefined },
-    delivery: delivery.settings,
-    selfService: {
-      registration: (raw.SIGNUP_ENABLED as boolean | undefined) ?? raw.NODE_ENV === 'development',
-      passwordMinLength: raw.PASSWORD_MIN_LENGTH as number,
-      verificationTtl: raw.VERIFICATION_TTL as number,
-      resetTtl: raw.PASSWORD_RESET_TTL as number,
-      messageLimit: raw.SELF_SERVICE_MESSAGE_LIMIT as number,
-      codeLimit: raw.SELF_SERVICE_CODE_LIMIT as number,
-      windowSeconds: raw.SELF_SERVICE_WINDOW as number,
-      reauthWindow: raw.ACCOUNT_REAUTH_WINDOW as number,
-    },
-    mfa: {
-      enabled: raw.MFA_ENABLED as boolean,
-      trustedDeviceTtlSeconds: raw.MFA_TRUSTED_DEVICE_TTL as number,
-      totpIssuer: (raw.MFA_TOTP_ISSUER as string | undefined) ?? new URL((raw.ISSUER as string | undefined) ?? `http://localhost:${port}`).hostname,
-    },
-    brandLogoUrl: raw.BRAND_LOGO_URL as string | undefined,
-    federation: federation.settings,
-  };
+  const warnings = [...misspeltVariables(env, settingNames), ...changes.warnings];
+  return toConfig(values, { delivery: delivery.settings, federation: federation.settings, warnings });
 }
 
 export interface DatabaseSettings {
@@ -235,21 +137,19 @@ export interface DatabaseSettings {
   dataDir: string;
 }
 
-const DATABASE_SETTINGS = new Set<string>(['NODE_ENV', 'DATABASE_URL', 'DATABASE_POOL_MAX', 'DATA_DIR']);
+const databaseSchema = envSchema.pick({ NODE_ENV: true, DATABASE_URL: true, DATABASE_POOL_MAX: true, DATA_DIR: true });
 
 /**
  * Just what reaching the database takes, for operator commands such as `migrate` that must run
  * before (and without) the rest of the production configuration.
  * @throws ConfigError as loadConfig does; in production DATABASE_URL is required.
  */
-export function loadDatabaseSettings(env: Record<string, string | undefined> = process.env): DatabaseSettings {
-  const { raw, problems } = parseAll(env, DATABASE_SETTINGS);
-  if (raw.NODE_ENV === 'production' && !raw.DATABASE_URL) problems.push('DATABASE_URL is required in production: the embedded database is for development only');
-  if (problems.length) throw new ConfigError(problems);
-  return {
-    env: raw.NODE_ENV as Config['env'],
-    databaseUrl: raw.DATABASE_URL as string | undefined,
-    databasePoolMax: raw.DATABASE_POOL_MAX as number,
-    dataDir: raw.DATA_DIR as string,
-  };
+export function loadDatabaseSettings(env: EnvInput = process.env): DatabaseSettings {
+  const { values, problems, invalid } = parseEnv(databaseSchema, env);
+  const messages = problems.map((p) => p.message);
+  if (values.NODE_ENV === 'production' && !values.DATABASE_URL && !invalid.has('DATABASE_URL')) {
+    messages.push('DATABASE_URL is required in production: the embedded database is for development only');
+  }
+  if (messages.length) throw new ConfigError(messages);
+  return { env: values.NODE_ENV, databaseUrl: values.DATABASE_URL, databasePoolMax: values.DATABASE_POOL_MAX, dataDir: values.DATA_DIR };
 }

@@ -10,6 +10,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import type { SignInOutcome } from '../server/modules/auth/index.js';
 import { UpstreamError, type CallbackOutcome } from '../server/modules/federation/index.js';
 import { AppError } from '../server/shared/errors.js';
 import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
@@ -17,18 +18,19 @@ import type { PendingInteraction } from './gateway.js';
 import { showLogin, type LoginDeps } from './login.js';
 import { continueTo, factsOf, renderInteractionPage, translatorFor } from './page.js';
 import { formBody } from '../server/http/browser/form-body.js';
-import { startPasswordChange } from './password-change.js';
-import { continueAfterPassword, finishSignIn } from './sign-in.js';
+import { showPasswordChange } from './password-change.js';
+import { follow, isOnward, signInRequest } from './sign-in.js';
 
 export type FederationDeps = LoginDeps;
 
 const linkForm = z.object({ csrf: z.string(), password: z.string().min(1).max(1024) });
 const providerId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/);
 
-async function signIn(ctx: Context, deps: FederationDeps, interaction: PendingInteraction, userId: string, upstreamMfa: boolean) {
-  // The upstream's own MFA, when trusted, is the second factor; otherwise our policy decides.
-  if (upstreamMfa) return finishSignIn(ctx, deps, interaction, { userId, methods: ['fed', 'mfa'], remember: false, trust: false, via: 'upstream_mfa' });
-  return continueAfterPassword(ctx, deps, interaction, userId, false, ['fed']);
+/** Renders or follows what the sign-in flow answered after an upstream sign-in or a link. */
+async function show(ctx: Context, deps: FederationDeps, interaction: PendingInteraction, outcome: SignInOutcome) {
+  if (isOnward(outcome)) return follow(ctx, deps, interaction, outcome);
+  if (outcome.next === 'password_change') return showPasswordChange(ctx, deps, interaction, outcome.userId);
+  return continueTo(ctx, `/interaction/${interaction.uid}`);
 }
 
 function explain(ctx: Context, deps: FederationDeps, interaction: PendingInteraction, outcome: Extract<CallbackOutcome, { kind: 'refused' | 'failed' }>) {
@@ -61,7 +63,8 @@ export function registerFederation(router: Router, deps: FederationDeps): void {
     const url = new URL(`http://callback/?${ctx.querystring}`);
     const outcome = await federation.callback(url, { interactionUid: interaction.uid }, factsOf(ctx, interaction));
     ctx.set('Cache-Control', 'no-store');
-    if (outcome.kind === 'signed_in') return signIn(ctx, deps, interaction, outcome.userId, outcome.upstreamMfa);
+    // The upstream's own MFA, when trusted, is the second factor; otherwise our policy decides.
+    if (outcome.kind === 'signed_in') return show(ctx, deps, interaction, await deps.signIn.federated(signInRequest(ctx, interaction), outcome.userId, outcome.upstreamMfa));
     if (outcome.kind === 'link_required') return continueTo(ctx, `/interaction/${interaction.uid}/federation/link`);
     if (outcome.kind === 'refused' || outcome.kind === 'failed') return explain(ctx, deps, interaction, outcome);
     return continueTo(ctx, `/interaction/${interaction.uid}`);
@@ -101,26 +104,22 @@ export function registerFederation(router: Router, deps: FederationDeps): void {
     }
     const pending = await federation.pendingLink(interaction.uid);
     if (!pending) return showLink(ctx, interaction);
-    // The same budget and backoff as the password form: this is a password guess too.
+    // The same budget and backoff as the password form (in the sign-in flow): this is a password guess too.
     const facts = factsOf(ctx, interaction);
-    const budget = deps.throttle.check(pending.username, ctx.ip);
-    const wait = Math.max(budget.allowed ? 0 : budget.retryAfterSeconds, await deps.lockout.passwordWait(pending.username, ctx.ip));
-    if (wait > 0) {
+    const outcome = await deps.signIn.submitLinkPassword(signInRequest(ctx, interaction), pending.username, () => federation.confirmLink(interaction.uid, form.data.password, facts));
+    if (outcome.next === 'error' && outcome.error === 'throttled') {
+      const wait = outcome.retryAfter ?? 1;
       ctx.status = 429;
       ctx.set('Retry-After', String(wait));
       return showLink(ctx, interaction, t('login.throttledSeconds', { seconds: wait }));
     }
-    const result = await federation.confirmLink(interaction.uid, form.data.password, facts);
-    if (!result.ok) {
-      if (result.expired) return showLink(ctx, interaction);
-      await Promise.all([deps.throttle.recordFailure(pending.username, ctx.ip), deps.lockout.passwordFailed(pending.username, ctx.ip, facts)]);
+    if (outcome.next === 'error') {
       ctx.status = 401;
       return showLink(ctx, interaction, t('federation.link.wrongPassword'));
     }
-    await deps.lockout.passwordSucceeded(pending.username, ctx.ip);
-    // Linking proved the password: a password due for replacement is replaced first.
-    if (result.mustChangePassword) return startPasswordChange(ctx, deps, interaction, result.userId, false);
-    await signIn(ctx, deps, interaction, result.userId, result.upstreamMfa);
+    // The held link expired meanwhile: the link page says so.
+    if (outcome.next === 'restart') return showLink(ctx, interaction);
+    return show(ctx, deps, interaction, outcome);
   });
 
   router.post('/interaction/:uid/federation/link/cancel', async (ctx) => {

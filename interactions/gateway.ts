@@ -168,11 +168,31 @@ export interface AccountSessionGateway {
   /**
    * Redeems an authorization code as a token endpoint would for a public client with PKCE: the
    * code must be live, unconsumed, issued to `clientId` for `redirectUri`, and its S256 challenge
-   * must match `verifier`. Single use: consumed here. @returns undefined when any check fails.
+   * must match `verifier`. Single use: consumed here; a second redemption revokes the code's
+   * grant and ends its session, as a reused code does at the token endpoint. @returns undefined
+   * when any check fails.
    */
   redeemCode(code: string, expected: { clientId: string; redirectUri: string; verifier: string }): Promise<RedeemedCode | undefined>;
   /** Display names of clients (client_name, else the id). */
   clientNames(clientIds: string[]): Promise<Record<string, string>>;
+}
+
+/**
+ * A code redeemed twice was intercepted (RFC 6749 §4.1.2, RFC 9700 §4.5): as oidc-provider's
+ * token endpoint does, everything issued under its grant is revoked and the grant destroyed; the
+ * browser session the code came from, which is what /account signs in with, is ended too.
+ */
+async function revokeReplayed(provider: Provider, grantId: string | undefined, sessionUid: string | undefined): Promise<void> {
+  if (grantId) {
+    await Promise.all([
+      provider.AccessToken.revokeByGrantId(grantId),
+      provider.RefreshToken.revokeByGrantId(grantId),
+      provider.AuthorizationCode.revokeByGrantId(grantId),
+      provider.Grant.adapter.destroy(grantId),
+    ]);
+  }
+  const session = sessionUid ? await provider.Session.findByUid(sessionUid) : undefined;
+  if (session) await session.destroy();
 }
 
 export function createAccountSessionGateway(providerOf: () => Provider): AccountSessionGateway {
@@ -184,10 +204,17 @@ export function createAccountSessionGateway(providerOf: () => Provider): Account
     },
     async redeemCode(code, expected) {
       if (!code || code.length > 200) return undefined;
-      const found = await providerOf().AuthorizationCode.find(code).catch(() => undefined);
-      if (!found || !found.isValid || found.clientId !== expected.clientId || found.redirectUri !== expected.redirectUri) return undefined;
+      const provider = providerOf();
+      const found = await provider.AuthorizationCode.find(code).catch(() => undefined);
+      if (!found || found.clientId !== expected.clientId || found.redirectUri !== expected.redirectUri) return undefined;
       const challenge = createHash('sha256').update(expected.verifier).digest('base64url');
       if (found.codeChallengeMethod !== 'S256' || found.codeChallenge !== challenge || !found.accountId) return undefined;
+      if (found.isExpired) return undefined;
+      // Live but no longer valid: consumed (the type declarations do not name the flag itself).
+      if (!found.isValid) {
+        await revokeReplayed(provider, found.grantId, found.sessionUid);
+        return undefined;
+      }
       try {
         await found.consume();
       } catch {

@@ -1,26 +1,26 @@
 /**
- * Login step: username-or-email and password. Failures give one generic message whatever the
- * cause (unknown account, wrong password, disabled account) after the same work, so the page
- * reveals nothing about which accounts exist. Attempts are throttled (a budget per window) and
- * backed off exponentially (server/modules/auth lockout), both keyed by the name as typed.
+ * Login step: username-or-email and password, handed to the sign-in flow (server/modules/auth).
+ * Failures give one generic message whatever the cause (unknown account, wrong password,
+ * disabled account) after the same work, so the page reveals nothing about which accounts
+ * exist. The flow throttles and backs off attempts, keyed by the name as typed.
  * Login hints pre-fill the form; `prompt=login`, `max_age` and MFA step-up reach this page
  * through the interaction policy; `prompt=select_account` lands here for "use another account".
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { LoginThrottle, PasswordAuthResult } from '../server/modules/auth/index.js';
+import type { PasswordAuthResult } from '../server/modules/auth/index.js';
 import type { Federation } from '../server/modules/federation/index.js';
 import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { PendingInteraction } from './gateway.js';
-import { continueTo, factsOf, renderInteractionPage, translatorFor } from './page.js';
+import { continueTo, renderInteractionPage, translatorFor } from './page.js';
 import { formBody } from '../server/http/browser/form-body.js';
-import { startPasswordChange, type PasswordChangeDeps } from './password-change.js';
-import { continueAfterPassword, type SignInDeps } from './sign-in.js';
+import { showPasswordChange } from './password-change.js';
+import { follow, isOnward, LOGIN_PROMPTS, signInRequest, type SignInDeps } from './sign-in.js';
 
-export interface LoginDeps extends PasswordChangeDeps, SignInDeps {
+export interface LoginDeps extends SignInDeps {
+  /** The password check the sign-in flow uses, also for tools that verify a seeded account. */
   authenticate(login: string, password: string): Promise<PasswordAuthResult>;
-  throttle: LoginThrottle;
   /** Upstream OpenID Providers (interactions/federation.ts); absent: none configured. */
   federation?: Federation;
 }
@@ -32,8 +32,6 @@ const loginForm = z.object({
   remember: z.literal('yes').optional(),
 });
 
-/** Prompts whose page is (or may become) the login form. */
-export const LOGIN_PROMPTS = new Set(['login', 'select_account']);
 
 /** `extra.alert`: a message about the sign-in as a whole (an upstream's answer), not about the fields. */
 export async function showLogin(ctx: Context, deps: LoginDeps, interaction: PendingInteraction, extra: { error?: string; alert?: string; login?: string } = {}) {
@@ -78,25 +76,16 @@ export function registerLogin(router: Router, deps: LoginDeps): void {
       return showLogin(ctx, deps, interaction, { error: t('login.invalid'), login: typeof body?.login === 'string' ? body.login : '' });
     }
     const { login, password } = form.data;
-    const facts = factsOf(ctx, interaction);
-    const budget = deps.throttle.check(login, ctx.ip);
-    const wait = Math.max(budget.allowed ? 0 : budget.retryAfterSeconds, await deps.lockout.passwordWait(login, ctx.ip));
-    if (wait > 0) {
-      await deps.audit.record({ type: 'auth.login.throttled', outcome: 'denied', actor: { type: 'anonymous' }, ...facts, details: { retryAfter: wait } });
+    const outcome = await deps.signIn.submitPassword(signInRequest(ctx, interaction), { login, password, remember: form.data.remember === 'yes' });
+    if (isOnward(outcome)) return follow(ctx, deps, interaction, outcome);
+    if (outcome.next === 'password_change') return showPasswordChange(ctx, deps, interaction, outcome.userId);
+    if (outcome.next === 'error' && outcome.error === 'throttled') {
+      const wait = outcome.retryAfter ?? 1;
       ctx.status = 429;
       ctx.set('Retry-After', String(wait));
       return showLogin(ctx, deps, interaction, { error: waitMessage(t, wait), login });
     }
-    const result = await deps.authenticate(login, password);
-    if (!result.ok) {
-      await Promise.all([deps.throttle.recordFailure(login, ctx.ip), deps.lockout.passwordFailed(login, ctx.ip, facts)]);
-      // The name as typed is not recorded: people type passwords into it.
-      await deps.audit.record({ type: 'auth.login.failure', outcome: 'failure', actor: { type: 'anonymous' }, ...facts, details: { stage: 'password' } });
-      ctx.status = 401;
-      return showLogin(ctx, deps, interaction, { error: t('login.invalid'), login });
-    }
-    await deps.lockout.passwordSucceeded(login, ctx.ip);
-    if (result.mustChangePassword) return startPasswordChange(ctx, deps, interaction, result.userId, form.data.remember === 'yes');
-    await continueAfterPassword(ctx, deps, interaction, result.userId, form.data.remember === 'yes');
+    ctx.status = 401;
+    return showLogin(ctx, deps, interaction, { error: t('login.invalid'), login });
   });
 }

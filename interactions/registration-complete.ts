@@ -7,7 +7,7 @@
 import type Router from '@koa/router';
 import { continueTo } from './page.js';
 import type { DeviceNoticeDeps } from '../account/device.js';
-import { continueAfterPassword, type SignInDeps } from './sign-in.js';
+import { follow, isOnward, signInRequest, type SignInDeps } from './sign-in.js';
 import { readSignup, SIGNUP_COOKIE } from '../account/registration.js';
 import { clearCookie } from '../server/http/browser/signed-cookie.js';
 
@@ -26,6 +26,8 @@ export function registerRegistrationComplete(router: Router, deps: RegistrationC
     clearCookie(ctx, SIGNUP_COOKIE);
     // The new password was just chosen: the sign-in goes on as after a password, so the MFA
     // policy (a client requiring enrolment) applies to a brand-new account too.
-    await continueAfterPassword(ctx, deps, interaction, user.id, false);
+    const outcome = await deps.signIn.afterNewAccount(signInRequest(ctx, interaction), user.id);
+    if (isOnward(outcome)) return follow(ctx, deps, interaction, outcome);
+    continueTo(ctx, `/interaction/${interaction.uid}`);
   });
 }

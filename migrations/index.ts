@@ -8,6 +8,7 @@ import * as outbox from './20261128_005_outbox.js';
 import * as mfa from './20261128_006_mfa.js';
 import * as selfService from './20261128_007_self_service.js';
 import * as federation from './20261128_009_federation.js';
+import * as signInFlows from './20261201_010_sign_in_flows.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -23,4 +24,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261128_006_mfa', mfa],
   ['20261128_007_self_service', selfService],
   ['20261128_009_federation', federation],
+  ['20261201_010_sign_in_flows', signInFlows],
 ];

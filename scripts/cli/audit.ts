@@ -1,7 +1,6 @@
 /** Audit trail commands: `audit verify`. */
-import { createCheckpointSigner } from '../../adapters/crypto/checkpoint-signer.js';
-import { createAuditStore } from '../../adapters/db/audit-store.js';
 import { verificationMessage, verifyAuditChain } from '../../server/modules/compliance/index.js';
+import { auditChain } from '../../server/wiring/stores.js';
 import type { Command } from './command.js';
 import { fullConfig, withDatabase } from './context.js';
 
@@ -13,7 +12,7 @@ export const auditCommands: Command[] = [
     async run() {
       const config = fullConfig();
       return withDatabase(async (knex) => {
-        const result = await verifyAuditChain({ store: createAuditStore(knex), signer: createCheckpointSigner(config.keyEncryptionKey!) });
+        const result = await verifyAuditChain(auditChain(knex, config.keyEncryptionKey!));
         if (!result.ok) {
           console.error(verificationMessage(result));
           return 1;

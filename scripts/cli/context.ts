@@ -1,21 +1,20 @@
 /**
  * What commands run against: only the database (`migrate`, `purge` must work before the rest of
- * a production configuration exists), or the whole container as the server builds it, so
- * commands go through the same repositories, hasher and client validation as the server does.
+ * a production configuration exists; `keys rotate` and `audit verify` bind the wiring's tables to
+ * it), or the whole
+ * container as the server builds it (server/wiring), so commands go through the same
+ * repositories, hasher and client validation as the server does.
  */
 import type { Knex } from 'knex';
-import { loadConfig, loadDatabaseSettings, type Config, type DatabaseSettings } from '../../config/loader.js';
-import { withDevelopmentSecrets } from '../../config/dev-secrets.js';
-import { createSecretSealer } from '../../adapters/crypto/envelope.js';
-import { createClientRepository } from '../../adapters/db/clients-repository.js';
+import { bootConfig } from '../../config/boot.js';
+import { loadDatabaseSettings, type Config, type DatabaseSettings } from '../../config/loader.js';
 import { databaseFor } from '../../adapters/db/knex.js';
-import { createResourceServerRepository } from '../../adapters/db/resource-servers-repository.js';
-import { createRoleRepository } from '../../adapters/db/roles-repository.js';
-import { createCredentialRepository, createUserRepository } from '../../adapters/db/users-repository.js';
-import { buildContainer, type Container } from '../../server/container.js';
 import { createLogger } from '../../adapters/logging/pino-logger.js';
+import type { Logger } from '../../server/shared/logger.js';
 import { ensureAdminApi, type ApplySeedDeps } from '../../server/modules/bootstrap/index.js';
 import type { AuditDetails, AuditEventType, AuditSubject } from '../../server/modules/compliance/index.js';
+import { buildContainer, type Container } from '../../server/wiring/index.js';
+import { seedTables } from '../../server/wiring/stores.js';
 
 export async function withDatabase<T>(work: (knex: Knex, settings: DatabaseSettings) => Promise<T>): Promise<T> {
   const settings = loadDatabaseSettings();
@@ -29,19 +28,21 @@ export async function withDatabase<T>(work: (knex: Knex, settings: DatabaseSetti
 
 /** The whole configuration; outside production, with the development secrets of DATA_DIR. */
 export function fullConfig(): Config {
-  const loaded = loadConfig();
-  return loaded.env === 'production' ? loaded : withDevelopmentSecrets(loaded).config;
+  return bootConfig().config;
+}
+
+/** Logs go to stderr, warnings and worse only, so stdout carries just the command's output. */
+function commandLogger(config: Config): Logger {
+  return createLogger(config.logLevel === 'silent' ? 'silent' : 'warn', process.stderr);
 }
 
 /**
  * Builds the server's container (without listening): in production it refuses a stale schema,
- * elsewhere it migrates, as the server does. Logs go to stderr, warnings and worse only, so
- * stdout carries just the command's output.
+ * elsewhere it migrates, as the server does.
  */
 export async function withContainer<T>(work: (container: Container) => Promise<T>): Promise<T> {
-  const config = fullConfig();
-  const logger = createLogger(config.logLevel === 'silent' ? 'silent' : 'warn', process.stderr);
-  const container = await buildContainer(config, logger, { migrate: config.env !== 'production' });
+  const { config, env } = bootConfig();
+  const container = await buildContainer(config, commandLogger(config), { migrate: config.env !== 'production', env });
   try {
     // As at every server start, so the admin role a command grants holds the admin API's scopes and
     // a seed naming the admin API finds it.
@@ -52,19 +53,10 @@ export async function withContainer<T>(work: (container: Container) => Promise<T
   }
 }
 
-/** Runs `work` in one transaction with the seed's repositories bound to it. */
+/** Runs `work` in one transaction with the seed's tables (server/wiring/stores.ts) bound to it. */
 export function seedTransaction<T>(container: Container, work: (deps: ApplySeedDeps) => Promise<T>): Promise<T> {
-  const sealer = createSecretSealer(container.config.keyEncryptionKey!);
-  return container.database.knex.transaction((trx) =>
-    work({
-      ...container.seedDeps,
-      clients: createClientRepository(trx, sealer),
-      apis: createResourceServerRepository(trx),
-      roles: createRoleRepository(trx),
-      users: createUserRepository(trx),
-      credentials: createCredentialRepository(trx),
-    }),
-  );
+  const { sealer } = container;
+  return container.database.knex.transaction((trx) => work({ ...container.seedDeps, ...seedTables(trx, sealer) }));
 }
 
 /**

@@ -1,12 +1,12 @@
 /** Database commands: `migrate` and `purge`. They need nothing but DATABASE_URL (or DATA_DIR). */
-import { settings } from '../../config/schema.js';
+import { defaultOf } from '../../config/schema.js';
 import { migrateToLatest } from '../../adapters/db/migrate.js';
 import { purgeExpired } from '../../adapters/oidc/sql-store.js';
 import type { Command } from './command.js';
 import { withDatabase } from './context.js';
 
 /** Rows per purge statement when run by hand; the same bound as the server's default. */
-const PURGE_BATCH = Number(settings.PURGE_BATCH_SIZE.default);
+const PURGE_BATCH = Number(defaultOf('PURGE_BATCH_SIZE'));
 
 export const databaseCommands: Command[] = [
   {

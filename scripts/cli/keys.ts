@@ -1,12 +1,10 @@
 /** Signing key commands: `keys rotate`. */
 import { createSecretSealer } from '../../adapters/crypto/envelope.js';
-import { joseKeyGenerator } from '../../adapters/crypto/key-generator.js';
 import { migrateToLatest } from '../../adapters/db/migrate.js';
-import { createSigningKeyRepository } from '../../adapters/db/signing-keys-repository.js';
-import { createAuditStore } from '../../adapters/db/audit-store.js';
 import { appendNow, keyRotationEvents } from '../../server/modules/compliance/index.js';
 import { ensureSigningKeys, rotateSigningKeys } from '../../server/modules/keys/index.js';
 import { systemClock } from '../../server/shared/clock.js';
+import { auditChain, signingKeys } from '../../server/wiring/stores.js';
 import type { Command } from './command.js';
 import { fullConfig, withDatabase } from './context.js';
 
@@ -19,11 +17,7 @@ export const keysCommands: Command[] = [
       const config = fullConfig();
       await withDatabase(async (knex) => {
         await migrateToLatest(knex);
-        const deps = {
-          keys: createSigningKeyRepository(knex, createSecretSealer(config.keyEncryptionKey!)),
-          generator: joseKeyGenerator,
-          clock: systemClock,
-        };
+        const deps = signingKeys(knex, createSecretSealer(config.keyEncryptionKey!));
         const initial = await ensureSigningKeys(deps);
         if (initial.length) {
           // A fresh database had no keys: creating them is the rotation; retiring them at once would waste them.
@@ -31,7 +25,7 @@ export const keysCommands: Command[] = [
           return;
         }
         const result = await rotateSigningKeys(deps, config.keyRotationOverlap);
-        await appendNow({ store: createAuditStore(knex), clock: systemClock }, keyRotationEvents(result));
+        await appendNow({ store: auditChain(knex, config.keyEncryptionKey!).store, clock: systemClock }, keyRotationEvents(result));
         console.log(`New signing keys: ${result.created.join(', ')}`);
         console.log(`Retired keys (verifying until ${result.verifyUntil.toISOString()}): ${result.retired.join(', ') || 'none'}`);
         console.log(`Running providers switch within KEY_REFRESH_INTERVAL (${config.keyRefreshInterval}s).`);

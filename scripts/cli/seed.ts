@@ -53,7 +53,8 @@ const applyCommand: Command = {
     }
     const document = parseSeedDocument(input, file);
     await withContainer(async (container) => {
-      const report = await applySeed({ ...container.seedDeps, env: process.env }, document, file);
+      // The container's seed dependencies carry the environment this command was started with.
+      const report = await applySeed(container.seedDeps, document, file);
       console.log(`Applied ${file}: ${report.apis.length} APIs, ${report.roles.length} roles, ${report.clients.length} clients, ${report.users.length} users.`);
       for (const client of report.clients) {
         if (client.generatedSecret) console.log(`Client secret of ${client.clientId} (shown once): ${client.generatedSecret}`);

@@ -1,4 +1,4 @@
-/** Builds the outbox pieces over a test database the way server/delivery.ts does, with a fast retry policy. */
+/** Builds the outbox pieces over a test database the way server/wiring/modules/delivery.ts does, with a fast retry policy. */
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { createSecretSealer } from '../../adapters/crypto/envelope.js';

@@ -1,14 +1,16 @@
 /**
  * Configuration is documented once, in config/schema.ts; `.env.example` and the README must
- * mention every setting so the documentation cannot drift from the code.
+ * mention every setting, and be exactly what `npm run docs:config` generates, so the
+ * documentation cannot drift from the code.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../config/paths.js';
-import { settings } from '../../config/schema.js';
+import { settingList } from '../../config/schema.js';
+import { envExample, withReadmeTable } from '../../scripts/docs/config-docs.js';
 
-const names = Object.keys(settings);
+const names = settingList.map((s) => s.name);
 
 function read(file: string): string {
   const path = join(projectRoot, file);
@@ -26,5 +28,16 @@ describe('configuration documentation', () => {
   it('README.md mentions every setting', () => {
     const text = read('README.md');
     expect(names.filter((name) => !new RegExp(`\\b${name}\\b`).test(text))).toEqual([]);
+  });
+
+  it('.env.example and the README table are what `npm run docs:config` generates', () => {
+    expect(read('.env.example')).toBe(envExample());
+    const readme = read('README.md');
+    expect(readme).toBe(withReadmeTable(readme));
+  });
+
+  it('declares every setting once, with a description', () => {
+    expect(new Set(names).size).toBe(names.length);
+    expect(settingList.filter((s) => s.description.trim().length < 10).map((s) => s.name)).toEqual([]);
   });
 });

@@ -218,3 +218,24 @@ describe('KEY_ROTATION_OVERLAP', () => {
     expect(() => loadConfig({ REFRESH_TOKEN_TTL: '9999999', KEY_ROTATION_OVERLAP: '7200' })).not.toThrow();
   });
 });
+
+describe('sign-in and message policy numbers', () => {
+  it('defaults to the values that used to be hard-coded in the wiring', () => {
+    const config = loadConfig({});
+    expect(config.loginFailures).toMatchObject({ perIpFactor: 10, lockoutWindowSeconds: 3600 });
+    expect(config.selfService.perIpFactor).toBe(10);
+    expect(config.brandName).toBe('Sign in');
+  });
+
+  it('reads LOCKOUT_WINDOW, LOGIN_FAILURE_IP_FACTOR, SELF_SERVICE_IP_FACTOR and BRAND_NAME', () => {
+    const config = loadConfig({ LOCKOUT_WINDOW: '7200', LOGIN_FAILURE_IP_FACTOR: '4', SELF_SERVICE_IP_FACTOR: '3', BRAND_NAME: 'Acme ID' });
+    expect(config.loginFailures).toMatchObject({ perIpFactor: 4, lockoutWindowSeconds: 7200 });
+    expect(config.selfService.perIpFactor).toBe(3);
+    expect(config.brandName).toBe('Acme ID');
+  });
+
+  it('refuses a factor or window that is not a positive whole number, naming the variable', () => {
+    const problems = problemsOf({ LOCKOUT_WINDOW: '0', LOGIN_FAILURE_IP_FACTOR: 'ten', SELF_SERVICE_IP_FACTOR: '-1', BRAND_NAME: 'x'.repeat(65) });
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual(['BRAND_NAME', 'LOCKOUT_WINDOW', 'LOGIN_FAILURE_IP_FACTOR', 'SELF_SERVICE_IP_FACTOR']);
+  });
+});

@@ -19,3 +19,8 @@ export type { TrustedDevice } from './domain/trusted-device.js';
 export { decideMfa, sessionNeedsStepUp, CLIENT_MFA_POLICIES, type ClientMfaPolicy, type MfaDecision, type MfaReason } from './domain/mfa-policy.js';
 export { ACR_MFA, ACR_PASSWORD, ACR_VALUES, authenticationContext, requestsMfa, type AmrValue, type AuthenticationContext } from './domain/authentication-context.js';
 export type { BackoffStore, CodeHasher, MfaCredentialStore, QrCodeRenderer, RandomBytes, SecretBox, SmsChallengeStore, TotpEngine, TrustedDeviceStore } from './ports.js';
+// Sign-in as a flow (domain/sign-in-flow.ts): what the interaction pages call.
+export { createSignInFlow, type SignInFlow, type SignInFlowDeps, type SignInOutcome, type SignInRequest, type SignInError, type ChallengeView } from './use-cases/sign-in.js';
+export type { SignInState, SignInStep } from './domain/sign-in-flow.js';
+export { CHALLENGE_METHODS, type ChallengeMethod } from './domain/factor.js';
+export type { SignInFlowStore } from './ports.js';

@@ -1,5 +1,6 @@
 /** What the auth module needs from storage, cryptography and the clock; adapters implement these. */
 import type { RecoveryCodesRecord } from './domain/recovery-codes.js';
+import type { SignInState } from './domain/sign-in-flow.js';
 import type { SmsChallenge } from './domain/sms-challenge.js';
 import type { TotpRecord } from './domain/totp-factor.js';
 import type { TrustedDevice } from './domain/trusted-device.js';
@@ -84,4 +85,16 @@ export interface BackoffStore {
   /** @returns seconds until `key` may try again (0: now). */
   blockedFor(key: string): Promise<number>;
   reset(key: string): Promise<void>;
+}
+
+/**
+ * Sign-ins waiting between their first factor and their last step (domain/sign-in-flow.ts), one
+ * per interaction. Kept server-side so the browser cannot alter or replay them; each expires.
+ */
+export interface SignInFlowStore {
+  /** Creates or replaces the state of interaction `state.uid`. */
+  save(state: SignInState): Promise<void>;
+  /** @returns the stored state of interaction `uid`, expired or not (the caller checks). */
+  find(uid: string): Promise<SignInState | undefined>;
+  delete(uid: string): Promise<void>;
 }

@@ -154,8 +154,8 @@ describe('SEED_FILE', () => {
     const { container } = op!.running;
     expect((await container.provider().Client.find('shop'))?.clientName).toBe('Shop (renamed)');
     expect((await container.users.findByUsername(CAROL.username))?.profile.name).toBe('Carol Danvers');
-    expect(await container.interactions.authenticate(CAROL.username, CAROL.password)).toMatchObject({ ok: true });
-    expect(await container.interactions.authenticate(CAROL.username, 'a password edited in the seed')).toEqual({ ok: false });
+    expect(await container.http.interactions.authenticate(CAROL.username, CAROL.password)).toMatchObject({ ok: true });
+    expect(await container.http.interactions.authenticate(CAROL.username, 'a password edited in the seed')).toEqual({ ok: false });
     expect(await counts()).toMatchObject({ clients: 4, users: 2 });
   });
 

@@ -13,7 +13,7 @@
  *      the route and its OpenAPI fragment; 400/401/403/412/428 are added from it.
  *   2. Call your module's use cases from `handle` (routes validate and orchestrate only), record
  *      an audit event there for every change, and add what they need to AdminApiDeps below
- *      (wired in server/container.ts).
+ *      (wired in server/wiring/).
  *   3. Append your resource to RESOURCES in adminApi() below.
  *   4. Test it in `tests/integration/admin/<resource>.suite.ts` (see users.suite.ts) and call the
  *      suite from tests/integration/admin/admin-api.test.ts: every response there is checked

@@ -30,3 +30,7 @@ export interface Factor<Stored, Proof, Failure extends string> {
   serialize(): Stored;
   sanitize(): FactorSummary;
 }
+
+/** How the sign-in's second-factor form names the factor used (its `method` field). */
+export const CHALLENGE_METHODS = ['totp', 'sms', 'recovery'] as const;
+export type ChallengeMethod = (typeof CHALLENGE_METHODS)[number];

@@ -1,0 +1,96 @@
+/**
+ * Settings that must change before production: production refuses them, naming the variable;
+ * development and test start anyway and warn, naming what to set (oidc-provider's `mustChange`).
+ * One list serves both, so a refusal always has its early warning.
+ */
+import { emailProvider, smsProvider } from '../channels.js';
+import { problem, type Problem } from '../problems.js';
+import type { Env } from '../schema.js';
+
+interface MustChange {
+  readonly variables: readonly string[];
+  applies(env: Env): boolean;
+  /** Why production refuses it. */
+  readonly refusal: string;
+  /** Outside production: what it is now and what to set. */
+  warning(env: Env): string;
+}
+
+/** As the loader derives it: explicit, else on in development only. */
+const demoClientsOn = (env: Env): boolean => env.DEMO_CLIENTS ?? env.NODE_ENV === 'development';
+
+const rules: MustChange[] = [
+  {
+    variables: ['ISSUER'],
+    applies: (env) => !env.ISSUER,
+    refusal: 'ISSUER is required in production (the public https URL of this provider)',
+    warning: (env) => `ISSUER is unset, so the issuer is http://localhost:${env.PORT}; set ISSUER to the public https URL of this provider`,
+  },
+  {
+    variables: ['ISSUER'],
+    applies: (env) => env.ISSUER !== undefined && new URL(env.ISSUER).protocol !== 'https:',
+    refusal: 'ISSUER must be an https URL in production',
+    warning: () => 'ISSUER is an http URL; set ISSUER to the public https URL of this provider',
+  },
+  {
+    variables: ['TRUST_PROXY'],
+    applies: (env) => !env.TRUST_PROXY,
+    refusal: 'TRUST_PROXY must be true in production: TLS is terminated by a reverse proxy in front of this process',
+    warning: () => 'TRUST_PROXY is false; set TRUST_PROXY=true behind the TLS-terminating reverse proxy',
+  },
+  {
+    variables: ['COOKIE_KEYS'],
+    applies: (env) => !env.COOKIE_KEYS,
+    refusal: 'COOKIE_KEYS is required in production',
+    warning: () => 'COOKIE_KEYS is unset, so development keys kept in DATA_DIR sign cookies; set COOKIE_KEYS to keys of at least 32 random characters',
+  },
+  {
+    variables: ['KEY_ENCRYPTION_KEY'],
+    applies: (env) => !env.KEY_ENCRYPTION_KEY,
+    refusal: 'KEY_ENCRYPTION_KEY is required in production',
+    warning: () => 'KEY_ENCRYPTION_KEY is unset, so a development key kept in DATA_DIR seals keys and secrets; set KEY_ENCRYPTION_KEY to 32 random bytes in base64url',
+  },
+  {
+    variables: ['DATABASE_URL'],
+    applies: (env) => !env.DATABASE_URL,
+    refusal: 'DATABASE_URL is required in production: the embedded database is for development only',
+    warning: (env) => `DATABASE_URL is unset, so the embedded database in ${env.DATA_DIR} is used; set DATABASE_URL to a Postgres connection string`,
+  },
+  {
+    variables: ['DEMO_CLIENTS'],
+    applies: demoClientsOn,
+    refusal: 'DEMO_CLIENTS must not be true in production',
+    warning: () => 'DEMO_CLIENTS is on, so clients with published secrets are created; set DEMO_CLIENTS=false',
+  },
+  {
+    variables: ['METRICS_TOKEN', 'METRICS_ENABLED'],
+    applies: (env) => env.METRICS_ENABLED && !env.METRICS_TOKEN,
+    refusal: 'METRICS_TOKEN is required in production when METRICS_ENABLED is true: /metrics must not be served unauthenticated',
+    warning: () => 'METRICS_TOKEN is unset while METRICS_ENABLED is true, so /metrics is served unauthenticated; set METRICS_TOKEN (at least 32 characters)',
+  },
+  {
+    variables: ['EMAIL_PROVIDER', 'SMTP_URL'],
+    applies: (env) => (emailProvider(env) ?? 'log') === 'log',
+    refusal: 'EMAIL_PROVIDER must be smtp or ses in production (set SMTP_URL or EMAIL_PROVIDER=ses): printing messages to the log is for development',
+    warning: () => 'EMAIL_PROVIDER is log, so emails are printed, not sent; set SMTP_URL or EMAIL_PROVIDER=ses',
+  },
+  {
+    variables: ['SMS_PROVIDER', 'TWILIO_ACCOUNT_SID'],
+    applies: (env) => (smsProvider(env) ?? 'log') === 'log',
+    refusal: 'SMS_PROVIDER must be twilio or sns in production (set TWILIO_ACCOUNT_SID or SMS_PROVIDER=sns): printing messages to the log is for development',
+    warning: () => 'SMS_PROVIDER is log, so SMS are printed, not sent; set TWILIO_ACCOUNT_SID or SMS_PROVIDER=sns',
+  },
+  {
+    variables: ['FEDERATION_ALLOW_HTTP_ISSUERS'],
+    applies: (env) => env.FEDERATION_ALLOW_HTTP_ISSUERS,
+    refusal: 'FEDERATION_ALLOW_HTTP_ISSUERS must not be true in production: upstream issuers must be https',
+    warning: () => 'FEDERATION_ALLOW_HTTP_ISSUERS is true, so upstream issuers may be http; set FEDERATION_ALLOW_HTTP_ISSUERS=false and use https issuers',
+  },
+];
+
+/** In production, the refusals; elsewhere, the warnings ("… before production"). */
+export function mustChange(env: Env): { problems: Problem[]; warnings: string[] } {
+  const applying = rules.filter((rule) => rule.applies(env));
+  if (env.NODE_ENV === 'production') return { problems: applying.map((rule) => problem(rule.variables, rule.refusal)), warnings: [] };
+  return { problems: [], warnings: applying.map((rule) => `${rule.warning(env)} before production (refused there).`) };
+}

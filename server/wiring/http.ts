@@ -1,0 +1,123 @@
+/**
+ * Stage 4: what buildApp (server/app.ts) and its routers receive: the sign-in pages, the account
+ * pages, the admin API, token limits, readiness checks and the provider delivery callbacks. The
+ * start adds only what belongs to one running server (its bootstrap readiness, shutdown flag).
+ */
+import type { Config } from '../../config/loader.js';
+import type { PrometheusMetrics } from '../../adapters/metrics/prometheus.js';
+import { createAccountSessionGateway, createInteractionGateway } from '../../interactions/gateway.js';
+import type { InteractionDeps } from '../../interactions/index.js';
+import type { SelfServiceDeps } from '../../account/index.js';
+import type { AppDeps } from '../app.js';
+import type { Logger } from '../shared/logger.js';
+import { createTokenVerifier } from '../http/middleware/bearer-token.js';
+import type { AdminApiDeps } from '../http/routes/admin/index.js';
+import type { ReadinessCheck } from '../http/routes/health.js';
+import type { Renderer } from '../shared/rendering.js';
+import { ACCOUNT_CONSOLE_CLIENT_ID } from '../modules/bootstrap/index.js';
+import type { AuditTrail } from '../modules/compliance/index.js';
+import { recordDeliveryStatus } from '../modules/notifications/index.js';
+import type { SelfServiceServices } from '../modules/self-service/index.js';
+import type { Administration } from './modules/administration.js';
+import type { AuditCompliance } from './modules/audit.js';
+import type { Auth } from './modules/auth.js';
+import type { Outbound } from './modules/delivery.js';
+import type { ProviderHolder } from './provider.js';
+import type { ResolvedConfig, Stores } from './stores.js';
+
+/** Everything buildApp needs except what only the running server knows. */
+export type HttpDeps = Omit<AppDeps, 'isShuttingDown'>;
+
+export function buildHttp(deps: {
+  config: ResolvedConfig;
+  logger: Logger;
+  renderer: Renderer;
+  metrics: PrometheusMetrics;
+  stores: Pick<Stores, 'database' | 'redis' | 'users' | 'clients' | 'limiter'>;
+  audit: AuditTrail;
+  compliance: AuditCompliance;
+  outbound: Pick<Outbound, 'callbacks' | 'outbox'>;
+  provider: ProviderHolder;
+  auth: Auth;
+  selfService: SelfServiceServices;
+  administration: Pick<Administration, 'api'>;
+}): HttpDeps {
+  const { config, logger, renderer, stores, audit, provider, auth } = deps;
+  const { users } = stores;
+  const gateway = createInteractionGateway(provider.provider);
+
+  const interactions: InteractionDeps = {
+    gateway,
+    renderer,
+    authenticate: auth.authenticate,
+    signIn: auth.signIn,
+    apiName: async (identifier) => (await provider.resourceServers.find(identifier))?.name ?? identifier,
+    username: auth.username,
+    audit,
+    trustedDeviceDays: Math.round(config.mfa.trustedDeviceTtlSeconds / 86_400),
+    ...(auth.federation ? { federation: auth.federation } : {}),
+    selfService: { renderer, services: deps.selfService, registration: config.selfService.registration },
+  };
+
+  const selfService: SelfServiceDeps = {
+    renderer,
+    gateway,
+    sessions: createAccountSessionGateway(provider.provider),
+    services: deps.selfService,
+    mfa: auth.mfa,
+    options: {
+      registration: config.selfService.registration,
+      passwordMinLength: config.selfService.passwordMinLength,
+      reauthWindowSeconds: config.selfService.reauthWindow,
+      accountClientId: ACCOUNT_CONSOLE_CLIENT_ID,
+      issuer: config.issuer,
+    },
+    federation: { federation: auth.federation, linked: auth.linkedIdentities },
+  };
+
+  // Verifies against the keys the provider publishes; an unknown kid triggers one key refresh.
+  const tokenVerifier = createTokenVerifier({ issuer: config.issuer, audience: config.adminApi.audience, keys: provider.publicJwks, refresh: provider.refresh });
+  const adminApi: AdminApiDeps = {
+    issuer: config.issuer,
+    audience: config.adminApi.audience,
+    auth: {
+      verify: (token) => tokenVerifier.verify(token),
+      isActiveUser: async (id) => (await users.findById(id))?.disabled === false,
+    },
+    audit,
+    ...deps.administration.api,
+    auditLog: deps.compliance,
+  };
+
+  const { knex } = stores.database;
+  const { redis } = stores;
+  const readiness: ReadinessCheck[] = [
+    { name: 'database', check: async () => void (await knex.raw('SELECT 1')) },
+    ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
+  ];
+
+  return {
+    logger,
+    renderer,
+    trustProxy: config.trustProxy,
+    hsts: new URL(config.issuer).protocol === 'https:',
+    cookieKeys: config.cookieKeys,
+    provider: provider.provider,
+    interactions,
+    selfService,
+    tokenLimiters: {
+      perClient: stores.limiter('ratelimit', config.tokenRateLimit.points, config.tokenRateLimit.windowSeconds),
+      authFailures: stores.limiter('ratelimit-authfail', config.tokenRateLimit.authFailures, config.tokenRateLimit.windowSeconds),
+    },
+    isRegisteredOrigin: async (origin) => (await stores.clients.origins()).has(origin),
+    readiness,
+    adminApi,
+    metrics: deps.metrics,
+    ...(config.metrics.enabled ? { metricsEndpoint: { exposition: deps.metrics, token: config.metrics.token } } : {}),
+    notificationCallbacks: {
+      ...deps.outbound.callbacks,
+      record: (status) => recordDeliveryStatus({ outbox: deps.outbound.outbox, audit }, status),
+      log: logger,
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The provider holder: builds the oidc-provider instance from the current signing keys and swaps
+ * in a new one when the published key set changes (key refresh job, a rotation, or a token signed
+ * with a key this process has not loaded yet). Everything that needs "the provider" asks the
+ * holder, so a swap reaches all of them at once.
+ */
+import type { Provider } from 'oidc-provider';
+import type { Config } from '../../config/loader.js';
+import type { Logger } from '../shared/logger.js';
+import { publicJwks } from '../http/middleware/bearer-token.js';
+import type { Renderer } from '../shared/rendering.js';
+import { keyRotationEvents, type AuditTrail } from '../modules/compliance/index.js';
+import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys } from '../modules/keys/index.js';
+import { subscribeProviderEvents } from '../oidc/events.js';
+import { pagesWith } from '../oidc/pages.js';
+import { buildProvider } from '../oidc/provider.js';
+import { cachedLookup } from '../oidc/resource-servers.js';
+import type { Metrics } from '../shared/metrics.js';
+import type { Stores } from './stores.js';
+
+export async function createProviderHolder(deps: {
+  config: Config;
+  logger: Logger;
+  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles'>;
+  audit: AuditTrail;
+  metrics: Metrics;
+  renderer: Renderer;
+}) {
+  const { config, logger, stores, audit } = deps;
+  // Shared with the consent page, so it names APIs exactly as the provider resolves them.
+  const resourceServers = cachedLookup(stores.apis);
+  const pages = pagesWith(deps.renderer);
+
+  const make = async () => {
+    const loaded = await loadSigningKeys(stores.keys);
+    const provider = buildProvider({ config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages });
+    subscribeProviderEvents(provider, { logger, audit, metrics: deps.metrics });
+    // Kept with the provider, so the admin API verifies tokens against exactly the keys it publishes.
+    return { provider, version: loaded.version, publicJwks: publicJwks(loaded.jwks) };
+  };
+
+  await ensureSigningKeys(stores.keys);
+  // The one piece of state the wiring keeps: replaced whole when the key set changes.
+  let current = await make();
+
+  /** Reloads signing keys; swaps in a new provider when the published set changed. */
+  const refresh = async (): Promise<boolean> => {
+    const loaded = await loadSigningKeys(stores.keys);
+    if (loaded.version === current.version) return false;
+    current = await make();
+    logger.info({ keys: loaded.version }, 'signing keys changed; provider reloaded');
+    return true;
+  };
+
+  return {
+    provider: (): Provider => current.provider,
+    publicJwks: () => current.publicJwks,
+    refresh,
+    /** New signing keys (the old ones keep verifying for KEY_ROTATION_OVERLAP), audited. */
+    async rotate() {
+      const result = await rotateSigningKeys(stores.keys, config.keyRotationOverlap);
+      for (const event of keyRotationEvents(result)) await audit.record(event);
+      return result;
+    },
+    /** Validates client metadata as the provider will when it loads the client. */
+    validateClientMetadata: async (metadata: Record<string, unknown>): Promise<void> => void (await current.provider.Client.validate(metadata as never)),
+    resourceServers,
+  } as const;
+}
+
+export type ProviderHolder = Awaited<ReturnType<typeof createProviderHolder>>;

@@ -1,0 +1,150 @@
+/**
+ * Stage 1 of the composition root: the database (migrated or checked), Redis, and every adapter
+ * that keeps state or secrets. Each table's adapter is created here once; later stages only
+ * receive them. Nothing here decides behaviour.
+ */
+import type { Knex } from 'knex';
+import type { Config } from '../../config/loader.js';
+import { createCheckpointSigner } from '../../adapters/crypto/checkpoint-signer.js';
+import { createCodeHasher } from '../../adapters/crypto/code-hasher.js';
+import { createSecretSealer, type SecretSealer } from '../../adapters/crypto/envelope.js';
+import { joseKeyGenerator } from '../../adapters/crypto/key-generator.js';
+import { createArgon2Hasher } from '../../adapters/crypto/password-hasher.js';
+import { createSecretDigester } from '../../adapters/crypto/secret-digester.js';
+import { createAuditStore } from '../../adapters/db/audit-store.js';
+import { cachedClients } from '../../adapters/db/cached-clients.js';
+import { cachedSubscriptions } from '../../adapters/db/cached-subscriptions.js';
+import { createClientStore } from '../../adapters/db/client-store.js';
+import { createClientRepository } from '../../adapters/db/clients-repository.js';
+import { createDeviceRepository } from '../../adapters/db/devices-repository.js';
+import { createFederatedIdentityRepository } from '../../adapters/db/federated-identities-repository.js';
+import { createFederationRequestRepository } from '../../adapters/db/federation-requests-repository.js';
+import { createFlowRepository } from '../../adapters/db/flows-repository.js';
+import { databaseFor, type Database } from '../../adapters/db/knex.js';
+import { createMfaCredentialRepository } from '../../adapters/db/mfa-credentials-repository.js';
+import { migrateToLatest, pendingMigrations } from '../../adapters/db/migrate.js';
+import { createOutboxRepository } from '../../adapters/db/outbox-repository.js';
+import { createResourceServerStore } from '../../adapters/db/resource-server-store.js';
+import { createResourceServerRepository } from '../../adapters/db/resource-servers-repository.js';
+import { createRoleStore } from '../../adapters/db/role-store.js';
+import { createRoleRepository } from '../../adapters/db/roles-repository.js';
+import { createSigningKeyRepository } from '../../adapters/db/signing-keys-repository.js';
+import { createSignInFlowRepository } from '../../adapters/db/sign-in-flows-repository.js';
+import { createSmsChallengeRepository } from '../../adapters/db/sms-challenges-repository.js';
+import { createTrustedDeviceRepository } from '../../adapters/db/trusted-devices-repository.js';
+import { createUnitOfWork } from '../../adapters/db/unit-of-work.js';
+import { createCredentialRepository, createUserRepository } from '../../adapters/db/users-repository.js';
+import { activeSubscriptions, createSubscriptionRepository } from '../../adapters/db/webhook-subscriptions-repository.js';
+import { createAccountRecords } from '../../adapters/oidc/account-records.js';
+import { createProviderArtifacts } from '../../adapters/oidc/account-artifacts.js';
+import { createAdapterFactory } from '../../adapters/oidc/factory.js';
+import { createBackoffStore } from '../../adapters/redis/backoff-store.js';
+import { openRedis } from '../../adapters/redis/client.js';
+import { createRateLimiter } from '../../adapters/redis/rate-limiter.js';
+import type { Logger } from '../shared/logger.js';
+import type { SigningKeyDeps } from '../modules/keys/index.js';
+import { systemClock } from '../shared/clock.js';
+
+/** Config whose development secrets are filled in (config/boot.ts). */
+export type ResolvedConfig = Config & { cookieKeys: string[]; keyEncryptionKey: string };
+
+export function resolved(config: Config): ResolvedConfig {
+  const { cookieKeys, keyEncryptionKey } = config;
+  if (!cookieKeys || !keyEncryptionKey) throw new Error('cookie keys and key-encryption key must be resolved before wiring');
+  return { ...config, cookieKeys, keyEncryptionKey };
+}
+
+/**
+ * The tables a seed writes, bound to one connection or transaction: the server and the CLI's
+ * `seedTransaction` get them from here, so there is one place that names these adapters.
+ */
+export function seedTables(db: Knex, sealer: SecretSealer) {
+  return {
+    clients: createClientRepository(db, sealer),
+    apis: createResourceServerRepository(db),
+    roles: createRoleRepository(db),
+    users: createUserRepository(db),
+    credentials: createCredentialRepository(db),
+  } as const;
+}
+
+/** The audit chain's table and checkpoint signer (also what `audit verify` checks). */
+export function auditChain(db: Knex, keyEncryptionKey: string) {
+  return { store: createAuditStore(db), signer: createCheckpointSigner(keyEncryptionKey) } as const;
+}
+
+/** The signing keys, sealed at rest (also what `keys rotate` rotates). */
+export function signingKeys(db: Knex, sealer: SecretSealer): SigningKeyDeps {
+  return { keys: createSigningKeyRepository(db, sealer), generator: joseKeyGenerator, clock: systemClock };
+}
+
+async function checkSchema(database: Database, logger: Logger, migrate: boolean): Promise<void> {
+  if (migrate) {
+    const applied = await migrateToLatest(database.knex);
+    if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+    return;
+  }
+  const pending = await pendingMigrations(database.knex);
+  if (pending.length) {
+    await database.close();
+    throw new Error(`the database schema is not up to date (${pending.length} pending migrations): run \`npm run migrate\` first`);
+  }
+}
+
+/**
+ * @param options.migrate apply pending migrations (development); otherwise refuse a stale schema.
+ */
+export async function openStores(config: ResolvedConfig, logger: Logger, options: { migrate: boolean }) {
+  const database = databaseFor(config);
+  await checkSchema(database, logger, options.migrate);
+  const { knex } = database;
+  const redis = config.redisUrl ? openRedis(config.redisUrl) : undefined;
+  const sealer = createSecretSealer(config.keyEncryptionKey);
+  const tables = seedTables(knex, sealer);
+  // Clients are read on every protocol request: cached briefly, and forgotten when an admin changes one.
+  const clients = cachedClients(tables.clients);
+  const oidc = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens });
+  return {
+    database,
+    redis,
+    sealer,
+    ...tables,
+    clients,
+    hasher: createArgon2Hasher(config.argon2),
+    keys: signingKeys(knex, sealer),
+    /** The admin API's writers (versioned); the client writer drops the cached entry it changed. */
+    admin: {
+      clients: createClientStore(knex, sealer, (clientId) => clients.forget(clientId)),
+      apis: createResourceServerStore(knex),
+      roles: createRoleStore(knex),
+    },
+    oidc,
+    accountRecords: createAccountRecords(knex, oidc),
+    artifacts: createProviderArtifacts(knex, oidc),
+    audit: auditChain(knex, config.keyEncryptionKey),
+    mfa: {
+      credentials: createMfaCredentialRepository(knex),
+      sms: createSmsChallengeRepository(knex),
+      devices: createTrustedDeviceRepository(knex),
+      codes: createCodeHasher(config.keyEncryptionKey),
+    },
+    /** Pending sign-ins (server/modules/auth use-cases/sign-in.ts), kept for at most INTERACTION_TTL. */
+    signInFlows: createSignInFlowRepository(knex),
+    flows: createFlowRepository(knex),
+    devices: createDeviceRepository(knex),
+    digester: createSecretDigester(config.keyEncryptionKey),
+    federation: { identities: createFederatedIdentityRepository(knex), requests: createFederationRequestRepository(knex) },
+    outbox: createOutboxRepository(knex, sealer),
+    subscriptions: cachedSubscriptions(createSubscriptionRepository(knex, sealer), () => activeSubscriptions(knex)),
+    unitOfWork: createUnitOfWork(knex),
+    /** A Redis-backed budget (in-process without Redis), keyed under REDIS_KEY_PREFIX + name. */
+    limiter: (name: string, points: number, windowSeconds: number) => createRateLimiter(redis, { points, windowSeconds, keyPrefix: `${config.redisKeyPrefix}${name}` }),
+    backoff: (windowSeconds: number) => createBackoffStore(redis, { keyPrefix: `${config.redisKeyPrefix}backoff:`, windowSeconds }),
+    async close() {
+      await database.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  } as const;
+}
+
+export type Stores = Awaited<ReturnType<typeof openStores>>;
