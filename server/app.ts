@@ -11,6 +11,7 @@ import type { Provider } from 'oidc-provider';
 import { interactionRoutes, type InteractionDeps } from '../interactions/index.js';
 import type { Logger } from './shared/logger.js';
 import { problemDetails } from './http/middleware/problem-details.js';
+import { providerOutages } from './oidc/outage.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { securityHeaders } from './http/middleware/security-headers.js';
 import { corsPreflightGate } from './http/middleware/cors-preflight.js';
@@ -42,6 +43,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** Serve /metrics (METRICS_ENABLED), behind a bearer token when one is configured. */
   metricsEndpoint?: { exposition: MetricsExposition; token: string | undefined };
+  /** Retry-After of the 503 answered while Postgres or Redis is unreachable (OUTAGE_RETRY_AFTER). */
+  outageRetryAfterSeconds?: number;
   /** Provider delivery-status callbacks (Twilio, SES via SNS); absent: not mounted. */
   notificationCallbacks?: CallbackDeps;
 }
@@ -73,7 +76,8 @@ export function buildApp(deps: AppDeps): Koa {
   app.use(requestContext(deps.logger));
   // Timing every request costs on the hot path; only worth it when something scrapes /metrics.
   if (deps.metricsEndpoint) app.use(httpMetrics(deps.metrics));
-  app.use(problemDetails(deps.renderer, [`${ADMIN_PREFIX}/`]));
+  const retryAfter = deps.outageRetryAfterSeconds ?? 5;
+  app.use(problemDetails(deps.renderer, [`${ADMIN_PREFIX}/`], retryAfter));
   app.use(securityHeaders({ hsts: deps.hsts, apiPaths: [...CORS_PATHS, '/jwks', '/.well-known/openid-configuration'] }));
   // Each router is entered only under its own paths: every other request (all protocol traffic)
   // goes to the provider without paying for route matching it cannot need.
@@ -89,6 +93,7 @@ export function buildApp(deps: AppDeps): Koa {
     app.use(onlyUnder(['/notifications/v1/callbacks/'], compose([callbacks.routes(), callbacks.allowedMethods({ throw: true })]) as Koa.Middleware));
   }
   app.use(onlyUnder(['/account'], compose([selfService.routes(), selfService.allowedMethods()]) as Koa.Middleware));
+  app.use(providerOutages(retryAfter));
   app.use(providerMiddleware);
 
   // Koa's default handler prints stacks to stderr; ours logs a sanitized line instead.

@@ -12,6 +12,7 @@ import { createLogger } from '../adapters/logging/pino-logger.js';
 import type { Logger } from './shared/logger.js';
 import { accountConsoleSeed, applySeed, bootstrapAdmin, demoSeed, ensureAdminApi, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
 import type { Notifier } from './modules/notifications/index.js';
+import type { LockoutSchedules } from './modules/auth/index.js';
 import { AppError } from './shared/errors.js';
 import { buildContainer, type Container } from './wiring/index.js';
 
@@ -69,13 +70,15 @@ export interface StartOptions {
   logger?: Logger;
   /** Replaces the notifier (tests capture message intents with it). */
   notifier?: Notifier;
+  /** Shorter lockout backoff schedules (tests; default: the production ones). */
+  lockoutSchedules?: LockoutSchedules;
 }
 
 /** @throws ConfigError / AppError invalid_seed with a message naming what to fix. */
 export async function startServer(options: StartOptions = {}): Promise<Running> {
   const { config, env } = bootConfig(options.env);
   const logger = options.logger ?? createLogger(config.logLevel);
-  const container = await buildContainer(config, logger, { migrate: config.env !== 'production', env, ...(options.notifier ? { notifier: options.notifier } : {}) });
+  const container = await buildContainer(config, logger, { migrate: config.env !== 'production', env, ...(options.notifier ? { notifier: options.notifier } : {}), ...(options.lockoutSchedules ? { lockoutSchedules: options.lockoutSchedules } : {}) });
   let shuttingDown = false;
   // Not ready (503 on /readyz) until the first-run bootstrap and seeds are applied.
   let bootstrapped = false;

@@ -3,28 +3,39 @@ import type { ClientRepository, StoredClient } from '../../server/modules/client
 
 /**
  * Clients are read on every token, introspection and revocation request but change rarely; a
- * short in-process cache keeps those requests off the database. A change made by another
- * process (seed, admin API) is visible here within this many milliseconds.
+ * short in-process cache keeps those requests off the database. Changes made by another process
+ * are announced (adapters/redis/cache-invalidation.ts) and dropped at once; this TTL bounds
+ * staleness only when an announcement cannot reach this process.
  */
 export const CLIENT_CACHE_MS = 5_000;
 const CACHE_LIMIT = 10_000;
 
 type Cached = { value: StoredClient | undefined; until: number };
 
-/** Wraps a repository with the read cache; writes through this wrapper invalidate at once. */
-export function cachedClients(clients: ClientRepository, now: () => number = Date.now): ClientRepository & { forget(clientId: string): void } {
+/**
+ * Wraps a repository with the read cache; writes through this wrapper invalidate at once.
+ * @param options.onChange called after every write through the wrapper (to announce it to other processes).
+ */
+export function cachedClients(
+  clients: ClientRepository,
+  now: () => number = Date.now,
+  options: { ttlMs?: number; onChange?: (clientId: string) => void } = {},
+): ClientRepository & { forget(clientId: string | undefined): void } {
+  const ttl = options.ttlMs ?? CLIENT_CACHE_MS;
+  const changed = options.onChange ?? (() => undefined);
   const cache = new Map<string, Cached>();
   let origins: { value: Promise<Set<string>>; until: number } | undefined;
   return {
-    /** For writers that bypass this wrapper (the admin client store). */
+    /** For writers that bypass this wrapper (the admin client store) and other processes' announcements; undefined: all. */
     forget(clientId) {
-      cache.delete(clientId);
+      if (clientId === undefined) cache.clear();
+      else cache.delete(clientId);
       origins = undefined;
     },
     origins() {
       if (!origins || origins.until <= now()) {
         const value = clients.origins();
-        origins = { value, until: now() + CLIENT_CACHE_MS };
+        origins = { value, until: now() + ttl };
         // A failed read must not be cached.
         value.catch(() => (origins = undefined));
       }
@@ -37,7 +48,7 @@ export function cachedClients(clients: ClientRepository, now: () => number = Dat
       if (hit && hit.until > now()) return hit.value;
       const value = await clients.find(clientId);
       if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(clientId, { value, until: now() + CLIENT_CACHE_MS });
+      cache.set(clientId, { value, until: now() + ttl });
       return value;
     },
     // Invalidated after the write too: a read racing the write could have cached the old row.
@@ -47,6 +58,7 @@ export function cachedClients(clients: ClientRepository, now: () => number = Dat
       await clients.save(client);
       cache.delete(client.clientId);
       origins = undefined;
+      changed(client.clientId);
     },
     async delete(clientId) {
       cache.delete(clientId);
@@ -54,6 +66,7 @@ export function cachedClients(clients: ClientRepository, now: () => number = Dat
       await clients.delete(clientId);
       cache.delete(clientId);
       origins = undefined;
+      changed(clientId);
     },
   };
 }

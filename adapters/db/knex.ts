@@ -6,6 +6,7 @@
 import knexPkg, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { mkdirSync } from 'node:fs';
+import { lockDirectory } from './directory-lock.js';
 import { currentRequestId } from '../../server/shared/request-scope.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -23,7 +24,9 @@ export type DatabaseTarget =
 /** knex prints its own warnings (with stacks) to the console; route them as one plain line instead. */
 function knexLog(): Knex.Config['log'] {
   const line = (level: string) => (message: unknown) => {
-    const text = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
+    const full = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
+    // knex quotes the driver's error with its stack ("Acquire connection error: Error: … at …"): the first line says it all.
+    const text = (full ?? '').split('\n')[0];
     const requestId = currentRequestId();
     process.stderr.write(`${JSON.stringify({ level, service: 'oidc-server', component: 'knex', ...(requestId ? { requestId } : {}), msg: text })}\n`);
   };
@@ -32,6 +35,7 @@ function knexLog(): Knex.Config['log'] {
 
 export function openDatabase(target: DatabaseTarget): Database {
   let knex: Knex;
+  let release: () => void = () => {};
   if (target.kind === 'postgres') {
     knex = knexPkg.knex({
       client: 'pg',
@@ -43,7 +47,11 @@ export function openDatabase(target: DatabaseTarget): Database {
       log: knexLog(),
     });
   } else {
-    if (target.directory) mkdirSync(target.directory, { recursive: true });
+    if (target.directory) {
+      mkdirSync(target.directory, { recursive: true });
+      // Before PGlite opens it: a second process in the directory corrupts it (directory-lock.ts).
+      release = lockDirectory(target.directory);
+    }
     knex = knexPkg.knex({
       client: ClientPgLite as unknown as typeof knexPkg.Client,
       dialect: 'postgres',
@@ -51,7 +59,17 @@ export function openDatabase(target: DatabaseTarget): Database {
       log: knexLog(),
     });
   }
-  return { knex, kind: target.kind, close: () => knex.destroy() };
+  return {
+    knex,
+    kind: target.kind,
+    async close() {
+      try {
+        await knex.destroy();
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
 /** Postgres returns bigint aggregates as strings, PGlite as numbers. */

@@ -6,6 +6,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Renderer } from '../shared/rendering.js';
 import { negotiateLocale } from '../shared/i18n.js';
+import { isStoreOutage } from '../shared/outage.js';
 
 /** The page language: the request's ui_locales when the provider parsed them, else Accept-Language. */
 function localeOf(ctx: KoaContextWithOIDC, renderer: Renderer): string {
@@ -21,7 +22,10 @@ export interface ProviderPages {
 
 export function pagesWith(renderer: Renderer): ProviderPages {
   return {
-    async renderError(ctx, out) {
+    async renderError(ctx, out, error) {
+      // An outage that reached the provider unmapped is still a 503 page, not "something went wrong".
+      const unavailable = out.error === 'temporarily_unavailable' || isStoreOutage(error);
+      if (unavailable) ctx.status = 503;
       const serverError = ctx.status >= 500;
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');
@@ -30,9 +34,10 @@ export function pagesWith(renderer: Renderer): ProviderPages {
         title: renderer.translator(locale)('errors.title'),
         locale,
         serverError,
+        unavailable,
         // Protocol error descriptions are technical and stay as the provider wrote them.
         message: serverError ? undefined : out.error_description,
-        code: out.error,
+        code: unavailable ? 'temporarily_unavailable' : out.error,
         requestId: ctx.state.requestId,
       });
     },

@@ -4,7 +4,7 @@
  * the security choices RFC 9700 asks for (code flow only, PKCE S256 for every client, exact
  * redirect URIs, refresh token rotation with reuse detection, sender-agnostic short codes).
  */
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../../config/loader.js';
 import { SCOPE_CLAIMS } from '../modules/users/index.js';
 import { allowedOrigins } from '../modules/clients/index.js';
@@ -17,11 +17,12 @@ import { extraClientMetadata } from './client-metadata.js';
 import { buildInteractionPolicy } from './interaction-policy.js';
 import { registrationFeatures } from './registration.js';
 import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from './role-claims.js';
+import { markOutages, outageAwareAdapter, outageAwareFindAccount } from './outage.js';
 
 export interface ProviderDeps {
   config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration'>>;
   jwks: Jwk[];
-  adapter: (model: string) => unknown;
+  adapter: (model: string) => Adapter;
   accounts: AccountLookup;
   resourceServers: ResourceServerLookup;
   permissions: GrantedScopesLookup & RoleClaimsLookup;
@@ -37,10 +38,11 @@ export function buildProvider(deps: ProviderDeps): Provider {
   const ttl = config.ttl;
   const claimNames = config.claimNames ?? { roles: 'roles', permissions: 'permissions' };
   const configuration: Configuration = {
-    adapter: deps.adapter as Configuration['adapter'],
+    // Storage failures reach the provider as temporarily_unavailable, not server_error (outage.ts).
+    adapter: outageAwareAdapter(deps.adapter),
     clients: [],
     jwks: { keys: deps.jwks as never[] },
-    findAccount: findAccountWith(deps.accounts, deps.permissions, claimNames),
+    findAccount: outageAwareFindAccount(findAccountWith(deps.accounts, deps.permissions, claimNames)),
     claims: {
       // Claims not tied to a scope (null): always released when the token type carries them.
       acr: null,
@@ -141,6 +143,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   };
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
+  markOutages(provider);
   return provider;
 }
 

@@ -16,15 +16,20 @@ const ACCESS_TOKEN_ALG = 'RS256';
 // token endpoint off the database while bounding staleness after an edit.
 const CACHE_MS = 5_000;
 
-export function cachedLookup(lookup: ResourceServerLookup, now: () => number = Date.now): ResourceServerLookup {
+/** `forget` drops one API (undefined: all), for edits announced by this or another process. */
+export function cachedLookup(lookup: ResourceServerLookup, now: () => number = Date.now, ttlMs = CACHE_MS): ResourceServerLookup & { forget(identifier: string | undefined): void } {
   const cache = new Map<string, { value: ResourceServer | undefined; until: number }>();
   return {
+    forget(identifier) {
+      if (identifier === undefined) cache.clear();
+      else cache.delete(identifier);
+    },
     async find(identifier) {
       const hit = cache.get(identifier);
       if (hit && hit.until > now()) return hit.value;
       const value = await lookup.find(identifier);
       if (cache.size > 1000) cache.clear();
-      cache.set(identifier, { value, until: now() + CACHE_MS });
+      cache.set(identifier, { value, until: now() + ttlMs });
       return value;
     },
   };

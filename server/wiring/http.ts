@@ -113,6 +113,7 @@ export function buildHttp(deps: {
     readiness,
     adminApi,
     metrics: deps.metrics,
+    outageRetryAfterSeconds: config.outageRetryAfterSeconds,
     ...(config.metrics.enabled ? { metricsEndpoint: { exposition: deps.metrics, token: config.metrics.token } } : {}),
     notificationCallbacks: {
       ...deps.outbound.callbacks,

@@ -18,7 +18,7 @@ import type { Logger } from '../shared/logger.js';
 import { createTranslations } from '../../adapters/i18n/i18next-translations.js';
 import { createRenderer } from '../../adapters/views/eta-renderer.js';
 import type { Renderer } from '../shared/rendering.js';
-import type { Lockout, MfaService } from '../modules/auth/index.js';
+import type { Lockout, LockoutSchedules, MfaService } from '../modules/auth/index.js';
 import type { ApplySeedDeps } from '../modules/bootstrap/index.js';
 import type { AuditTrail } from '../modules/compliance/index.js';
 import type { LinkedIdentities } from '../modules/federation/index.js';
@@ -79,6 +79,8 @@ export interface ContainerOptions {
   env: Environment;
   /** Replaces the notifier (tests capture message intents with it). */
   notifier?: Notifier;
+  /** Shorter lockout backoff schedules (tests; default: the production ones). */
+  lockoutSchedules?: LockoutSchedules;
 }
 
 /** @param config with cookie keys and key-encryption key filled in (config/boot.ts). */
@@ -99,7 +101,7 @@ export async function buildContainer(config: Config, logger: Logger, options: Co
 
   const provider = await createProviderHolder({ config, logger, stores, audit: audit.trail, metrics, renderer });
 
-  const auth = buildAuth({ config, stores, audit: audit.trail, notifier });
+  const auth = buildAuth({ config, stores, audit: audit.trail, notifier, lockoutSchedules: options.lockoutSchedules });
   const selfService = buildSelfService({ config, stores, auth, audit: audit.trail, notifier });
   const administration = buildAdministration({ config, stores, outbound, provider, audit: audit.trail, env: options.env });
 

@@ -21,14 +21,15 @@ import type { Stores } from './stores.js';
 export async function createProviderHolder(deps: {
   config: Config;
   logger: Logger;
-  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles'>;
+  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles' | 'cacheTtl' | 'invalidation'>;
   audit: AuditTrail;
   metrics: Metrics;
   renderer: Renderer;
 }) {
   const { config, logger, stores, audit } = deps;
   // Shared with the consent page, so it names APIs exactly as the provider resolves them.
-  const resourceServers = cachedLookup(stores.apis);
+  const resourceServers = cachedLookup(stores.apis, Date.now, stores.cacheTtl);
+  stores.invalidation.on('resource-servers', (identifier) => resourceServers.forget(identifier));
   const pages = pagesWith(deps.renderer);
 
   const make = async () => {

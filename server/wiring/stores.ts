@@ -40,9 +40,11 @@ import { createProviderArtifacts } from '../../adapters/oidc/account-artifacts.j
 import { createAdapterFactory } from '../../adapters/oidc/factory.js';
 import { createBackoffStore } from '../../adapters/redis/backoff-store.js';
 import { openRedis } from '../../adapters/redis/client.js';
+import { cacheTtlMs, localCacheInvalidation, redisCacheInvalidation } from '../../adapters/redis/cache-invalidation.js';
 import { createRateLimiter } from '../../adapters/redis/rate-limiter.js';
 import type { Logger } from '../shared/logger.js';
 import type { SigningKeyDeps } from '../modules/keys/index.js';
+import type { ResourceServerStore } from '../modules/permissions/index.js';
 import { systemClock } from '../shared/clock.js';
 
 /** Config whose development secrets are filled in (config/boot.ts). */
@@ -78,6 +80,17 @@ export function signingKeys(db: Knex, sealer: SecretSealer): SigningKeyDeps {
   return { keys: createSigningKeyRepository(db, sealer), generator: joseKeyGenerator, clock: systemClock };
 }
 
+/** The admin API's resource server writer, announcing each change so every process's cache drops it. */
+function announcingChanges(store: ResourceServerStore, changed: (identifier: string) => void): ResourceServerStore {
+  return {
+    list: (page) => store.list(page),
+    find: (identifier) => store.find(identifier),
+    create: (server, source) => store.create(server, source).finally(() => changed(server.identifier)),
+    update: (identifier, versions, changes) => store.update(identifier, versions, changes).finally(() => changed(identifier)),
+    delete: (identifier, versions) => store.delete(identifier, versions).finally(() => changed(identifier)),
+  };
+}
+
 async function checkSchema(database: Database, logger: Logger, migrate: boolean): Promise<void> {
   if (migrate) {
     const applied = await migrateToLatest(database.knex);
@@ -98,11 +111,23 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
   const database = databaseFor(config);
   await checkSchema(database, logger, options.migrate);
   const { knex } = database;
-  const redis = config.redisUrl ? openRedis(config.redisUrl) : undefined;
+  const redis =
+    config.redisUrl || config.redisSentinels.length
+      ? openRedis({ url: config.redisUrl, sentinels: config.redisSentinels, sentinelName: config.redisSentinelName, commandTimeoutMs: config.redisCommandTimeoutMs }, logger)
+      : undefined;
   const sealer = createSecretSealer(config.keyEncryptionKey);
   const tables = seedTables(knex, sealer);
-  // Clients are read on every protocol request: cached briefly, and forgotten when an admin changes one.
-  const clients = cachedClients(tables.clients);
+  // Read caches drop a changed record on every process at once: announced over Redis pub/sub.
+  const invalidation = redis ? redisCacheInvalidation(redis, config.redisKeyPrefix, logger) : localCacheInvalidation();
+  const cacheTtl = cacheTtlMs({ redis: Boolean(redis), singleProcess: database.kind === 'pglite' });
+  // Clients are read on every protocol request: cached briefly, and forgotten everywhere when an admin changes one.
+  const clients = cachedClients(tables.clients, Date.now, { ttlMs: cacheTtl, onChange: (id) => void invalidation.announce('clients', id) });
+  invalidation.on('clients', (id) => clients.forget(id));
+  const subscriptions = cachedSubscriptions(createSubscriptionRepository(knex, sealer), () => activeSubscriptions(knex), Date.now, {
+    ttlMs: cacheTtl,
+    onChange: () => void invalidation.announce('subscriptions'),
+  });
+  invalidation.on('subscriptions', () => subscriptions.forget());
   const oidc = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens });
   return {
     database,
@@ -110,12 +135,15 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
     sealer,
     ...tables,
     clients,
+    /** Cross-process cache invalidation and the lifetime of a cached read without it. */
+    invalidation,
+    cacheTtl,
     hasher: createArgon2Hasher(config.argon2),
     keys: signingKeys(knex, sealer),
     /** The admin API's writers (versioned); the client writer drops the cached entry it changed. */
     admin: {
-      clients: createClientStore(knex, sealer, (clientId) => clients.forget(clientId)),
-      apis: createResourceServerStore(knex),
+      clients: createClientStore(knex, sealer, (clientId) => void invalidation.announce('clients', clientId)),
+      apis: announcingChanges(createResourceServerStore(knex), (identifier) => void invalidation.announce('resource-servers', identifier)),
       roles: createRoleStore(knex),
     },
     oidc,
@@ -135,13 +163,14 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
     digester: createSecretDigester(config.keyEncryptionKey),
     federation: { identities: createFederatedIdentityRepository(knex), requests: createFederationRequestRepository(knex) },
     outbox: createOutboxRepository(knex, sealer),
-    subscriptions: cachedSubscriptions(createSubscriptionRepository(knex, sealer), () => activeSubscriptions(knex)),
+    subscriptions,
     unitOfWork: createUnitOfWork(knex),
     /** A Redis-backed budget (in-process without Redis), keyed under REDIS_KEY_PREFIX + name. */
     limiter: (name: string, points: number, windowSeconds: number) => createRateLimiter(redis, { points, windowSeconds, keyPrefix: `${config.redisKeyPrefix}${name}` }),
     backoff: (windowSeconds: number) => createBackoffStore(redis, { keyPrefix: `${config.redisKeyPrefix}backoff:`, windowSeconds }),
     async close() {
       await database.close();
+      await invalidation.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   } as const;

@@ -4,15 +4,13 @@
  * through GOOGLE_ISSUER: the same code path as accounts.google.com), the link-your-account page,
  * and a denial shown on the sign-in page. No CSP violation anywhere.
  */
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumPath, launchChromium, screenshot } from '../helpers/chromium.js';
+import { describeInChromium, hasChromium, launchChromium, screenshot } from '../helpers/chromium.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../helpers/provider.js';
 import { authorizationRequest, client, discover } from '../helpers/rp.js';
 import { startUpstreamIssuer, type UpstreamIssuer } from '../helpers/upstream-issuer.js';
 
-const hasChromium = existsSync(chromiumPath);
 let op: TestProvider;
 let upstream: UpstreamIssuer;
 let browser: Browser;
@@ -45,7 +43,7 @@ async function open(): Promise<{ page: Page; csp: string[]; landed: () => URL | 
   return { page, csp, landed: () => landed, request, config };
 }
 
-describe.skipIf(!hasChromium)('"Continue with Google" in Chromium', () => {
+describeInChromium('"Continue with Google" in Chromium', () => {
   it('shows the Google button and signs a new person up through Google', async () => {
     upstream.next = { sub: 'google-sub-1', email: 'grace@gmail.example', email_verified: true, name: 'Grace Hopper' };
     const { page, csp, landed, request, config } = await open();

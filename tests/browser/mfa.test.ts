@@ -5,17 +5,15 @@
  * consent allow and deny, lockout, German pages and sign-out. No CSP violation anywhere; a
  * screenshot of each page goes to test-results/screenshots/.
  */
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ACR_MFA } from '../../server/modules/auth/index.js';
-import { chromiumPath, launchChromium, screenshot } from '../helpers/chromium.js';
+import { chromiumPath, describeInChromium, hasChromium, launchChromium, screenshot } from '../helpers/chromium.js';
 import { BOB, CAROL, MFA_CLIENT, mfaSeed, nextTotp, smsCode, smsTo, twilioEnv } from '../helpers/mfa.js';
 import { startTwilioStandIn, type TwilioStandIn } from '../helpers/twilio-stand-in.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../helpers/provider.js';
 import { authorizationRequest, client, discover } from '../helpers/rp.js';
 
-const hasChromium = existsSync(chromiumPath);
 let op: TestProvider;
 let twilio: TwilioStandIn;
 let browser: Browser;
@@ -88,7 +86,7 @@ async function signInWithPassword(page: Page, login: string, password: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-describe.skipIf(!hasChromium)(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
+describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
   let bobSecret = '';
   let bobCodes: string[] = [];
 

@@ -4,11 +4,11 @@
  * refresh token dead), the account page (profile, password, email change, sessions, apps), a
  * German page and a phone-sized one. Screenshots of each page go to test-results/screenshots.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumPath, launchChromium, screenshot } from '../helpers/chromium.js';
+import { chromiumPath, describeInChromium, hasChromium, launchChromium, screenshot } from '../helpers/chromium.js';
 import { openMailbox, type Mailbox } from '../helpers/mailbox.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../helpers/provider.js';
 import { authorizationRequest, client, discover } from '../helpers/rp.js';
@@ -16,7 +16,6 @@ import { createUser } from '../../server/modules/users/index.js';
 import { expectOAuthError, signIn, webClient } from '../integration/protocol/support.js';
 import { nextTotp } from '../helpers/mfa.js';
 
-const hasChromium = existsSync(chromiumPath);
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
@@ -27,6 +26,7 @@ async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(`${axeSource};0`);
   return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations.map((v) => v.id))`);
 }
+
 let op: TestProvider;
 let mailbox: Mailbox;
 let browser: Browser;
@@ -61,7 +61,7 @@ async function signInOnPage(page: Page, login: string, password: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-describe.skipIf(!hasChromium)(`self-service pages in Chromium (${chromiumPath})`, () => {
+describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
   it('signs up from a sign-in page, verifies by code, and continues to the client', async () => {
     const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
     const request = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid email' });

@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumPath, launchChromium, screenshot } from '../helpers/chromium.js';
+import { chromiumPath, describeInChromium, hasChromium, launchChromium, screenshot } from '../helpers/chromium.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../helpers/provider.js';
 import { authorizationRequest, client, discover } from '../helpers/rp.js';
 
-const hasChromium = existsSync(chromiumPath);
 let op: TestProvider;
 let browser: Browser;
 
@@ -19,7 +17,7 @@ afterAll(async () => {
   await op?.stop();
 });
 
-describe.skipIf(!hasChromium)(`sign-in pages in Chromium (${chromiumPath})`, () => {
+describeInChromium(`sign-in pages in Chromium (${chromiumPath})`, () => {
   it('logs in, consents and lands on the client with a code; no CSP violation on the way', async () => {
     const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
     const { url, verifier, state, nonce } = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid profile email' });

@@ -19,7 +19,7 @@ import {
   type BufferedAuditTrail,
 } from '../../server/modules/compliance/index.js';
 import type { Clock } from '../../server/shared/clock.js';
-import { createTestDatabase, postgresUrl, type TestDatabase } from '../helpers/stores.js';
+import { createTestDatabase, describeWith, storesFor, type TestDatabase } from '../helpers/stores.js';
 
 const kek = randomBytes(32).toString('base64url');
 const signer = createCheckpointSigner(kek);
@@ -45,7 +45,7 @@ const event = (i: number, extra: Partial<AuditEvent> = {}): AuditEvent => ({
 });
 
 for (const kind of ['pglite', 'postgres'] as const) {
-  describe.skipIf(kind === 'postgres' && !postgresUrl)(`audit trail on ${kind}`, () => {
+  describeWith(...storesFor(kind))(`audit trail on ${kind}`, () => {
     let db: TestDatabase;
     beforeEach(async () => {
       db = await createTestDatabase(kind);

@@ -10,27 +10,28 @@ import { createMfaCredentialRepository } from '../../adapters/db/mfa-credentials
 import { createSmsChallengeRepository } from '../../adapters/db/sms-challenges-repository.js';
 import { createTrustedDeviceRepository } from '../../adapters/db/trusted-devices-repository.js';
 import type { BackoffStore, TotpRecord } from '../../server/modules/auth/index.js';
-import { createTestDatabase, createTestRedis, postgresUrl, redisUrl, type TestDatabase, type TestRedis } from '../helpers/stores.js';
+import type { Database } from '../../adapters/db/knex.js';
+import { createTestRedis, itWith, onEveryDatabase, type TestRedis } from '../helpers/stores.js';
 
-const kinds = ['pglite', ...(postgresUrl ? ['postgres' as const] : [])] as const;
 const cleanup: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const close of cleanup) await close();
 });
 
-async function withUser(kind: 'pglite' | 'postgres'): Promise<{ db: TestDatabase; userId: string }> {
-  const db = await createTestDatabase(kind);
-  cleanup.push(() => db.drop());
+/** A fresh user in the suite's database (one migrated database per kind, shared by its tests). */
+async function withUser(database: Database): Promise<{ db: { database: Database }; userId: string }> {
   const userId = `u-${Math.random().toString(36).slice(2)}`;
-  await db.database.knex('users').insert({ id: userId, username: userId, profile: '{}' });
-  return { db, userId };
+  await database.knex('users').insert({ id: userId, username: userId, profile: '{}' });
+  return { db: { database }, userId };
 }
 
 const active: TotpRecord = { status: 'active', sealedSecret: 'v1.sealed', lastStep: null, createdAt: 1, activatedAt: 2, attempts: 0 };
 
-describe.each(kinds)('MFA stores on %s', (kind) => {
+// One suite per kind, each present in every run: the Postgres one is skipped visibly (never
+// dropped from the list) when the run does not name postgres.
+onEveryDatabase('MFA stores', (database) => {
   it('keeps one TOTP per user and accepts each time step once, even when raced', async () => {
-    const { db, userId } = await withUser(kind);
+    const { db, userId } = await withUser(database());
     const store = createMfaCredentialRepository(db.database.knex);
     await store.saveTotp(userId, { ...active, status: 'pending' });
     // A pending enrolment accepts no step.
@@ -48,7 +49,7 @@ describe.each(kinds)('MFA stores on %s', (kind) => {
   });
 
   it('consumes a recovery code once, even when raced; a new set replaces the old', async () => {
-    const { db, userId } = await withUser(kind);
+    const { db, userId } = await withUser(database());
     const store = createMfaCredentialRepository(db.database.knex);
     await store.saveRecoveryCodes(userId, { hashes: ['a', 'b', 'c'], generatedAt: 5 });
     const raced = await Promise.all([store.consumeRecoveryCode(userId, 'b'), store.consumeRecoveryCode(userId, 'b'), store.consumeRecoveryCode(userId, 'b')]);
@@ -61,7 +62,7 @@ describe.each(kinds)('MFA stores on %s', (kind) => {
   });
 
   it('consumes an SMS challenge once, only with the right hash, in time and within attempts', async () => {
-    const { db, userId } = await withUser(kind);
+    const { db, userId } = await withUser(database());
     const store = createSmsChallengeRepository(db.database.knex);
     const now = Date.now();
     await store.create({ id: 'c1', userId, codeHash: 'h', createdAt: now, expiresAt: now + 60_000, attempts: 0, consumedAt: null });
@@ -77,7 +78,7 @@ describe.each(kinds)('MFA stores on %s', (kind) => {
   });
 
   it('stores, lists and revokes trusted devices per user', async () => {
-    const { db, userId } = await withUser(kind);
+    const { db, userId } = await withUser(database());
     const store = createTrustedDeviceRepository(db.database.knex);
     await store.create({ id: 'd1', userId, label: 'Chrome on Linux', createdAt: 1000, expiresAt: 2000, revokedAt: null });
     await store.create({ id: 'd2', userId, label: 'Firefox', createdAt: 1000, expiresAt: 2000, revokedAt: null });
@@ -111,7 +112,7 @@ describe('backoff store', () => {
   it('in memory: counts, blocks for a while, forgets on reset', async () => {
     await backoffContract(createBackoffStore(undefined, { keyPrefix: 'unit:', windowSeconds: 60 }));
   });
-  it.skipIf(!redisUrl)('on Redis: the same', async () => {
+  itWith('redis')('on Redis: the same', async () => {
     const redis: TestRedis = await createTestRedis();
     cleanup.push(() => redis.close());
     await backoffContract(createBackoffStore(redis.redis, { keyPrefix: redis.prefix, windowSeconds: 60 }));

@@ -9,25 +9,22 @@ import type { Knex } from 'knex';
 import { purgeExpired, SqlStore } from '../../adapters/oidc/sql-store.js';
 import { RedisStore } from '../../adapters/oidc/redis-store.js';
 import { toCount } from '../../adapters/db/knex.js';
-import { createTestDatabase, createTestRedis, postgresUrl, redisUrl, type TestDatabase, type TestRedis } from '../helpers/stores.js';
+import { createTestDatabase, createTestRedis, describeWith, type TestDatabase, type TestRedis } from '../helpers/stores.js';
 import { newId, runAdapterContract, samplePayload } from './oidc-adapter.contract.js';
-
-const postgresSkip = postgresUrl ? '' : ' (SKIPPED: DATABASE_URL not set)';
-const redisSkip = redisUrl ? '' : ' (SKIPPED: REDIS_URL not set)';
 
 runAdapterContract('SqlStore on PGlite', async (onReuse) => {
   const db = await createTestDatabase('pglite');
   return { adapterFor: (model) => new SqlStore(db.database.knex, model, onReuse), close: () => db.drop() };
 });
 
-describe.skipIf(!postgresUrl)(`SqlStore on Postgres${postgresSkip}`, () => {
+describeWith('postgres')('SqlStore on Postgres', () => {
   runAdapterContract('SqlStore on Postgres', async (onReuse) => {
     const db = await createTestDatabase('postgres');
     return { adapterFor: (model) => new SqlStore(db.database.knex, model, onReuse), close: () => db.drop() };
   });
 });
 
-describe.skipIf(!redisUrl)(`RedisStore${redisSkip}`, () => {
+describeWith('redis')('RedisStore', () => {
   runAdapterContract('RedisStore', async (onReuse) => {
     const r = await createTestRedis();
     return { adapterFor: (model) => new RedisStore(r.redis, model, r.prefix, onReuse), close: () => r.close() };
@@ -141,12 +138,12 @@ function purgeSuite(kind: 'pglite' | 'postgres') {
 }
 
 describe('purgeExpired on PGlite', purgeSuite('pglite'));
-describe.skipIf(!postgresUrl)(`purgeExpired on Postgres${postgresSkip}`, purgeSuite('postgres'));
+describeWith('postgres')('purgeExpired on Postgres', purgeSuite('postgres'));
 
 // ---------------------------------------------------------------------------------------------
 // Redis-specific: index and lookup keys
 
-describe.skipIf(!redisUrl)(`RedisStore keys${redisSkip}`, () => {
+describeWith('redis')('RedisStore keys', () => {
   let r: TestRedis;
   const store = (model: string) => new RedisStore(r.redis, model, r.prefix);
   const grantKey = (grantId: string) => `${r.prefix}grant:${grantId}`;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../adapters/redis/rate-limiter.js';
-import { createTestRedis, redisUrl } from '../helpers/stores.js';
+import { createTestRedis, describeWith } from '../helpers/stores.js';
 
 async function spend(limiter: ReturnType<typeof createRateLimiter>, key: string, times: number) {
   let allowed = 0;
@@ -35,7 +35,7 @@ describe('leased rate limiter (in memory)', () => {
   });
 });
 
-describe.skipIf(!redisUrl)(`leased rate limiter on shared Redis${redisUrl ? '' : ' (SKIPPED: REDIS_URL not set)'}`, () => {
+describeWith('redis')('leased rate limiter on shared Redis', () => {
   it('three processes together never exceed the budget and lose at most one lease each', async () => {
     const redis = await createTestRedis();
     try {

@@ -2,11 +2,23 @@
  * Debian's Chromium driven by playwright-core (never a downloaded browser). Flags from the
  * machine notes: no background networking, since this machine has no network beyond loopback.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe } from 'vitest';
+import { chromiumPath } from './chromium-path.js';
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { chromiumPath };
+export const hasChromium = existsSync(chromiumPath);
+
+/**
+ * `describe` for a browser suite: skipped visibly (the reason in its name) when Chromium is
+ * missing on a local run; under CI=true a missing Chromium has already failed the run
+ * (global-setup.ts), so there it always runs.
+ */
+export function describeInChromium(name: string, body: () => void) {
+  describe.skipIf(!hasChromium)(hasChromium ? name : `${name} (SKIPPED: no Chromium at ${chromiumPath})`, body);
+}
 export const screenshotDir = join(process.cwd(), 'test-results', 'screenshots');
 
 export async function launchChromium(): Promise<Browser> {

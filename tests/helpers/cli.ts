@@ -15,7 +15,7 @@ export interface Outcome {
   stderr: string;
 }
 
-export function run(args: string[], env: Record<string, string>, options: { command?: string; input?: string } = {}): Promise<Outcome> {
+export function run(args: string[], env: Record<string, string>, options: { command?: string; input?: string; timeoutMs?: number } = {}): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     // A clean environment: nothing leaks in from the test runner's own DATABASE_URL or REDIS_URL.
     const child = spawn(options.command ?? process.execPath, args, {
@@ -28,7 +28,7 @@ export function run(args: string[], env: Record<string, string>, options: { comm
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

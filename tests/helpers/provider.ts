@@ -13,6 +13,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../adapters/logging/pino-logger.js';
 import { startServer, type Running } from '../../server/start.js';
 import type { Notifier } from '../../server/modules/notifications/index.js';
+import type { LockoutSchedules } from '../../server/modules/auth/index.js';
 import { createTestDatabase, postgresUrl, redisUrl, type TestDatabase } from './stores.js';
 
 export interface TestProvider {
@@ -96,6 +97,8 @@ export interface StartOptions {
   database?: TestDatabase;
   /** Replaces the provider's notifier (see tests/helpers/mailbox.ts). */
   notifier?: Notifier;
+  /** Shorter lockout backoff schedules, so lockout tests need fewer attempts and waits. */
+  lockoutSchedules?: LockoutSchedules;
 }
 
 export async function startTestProvider(options: StartOptions = {}): Promise<TestProvider> {
@@ -132,7 +135,7 @@ export async function startTestProvider(options: StartOptions = {}): Promise<Tes
     },
   });
   const boot = (extra: Record<string, string> = {}) =>
-    startServer({ env: { ...env, ...extra }, logger: createLogger('debug', sink), ...(options.notifier ? { notifier: options.notifier } : {}) });
+    startServer({ env: { ...env, ...extra }, logger: createLogger('debug', sink), ...(options.notifier ? { notifier: options.notifier } : {}), ...(options.lockoutSchedules ? { lockoutSchedules: options.lockoutSchedules } : {}) });
   let running: Running;
   try {
     running = await boot();

@@ -1,16 +1,43 @@
 /**
- * Real storage for tests. Each call gets an isolated place: a fresh Postgres database (when
- * DATABASE_URL is set), a fresh in-memory PGlite otherwise, and a fresh Redis key prefix (when
- * REDIS_URL is set). `.ci/run` sets both, so CI always exercises Postgres and Redis.
+ * Real storage for tests. Each call gets an isolated place: a fresh Postgres database (when the
+ * run names postgres), a fresh in-memory PGlite otherwise, and a fresh Redis key prefix (when the
+ * run names redis). Which stores a run names is decided once, in run-stores.ts (TEST_STORES);
+ * `.ci/run` names them per leg.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { openDatabase, type Database } from '../../adapters/db/knex.js';
 import { migrateToLatest } from '../../adapters/db/migrate.js';
+import { skipReason, storesOfRun, type NamedStore } from './run-stores.js';
 
-export const postgresUrl = process.env.DATABASE_URL;
-export const redisUrl = process.env.REDIS_URL;
+/** The stores of this run; a bad TEST_STORES fails every file that imports this (and global setup). */
+export const runStores = storesOfRun(process.env);
+/** DATABASE_URL when the run names postgres, else undefined (an embedded run ignores a stray DATABASE_URL). */
+export const postgresUrl = runStores.databaseUrl;
+/** REDIS_URL when the run names redis, else undefined. */
+export const redisUrl = runStores.redisUrl;
+
+/**
+ * `describe` for a suite that needs `stores`: it runs when the run names them all, and is
+ * skipped visibly (counted, the reason in its name) otherwise. Under CI a named store that does
+ * not answer has already failed the run in global-setup.ts.
+ */
+export function describeWith(...stores: NamedStore[]) {
+  return (name: string, body: () => void) => describe.skipIf(skipReason(runStores, stores) !== '')(`${name}${skipReason(runStores, stores)}`, body);
+}
+
+/** Both kinds of SQL database a contract suite runs against: one suite run × PGlite and Postgres. */
+export const databaseKinds = ['pglite', 'postgres'] as const;
+export type DatabaseKind = (typeof databaseKinds)[number];
+/** What a suite on `kind` needs from the run: nothing for PGlite (always there), postgres otherwise. */
+export const storesFor = (kind: DatabaseKind): NamedStore[] => (kind === 'postgres' ? ['postgres'] : []);
+
+/** `it` for one test that needs `stores`; skipped visibly like describeWith. */
+export function itWith(...stores: NamedStore[]) {
+  return (name: string, body: () => Promise<void>, timeout?: number) => it.skipIf(skipReason(runStores, stores) !== '')(`${name}${skipReason(runStores, stores)}`, body, timeout);
+}
 
 export interface TestDatabase {
   database: Database;
@@ -30,7 +57,7 @@ export async function adminQuery(sql: string): Promise<void> {
 }
 
 /** A migrated, empty database of the given kind (default: Postgres when available). */
-export async function createTestDatabase(kind: 'postgres' | 'pglite' = postgresUrl ? 'postgres' : 'pglite'): Promise<TestDatabase> {
+export async function createTestDatabase(kind: DatabaseKind = postgresUrl ? 'postgres' : 'pglite'): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const database = openDatabase({ kind: 'pglite', directory: undefined });
     await migrateToLatest(database.knex);
@@ -77,4 +104,28 @@ export async function createTestRedis(): Promise<TestRedis> {
       await redis.quit();
     },
   };
+}
+
+/**
+ * One contract suite run against each SQL database kind: `${title} on pglite` always, and
+ * `${title} on postgres` (skipped visibly when the run does not name postgres). The suite shares
+ * one migrated database; `database()` gives it to the tests, which use ids of their own.
+ */
+export function onEveryDatabase(title: string, body: (database: () => Database, kind: DatabaseKind) => void): void {
+  for (const kind of databaseKinds) {
+    describeWith(...storesFor(kind))(`${title} on ${kind}`, () => {
+      let db: TestDatabase | undefined;
+      // Migrating a fresh PGlite takes tens of seconds on a busy two-core machine.
+      beforeAll(async () => {
+        db = await createTestDatabase(kind);
+      }, 180_000);
+      afterAll(async () => {
+        await db?.drop();
+      });
+      body(() => {
+        if (!db) throw new Error(`the ${kind} database of "${title}" is not open`);
+        return db.database;
+      }, kind);
+    });
+  }
 }

@@ -4,7 +4,7 @@
  * (name, address) counter, and that every lockout is audited without the typed secret.
  */
 import { describe, expect, it } from 'vitest';
-import { lockout, type BackoffStore } from '../../server/modules/auth/index.js';
+import { DEFAULT_LOCKOUT_SCHEDULES, lockout, type BackoffStore } from '../../server/modules/auth/index.js';
 import { ACCOUNT_BACKOFF, ACCOUNT_IP_BACKOFF, IP_BACKOFF, MFA_BACKOFF } from '../../server/modules/auth/domain/backoff.js';
 import type { AuditEvent } from '../../server/modules/compliance/index.js';
 
@@ -35,6 +35,20 @@ function setup() {
 }
 
 describe('lockout', () => {
+  it('uses the production schedules unless given others, and then only those', async () => {
+    expect(DEFAULT_LOCKOUT_SCHEDULES).toEqual({ accountIp: ACCOUNT_IP_BACKOFF, account: ACCOUNT_BACKOFF, ip: IP_BACKOFF, mfa: MFA_BACKOFF });
+    const memory = memoryStore();
+    const short = { free: 1, baseSeconds: 3, capSeconds: 5 };
+    const locks = lockout({ store: memory.store, audit: { record: async () => undefined } }, { accountIp: short, account: short, ip: short, mfa: short });
+    await locks.passwordFailed('alice', '192.0.2.1');
+    expect(await locks.passwordWait('alice', '192.0.2.1')).toBe(0);
+    await locks.passwordFailed('alice', '192.0.2.1');
+    expect(await locks.passwordWait('alice', '192.0.2.1')).toBe(3);
+    await locks.mfaFailed('u1');
+    await locks.mfaFailed('u1');
+    expect(await locks.mfaWait('u1')).toBe(3);
+  });
+
   it('charges the name at this address, the name anywhere and the address, by the normalized name', async () => {
     const { locks, failures } = setup();
     await locks.passwordFailed('  Alice ', '192.0.2.1');

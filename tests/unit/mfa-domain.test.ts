@@ -79,6 +79,9 @@ describe('SMS challenges', () => {
     expect(canResend(undefined, 0)).toBe(true);
     expect(canResend({ createdAt: 0 }, 29_999)).toBe(false);
     expect(canResend({ createdAt: 0 }, 30_000)).toBe(true);
+    // SMS_RESEND_INTERVAL sets another gap.
+    expect(canResend({ createdAt: 0 }, 4_999, 5_000)).toBe(false);
+    expect(canResend({ createdAt: 0 }, 5_000, 5_000)).toBe(true);
   });
 });
 

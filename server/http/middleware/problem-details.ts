@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import { isAppError } from '../../shared/errors.js';
+import { isStoreOutage } from '../../shared/outage.js';
 import { describeError } from '../../shared/logger.js';
 import { requestLog } from './request-context.js';
 import type { Renderer } from '../../shared/rendering.js';
@@ -23,6 +24,10 @@ interface Problem {
 }
 
 function toProblem(ctx: Context, error: unknown): Problem {
+  // A store outage is not our bug: the request may be retried once Postgres or Redis is back.
+  if (isStoreOutage(error)) {
+    return { type: 'about:blank', title: STATUS_CODES[503]!, status: 503, detail: 'The service is temporarily unavailable; retry later.', code: 'temporarily_unavailable', requestId: ctx.state.requestId };
+  }
   if (isAppError(error) && error.expose) {
     return {
       type: `about:blank`,
@@ -46,15 +51,19 @@ function toProblem(ctx: Context, error: unknown): Problem {
   };
 }
 
-/** @param jsonPrefixes paths of JSON APIs, which answer problem+json whatever the Accept header says. */
-export function problemDetails(renderer: Renderer, jsonPrefixes: readonly string[] = []): Middleware {
+/**
+ * @param jsonPrefixes paths of JSON APIs, which answer problem+json whatever the Accept header says.
+ * @param outageRetryAfterSeconds Retry-After of the 503 answered while a store is unreachable (OUTAGE_RETRY_AFTER).
+ */
+export function problemDetails(renderer: Renderer, jsonPrefixes: readonly string[] = [], outageRetryAfterSeconds = 5): Middleware {
   return async (ctx, next) => {
     try {
       await next();
     } catch (error) {
       const problem = toProblem(ctx, error);
-      if (problem.status >= 500) requestLog(ctx)?.error({ err: describeError(error) }, 'unhandled error');
-      const retryAfter = isAppError(error) ? error.details.retryAfterSeconds : undefined;
+      if (problem.status === 503) requestLog(ctx)?.warn({ err: describeError(error) }, 'store unavailable');
+      else if (problem.status >= 500) requestLog(ctx)?.error({ err: describeError(error) }, 'unhandled error');
+      const retryAfter = problem.status === 503 ? outageRetryAfterSeconds : isAppError(error) ? error.details.retryAfterSeconds : undefined;
       if (retryAfter) ctx.set('Retry-After', String(retryAfter));
       ctx.status = problem.status;
       // Browsers get a page: every interaction and self-service (/account) route, and any GET that prefers HTML. APIs get problem+json.
@@ -67,6 +76,7 @@ export function problemDetails(renderer: Renderer, jsonPrefixes: readonly string
           title: renderer.translator(locale)('errors.title'),
           locale,
           serverError: problem.status >= 500,
+          unavailable: problem.status === 503,
           // The code names a translated message when there is one; the English detail is the fallback.
           messageId: problem.code,
           message: problem.status >= 500 ? undefined : problem.detail ?? problem.title,

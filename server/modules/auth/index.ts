@@ -6,7 +6,7 @@ export { createMfaService, type MfaService, type MfaDeps } from './use-cases/mfa
 export type { TotpEnrolmentStart, TotpCheck } from './use-cases/totp.js';
 export type { SmsSend } from './use-cases/sms-codes.js';
 export type { AuditContext } from './use-cases/mfa-audit.js';
-export { lockout, type Lockout, type LockoutDeps } from './use-cases/lockout.js';
+export { DEFAULT_LOCKOUT_SCHEDULES, lockout, type Lockout, type LockoutDeps, type LockoutSchedules } from './use-cases/lockout.js';
 export type { FactorSummary, FactorType } from './domain/factor.js';
 export type { TotpRecord } from './domain/totp-factor.js';
 export { TOTP_DIGITS, TOTP_PERIOD_SECONDS, TOTP_DRIFT_STEPS } from './domain/totp-factor.js';

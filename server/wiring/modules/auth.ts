@@ -8,7 +8,7 @@ import { otplibTotpEngine } from '../../../adapters/totp/otplib-engine.js';
 import { svgQrCodes } from '../../../adapters/totp/qr-code.js';
 import { createOpenIdUpstream } from '../../../adapters/upstream-oidc/openid-client.js';
 import { loadPasswordBlocklist } from '../../../adapters/wordlists/common-passwords.js';
-import { authenticatePassword, createMfaService, createSignInFlow, lockout, loginThrottle } from '../../modules/auth/index.js';
+import { authenticatePassword, createMfaService, createSignInFlow, lockout, loginThrottle, type LockoutSchedules } from '../../modules/auth/index.js';
 import type { AuditTrail } from '../../modules/compliance/index.js';
 import { createFederation, createLinkedIdentities } from '../../modules/federation/index.js';
 import type { Notifier } from '../../modules/notifications/index.js';
@@ -22,6 +22,7 @@ export function buildAuth(deps: {
   stores: Pick<Stores, 'users' | 'credentials' | 'hasher' | 'mfa' | 'sealer' | 'federation' | 'signInFlows' | 'limiter' | 'backoff'>;
   audit: AuditTrail;
   notifier: Notifier;
+  lockoutSchedules?: LockoutSchedules | undefined;
 }) {
   const { config, stores, audit } = deps;
   const { users, credentials, hasher } = stores;
@@ -45,6 +46,7 @@ export function buildAuth(deps: {
     newId,
     issuerName: config.mfa.totpIssuer,
     trustedDeviceTtlMs: config.mfa.trustedDeviceTtlSeconds * 1000,
+    resendIntervalMs: config.mfa.smsResendIntervalSeconds * 1000,
   });
   // LOGIN_FAILURE_IP_FACTOR accounts' worth per address: a shared office NAT still signs in; a spray across accounts does not.
   const perIpPoints = loginFailures.points * loginFailures.perIpFactor;
@@ -68,7 +70,7 @@ export function buildAuth(deps: {
   const authenticate = (login: string, password: string) => authenticatePassword({ users, credentials, hasher }, login, password);
   const username = async (accountId: string) => (await users.findById(accountId))?.username;
   // A failure series is remembered for LOCKOUT_WINDOW after its first failure.
-  const signInLockout = lockout({ store: stores.backoff(loginFailures.lockoutWindowSeconds), audit });
+  const signInLockout = lockout({ store: stores.backoff(loginFailures.lockoutWindowSeconds), audit }, deps.lockoutSchedules);
   return {
     passwordPolicy,
     mfa,

@@ -4,10 +4,10 @@
  * verifies, with every token request recorded once.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SERVICE_CLIENT, startTestProvider, type TestProvider } from '../../helpers/provider.js';
 import { client, discover } from '../../helpers/rp.js';
-import { createTestDatabase, postgresUrl, type TestDatabase } from '../../helpers/stores.js';
+import { createTestDatabase, describeWith, postgresUrl, type TestDatabase } from '../../helpers/stores.js';
 
 let db: TestDatabase;
 const ops: TestProvider[] = [];
@@ -24,7 +24,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-describe.skipIf(!postgresUrl)('audit chain with two providers on one database', () => {
+describeWith('postgres')('audit chain with two providers on one database', () => {
   it('stays one linear, verifiable chain under concurrent token requests', async () => {
     const configs = await Promise.all(ops.map((op) => discover(op.issuer, SERVICE_CLIENT.client_id, SERVICE_CLIENT.client_secret)));
     const PER_PROVIDER = 40;

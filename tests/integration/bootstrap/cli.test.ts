@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce, cli, run as runBinary } from '../../helpers/cli.js';
 import { openDatabase } from '../../../adapters/db/knex.js';
 import { startTestProvider } from '../../helpers/provider.js';
-import { adminQuery, postgresUrl, type TestDatabase } from '../../helpers/stores.js';
+import { adminQuery, itWith, postgresUrl, type TestDatabase } from '../../helpers/stores.js';
 
 const run = (args: string[], env: Record<string, string>, command?: string) => runBinary(args, env, command ? { command } : {});
 
@@ -80,7 +80,7 @@ describe('oidc-server CLI', () => {
     }
   });
 
-  it.skipIf(!postgresUrl)('migrate in production needs nothing but DATABASE_URL', async () => {
+  itWith('postgres')('migrate in production needs nothing but DATABASE_URL', async () => {
     const result = await cli(['migrate'], { NODE_ENV: 'production', DATABASE_URL: databaseUrl! });
     expect(result.stderr).not.toMatch(/Invalid configuration/);
     expect(result.code).toBe(0);

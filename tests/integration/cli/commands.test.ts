@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredentialRepository, createUserRepository } from '../../../adapters/db/users-repository.js';
 import { buildOnce, cli } from '../../helpers/cli.js';
-import { createTestDatabase, postgresUrl, type TestDatabase } from '../../helpers/stores.js';
+import { createTestDatabase, describeWith, postgresUrl, type TestDatabase } from '../../helpers/stores.js';
 
 const API = 'https://orders.example.com';
 const dir = mkdtempSync(join(tmpdir(), 'oidc-cli-commands-'));
@@ -46,7 +46,7 @@ afterAll(async () => {
 
 const lastLine = (text: string) => text.trim().split('\n').at(-1)!;
 
-describe.skipIf(!postgresUrl)('users create-admin', () => {
+describeWith('postgres')('users create-admin', () => {
   let password: string;
 
   it('creates an admin holding the admin role, with a one-time password that must be changed', async () => {
@@ -78,7 +78,7 @@ describe.skipIf(!postgresUrl)('users create-admin', () => {
   });
 });
 
-describe.skipIf(!postgresUrl)('roles, users and clients', () => {
+describeWith('postgres')('roles, users and clients', () => {
   it('roles create grants API scopes; an unknown scope is refused naming it', async () => {
     const created = await cli(['roles', 'create', 'viewer', '--description', 'Reads orders', '--permission', `${API} orders:read`], env);
     expect(created.stderr).toBe('');

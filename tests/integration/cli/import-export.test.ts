@@ -11,13 +11,13 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCredentialRepository, createUserRepository } from '../../../adapters/db/users-repository.js';
 import { authorize, UserAgent } from '../../helpers/browser.js';
 import { buildOnce, cli } from '../../helpers/cli.js';
 import { startTestProvider } from '../../helpers/provider.js';
 import { authorizationRequest, client, discover } from '../../helpers/rp.js';
-import { createTestDatabase, postgresUrl, type TestDatabase } from '../../helpers/stores.js';
+import { createTestDatabase, describeWith, postgresUrl, type TestDatabase } from '../../helpers/stores.js';
 
 const API = 'https://orders.example.com';
 const SECRET = 'shop-web-secret-that-is-long-enough-0123456789';
@@ -76,7 +76,7 @@ const hashOf = async (db: TestDatabase, username: string) => {
   return (await createCredentialRepository(db.database.knex).findPassword(user.id))!.hash;
 };
 
-describe.skipIf(!postgresUrl)('users import', () => {
+describeWith('postgres')('users import', () => {
   it('reports every problem with its line number and imports nothing', async () => {
     const bad = file('bad.jsonl', [
       lines[0],
@@ -155,7 +155,7 @@ describe.skipIf(!postgresUrl)('users import', () => {
   });
 });
 
-describe.skipIf(!postgresUrl)('export', () => {
+describeWith('postgres')('export', () => {
   it('writes a seed document without secrets, with password hashes only when asked', async () => {
     const plain = await cli(['export'], envOf(source));
     expect(plain.stderr).toBe('');

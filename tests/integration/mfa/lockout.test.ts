@@ -6,11 +6,28 @@
 import type { AuditEventType } from '../../../server/modules/compliance/index.js';
 import { auditRecords } from '../../helpers/audit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT_BACKOFF, ACCOUNT_IP_BACKOFF, MFA_BACKOFF } from '../../../server/modules/auth/domain/backoff.js';
+import type { BackoffSchedule } from '../../../server/modules/auth/domain/backoff.js';
+import { DEFAULT_LOCKOUT_SCHEDULES, type LockoutSchedules } from '../../../server/modules/auth/index.js';
 import { BOB, MFA_CLIENT, mfaSeed, nextTotp } from '../../helpers/mfa.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../../helpers/provider.js';
 import { discover } from '../../helpers/rp.js';
 import { Flow, secretOf, type RpConfig } from './flow.js';
+
+/**
+ * The production schedules with fewer free attempts and a 1 s base, so each test needs a handful
+ * of sign-ins and one-second waits instead of twenty-odd sign-ins and longer waits. The caps are
+ * the production ones: capping is what these tests check. tests/unit/lockout.test.ts checks the
+ * production numbers themselves.
+ */
+const SCHEDULES: LockoutSchedules = {
+  accountIp: { ...DEFAULT_LOCKOUT_SCHEDULES.accountIp, free: 2, baseSeconds: 1 },
+  account: { ...DEFAULT_LOCKOUT_SCHEDULES.account, free: 5, baseSeconds: 1 },
+  ip: DEFAULT_LOCKOUT_SCHEDULES.ip,
+  mfa: { ...DEFAULT_LOCKOUT_SCHEDULES.mfa, free: 1, baseSeconds: 1 },
+};
+const ACCOUNT_IP_BACKOFF: BackoffSchedule = SCHEDULES.accountIp;
+const ACCOUNT_BACKOFF: BackoffSchedule = SCHEDULES.account;
+const MFA_BACKOFF: BackoffSchedule = SCHEDULES.mfa;
 
 let op: TestProvider;
 let web: RpConfig;
@@ -19,7 +36,7 @@ let bank: RpConfig;
 beforeAll(async () => {
   // TRUST_PROXY so each attempt can speak for a client address; a large window budget so the
   // backoff, not the budget, is what these tests see.
-  op = await startTestProvider({ seed: mfaSeed(), env: { TRUST_PROXY: 'true', LOGIN_FAILURE_LIMIT: '1000' } });
+  op = await startTestProvider({ seed: mfaSeed(), env: { TRUST_PROXY: 'true', LOGIN_FAILURE_LIMIT: '1000' }, lockoutSchedules: SCHEDULES });
   web = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
   bank = await discover(op.issuer, MFA_CLIENT.client_id, MFA_CLIENT.client_secret);
 });

@@ -4,14 +4,14 @@
  * SMTP server exactly once. A worker that dies mid-delivery loses its lease: another worker
  * retries the message once the lease expires, and the dead worker's late write is refused.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogSmsChannel } from '../../../adapters/console/log-channel.js';
 import { openDatabase, type Database } from '../../../adapters/db/knex.js';
 import { createSmtpChannel } from '../../../adapters/mailer/smtp.js';
 import { createOutboxNotifier, messageHandler } from '../../../server/modules/notifications/index.js';
 import { FAST_POLICY, outboxOver, quietLog, templates, until, workerOver } from '../../helpers/outbox.js';
 import { startSmtp, type TestSmtp } from '../../helpers/smtp.js';
-import { createTestDatabase, postgresUrl, type TestDatabase } from '../../helpers/stores.js';
+import { createTestDatabase, describeWith, postgresUrl, type TestDatabase } from '../../helpers/stores.js';
 
 let db: TestDatabase;
 let second: Database;
@@ -43,7 +43,7 @@ async function enqueueMany(count: number): Promise<void> {
 
 const pendingCount = async () => Number((await db.database.knex('outbox_messages').whereNot({ status: 'delivered' }).count({ n: '*' }).first())!.n);
 
-describe.skipIf(!postgresUrl)('outbox with several workers', () => {
+describeWith('postgres')('outbox with several workers', () => {
   it('two racing workers deliver every message exactly once', async () => {
     await enqueueMany(40);
     const a = workerOver(db.database.knex, { email: handlerFor() });

@@ -10,7 +10,10 @@ export const SMS_CODE_DIGITS = 6;
 /** Long enough for an SMS to arrive on a slow network; short enough to be useless when intercepted late. */
 export const SMS_CODE_TTL_MS = 5 * 60 * 1000;
 export const SMS_MAX_ATTEMPTS = 5;
-/** Minimum gap between two codes for one user: SMS costs money and can be used to harass. */
+/**
+ * Default minimum gap between two codes for one user (SMS_RESEND_INTERVAL): SMS costs money and
+ * can be used to harass.
+ */
 export const SMS_RESEND_INTERVAL_MS = 30 * 1000;
 
 export interface SmsChallenge {
@@ -38,8 +41,9 @@ export function maskPhone(phone: string): string {
   return phone.length <= 6 ? '******' : `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
 }
 
-export function canResend(last: Pick<SmsChallenge, 'createdAt'> | undefined, now: number): boolean {
-  return !last || now - last.createdAt >= SMS_RESEND_INTERVAL_MS;
+/** Whether a new code may go out at `now`, `intervalMs` after the user's last one. */
+export function canResend(last: Pick<SmsChallenge, 'createdAt'> | undefined, now: number, intervalMs: number = SMS_RESEND_INTERVAL_MS): boolean {
+  return !last || now - last.createdAt >= intervalMs;
 }
 
 export function smsFactor(challenge: SmsChallenge, phone: string, now: number): Factor<SmsChallenge, { hash: string }, SmsFailure> {

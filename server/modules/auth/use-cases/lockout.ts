@@ -27,10 +27,25 @@ export interface Lockout {
   mfaSucceeded(userId: string): Promise<void>;
 }
 
-export function lockout(deps: LockoutDeps): Lockout {
+/** The schedule of each counter; tests pass shorter ones so they need fewer attempts and waits. */
+export interface LockoutSchedules {
+  /** Per (login name, IP). */
+  accountIp: BackoffSchedule;
+  /** Per login name from anywhere. */
+  account: BackoffSchedule;
+  /** Per IP across all names. */
+  ip: BackoffSchedule;
+  /** Second-factor codes per account. */
+  mfa: BackoffSchedule;
+}
+
+/** The production schedules (domain/backoff.ts says why each has its numbers). */
+export const DEFAULT_LOCKOUT_SCHEDULES: LockoutSchedules = { accountIp: ACCOUNT_IP_BACKOFF, account: ACCOUNT_BACKOFF, ip: IP_BACKOFF, mfa: MFA_BACKOFF };
+
+export function lockout(deps: LockoutDeps, schedules: LockoutSchedules = DEFAULT_LOCKOUT_SCHEDULES): Lockout {
   const keys = (login: string, ip: string): Array<[string, BackoffSchedule]> => {
     const name = normalizeLogin(login);
-    return [[`pwd:${name}:ip:${ip}`, ACCOUNT_IP_BACKOFF], [`pwd:${name}`, ACCOUNT_BACKOFF], [`pwd-ip:${ip}`, IP_BACKOFF]];
+    return [[`pwd:${name}:ip:${ip}`, schedules.accountIp], [`pwd:${name}`, schedules.account], [`pwd-ip:${ip}`, schedules.ip]];
   };
   const record = recordFor(deps.audit);
   const wait = async (list: string[]) => Math.max(0, ...(await Promise.all(list.map((k) => deps.store.blockedFor(k)))));
@@ -49,7 +64,7 @@ export function lockout(deps: LockoutDeps): Lockout {
     passwordSucceeded: (login, ip) => deps.store.reset(keys(login, ip)[0]![0]),
     mfaWait: (userId) => wait([`mfa:${userId}`]),
     async mfaFailed(userId, facts) {
-      const delay = await fail(`mfa:${userId}`, MFA_BACKOFF);
+      const delay = await fail(`mfa:${userId}`, schedules.mfa);
       if (delay > 0) await record('auth.lockout', 'denied', userId, facts, { stage: 'mfa', seconds: delay });
     },
     mfaSucceeded: (userId) => deps.store.reset(`mfa:${userId}`),

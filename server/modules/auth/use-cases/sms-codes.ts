@@ -1,7 +1,7 @@
 /**
  * SMS one-time codes to the account's verified phone number, through the Notifier (template
  * `mfa-code`). The code itself is only ever in the message; the challenge stores its keyed
- * hash. At most one code per SMS_RESEND_INTERVAL_MS per account.
+ * hash. At most one code per `resendIntervalMs` (SMS_RESEND_INTERVAL) per account.
  */
 import { canResend, formatSmsCode, maskPhone, SMS_CODE_TTL_MS, SMS_MAX_ATTEMPTS, smsFactor, type SmsFailure } from '../domain/sms-challenge.js';
 import type { AuditTrail } from '../../compliance/index.js';
@@ -20,6 +20,8 @@ export interface SmsCodeDeps {
   audit: AuditTrail;
   clock: Clock;
   newId(): string;
+  /** Minimum gap between two codes for one account (config.mfa.smsResendIntervalSeconds). */
+  resendIntervalMs: number;
 }
 
 export type SmsSend = { ok: true; challengeId: string; maskedPhone: string } | { ok: false; reason: 'no_verified_phone' | 'too_soon' };
@@ -34,7 +36,7 @@ export async function sendSmsCode(deps: SmsCodeDeps, userId: string, locale: str
   const phone = await verifiedPhone(deps, userId);
   if (!phone) return { ok: false, reason: 'no_verified_phone' };
   const now = deps.clock.now().getTime();
-  if (!canResend(await deps.sms.latestFor(userId), now)) return { ok: false, reason: 'too_soon' };
+  if (!canResend(await deps.sms.latestFor(userId), now, deps.resendIntervalMs)) return { ok: false, reason: 'too_soon' };
   const code = formatSmsCode(deps.random(4));
   const challenge = { id: deps.newId(), userId, codeHash: deps.hasher.hash('sms-code', code), createdAt: now, expiresAt: now + SMS_CODE_TTL_MS, attempts: 0, consumedAt: null };
   await deps.sms.create(challenge);
