@@ -8,10 +8,12 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { assertCsrf } from '../interactions/csrf.js';
+import { assertCsrf } from '../server/http/browser/csrf.js';
 import { isFresh, signedIn, signInUrl } from './account-session.js';
 import type { SelfServiceDeps } from './deps.js';
-import { bodyOf, requestContext, seeOther } from './page.js';
+import { requestContext } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
+import { seeOther } from '../server/http/browser/render.js';
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -68,7 +70,7 @@ export function registerAccountFederation(router: Router, deps: SelfServiceDeps)
   });
 
   router.post('/account/federation/:id/unlink', async (ctx) => {
-    assertCsrf(ctx, bodyOf(ctx).csrf);
+    assertCsrf(ctx, formBody(ctx).csrf);
     const who = await signedIn(ctx, deps);
     if (!who) return seeOther(ctx, signInUrl('/account'));
     if (!isFresh(who.session, deps)) return seeOther(ctx, signInUrl('/account', true));

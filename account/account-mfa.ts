@@ -9,10 +9,12 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { MfaService } from '../server/modules/auth/index.js';
-import { assertCsrf } from '../interactions/csrf.js';
+import { assertCsrf } from '../server/http/browser/csrf.js';
 import { isFresh, signedIn, signInUrl, type SignedIn } from './account-session.js';
 import type { SelfServiceDeps } from './deps.js';
-import { bodyOf, renderSelfService, requestContext, seeOther } from './page.js';
+import { renderSelfService, requestContext } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
+import { seeOther } from '../server/http/browser/render.js';
 
 const codeForm = z.object({ csrf: z.string(), code: z.string().max(20) });
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -35,7 +37,7 @@ type Handler = (ctx: Context, who: SignedIn, mfa: MfaService, body: Record<strin
 
 function mfaAction(deps: SelfServiceDeps, handler: Handler) {
   return async (ctx: Context) => {
-    const body = bodyOf(ctx);
+    const body = formBody(ctx);
     assertCsrf(ctx, body.csrf);
     const who = await signedIn(ctx, deps);
     if (!who) return seeOther(ctx, signInUrl('/account'));

@@ -17,7 +17,7 @@ import type { User } from '../server/modules/users/index.js';
 import type { BrowserSession } from '../interactions/gateway.js';
 import type { SelfServiceDeps } from './deps.js';
 import { localeOf, renderMessage } from './page.js';
-import { clearCookie, readCookie, writeCookie, type CookieSpec } from './signed-cookie.js';
+import { clearCookie, readCookie, writeCookie, type CookieSpec } from '../server/http/browser/signed-cookie.js';
 
 const LOGIN_COOKIE: CookieSpec = { name: 'account_login', path: '/account', maxAgeMs: 15 * 60 * 1000 };
 

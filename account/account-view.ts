@@ -1,6 +1,5 @@
 /** Builds what the /account page shows: profile, contact, sessions and apps, in the page locale. */
 import type { Context } from 'koa';
-import type { GrantInfo, SessionInfo } from '../server/modules/self-service/index.js';
 import { KNOWN_SCOPES } from '../interactions/scope-descriptions.js';
 import type { SignedIn } from './account-session.js';
 import { isFresh } from './account-session.js';
@@ -8,6 +7,7 @@ import { mfaView } from './account-mfa.js';
 import { FEDERATION_NOTICES, federationView } from './account-federation.js';
 import type { SelfServiceDeps } from './deps.js';
 import { localeOf } from './page.js';
+import { cursorsOf, listQuery, pageRequest, pagerOf } from './list-pages.js';
 
 export interface AccountExtras {
   notice?: string;
@@ -26,17 +26,18 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
   const { user, session } = who;
   const format = new Intl.DateTimeFormat(localeOf(ctx, deps.renderer), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
   const when = (date: Date | undefined) => (date ? `${format.format(date)} UTC` : '');
-  const [sessions, grants, pendingEmail, pendingPhone, pendingVerify, mfa] = await Promise.all([
-    deps.services.artifacts.sessionsOf(user.id),
-    deps.services.artifacts.grantsOf(user.id),
+  const cursors = cursorsOf(ctx.query);
+  const [sessions, apps, pendingEmail, pendingPhone, pendingVerify, mfa] = await Promise.all([
+    deps.services.artifacts.sessionsOf(user.id, pageRequest(cursors.sessions)),
+    deps.services.artifacts.grantsOf(user.id, pageRequest(cursors.apps), deps.options.accountClientId),
     deps.services.flows.findPending(user.id, 'change_email'),
     deps.services.flows.findPending(user.id, 'verify_phone'),
     deps.services.flows.findPending(user.id, 'verify_email'),
     mfaView(deps.mfa, user.id),
   ]);
   const federation = await federationView(deps, user.id, (d) => when(d));
-  const apps = grants.filter((g: GrantInfo) => g.clientId !== deps.options.accountClientId);
-  const names = await deps.sessions.clientNames([...apps.map((g) => g.clientId), ...sessions.flatMap((s: SessionInfo) => s.clientIds)]);
+  // Only the clients of the rows on this page are looked up.
+  const names = await deps.sessions.clientNames([...apps.items.map((g) => g.clientId), ...sessions.items.flatMap((s) => s.clientIds)]);
   const now = Date.now();
   return {
     titleId: 'account.title',
@@ -49,14 +50,17 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
     fresh: isFresh(session, deps),
     reauthHref: `/account/login?${new URLSearchParams({ return: '/account', reauth: '1' })}`,
     minLength: deps.options.passwordMinLength,
-    sessions: sessions.map((s) => ({
+    listQuery: listQuery(cursors),
+    sessionPager: pagerOf('sessions', sessions, cursors),
+    appPager: pagerOf('apps', apps, cursors),
+    sessions: sessions.items.map((s) => ({
       id: s.id,
       current: s.id === session.id,
       signedIn: when(s.loginTs ? new Date(s.loginTs * 1000) : undefined),
       expires: when(s.expiresAt),
       apps: s.clientIds.filter((id) => id !== deps.options.accountClientId).map((id) => names[id] ?? id),
     })),
-    apps: apps.map((g) => ({
+    apps: apps.items.map((g) => ({
       id: g.id,
       name: names[g.clientId] ?? g.clientId,
       since: when(g.createdAt),

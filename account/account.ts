@@ -10,11 +10,14 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { AppError, isAppError } from '../server/shared/errors.js';
 import { changeOwnPassword, endSession, removePhone, revokeApp, sendVerification, setPhone, startEmailChange, updateProfile, verifyByCode } from '../server/modules/self-service/index.js';
-import { assertCsrf } from '../interactions/csrf.js';
+import { assertCsrf } from '../server/http/browser/csrf.js';
 import { isFresh, signedIn, signInUrl, type SignedIn } from './account-session.js';
 import { accountView, noticeOf, type AccountExtras } from './account-view.js';
+import { accountHref, cursorsOf } from './list-pages.js';
 import type { SelfServiceDeps } from './deps.js';
-import { bodyOf, fieldErrors, renderSelfService, requestContext, seeOther } from './page.js';
+import { fieldErrors, renderSelfService, requestContext } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
+import { seeOther } from '../server/http/browser/render.js';
 
 const text = (max: number) => z.string().max(max).optional();
 const profileForm = z.object({ csrf: z.string(), name: text(200), given_name: text(100), family_name: text(100), nickname: text(100) });
@@ -33,7 +36,7 @@ type Handler = (ctx: Context, who: SignedIn, body: Record<string, unknown>) => P
 /** A POST of the account page: CSRF, a session (a recent one when `sensitive`), then the handler. */
 function action(deps: SelfServiceDeps, sensitive: boolean, handler: Handler) {
   return async (ctx: Context) => {
-    const body = bodyOf(ctx);
+    const body = formBody(ctx);
     assertCsrf(ctx, body.csrf);
     const who = await signedIn(ctx, deps);
     if (!who) return seeOther(ctx, signInUrl('/account'));
@@ -138,13 +141,14 @@ export function registerAccount(router: Router, deps: SelfServiceDeps): void {
   router.post('/account/sessions/:id/end', action(deps, true, async (ctx, who) => {
     const id = ctx.params.id ?? '';
     if (ID.test(id)) await endSession(deps.services, who.user, id, requestContext(ctx, deps.renderer));
-    seeOther(ctx, id === who.session.id ? '/account' : '/account?done=session#sessions');
+    // Back to the same pages of both lists.
+    seeOther(ctx, id === who.session.id ? '/account' : accountHref(cursorsOf(ctx.query), { done: 'session' }, '#sessions'));
   }));
 
   router.post('/account/apps/:id/revoke', action(deps, true, async (ctx, who) => {
     const id = ctx.params.id ?? '';
     if (ID.test(id)) await revokeApp(deps.services, who.user, id, requestContext(ctx, deps.renderer));
-    seeOther(ctx, '/account?done=app#apps');
+    seeOther(ctx, accountHref(cursorsOf(ctx.query), { done: 'app' }, '#apps'));
   }));
 }
 

@@ -1,6 +1,6 @@
 /**
- * The device cookie behind "new device" notices: a random id per browser, signed and HttpOnly,
- * kept 400 days (the longest Chrome allows). Called when a sign-in completes; the notice must
+ * The device cookie behind "new device" notices: a random id per browser in a kit signed cookie
+ * (expiry inside the signature), kept 400 days (the longest Chrome allows). Called when a sign-in completes; the notice must
  * never stop a sign-in, so a failure is logged and the login goes on.
  */
 import type { Context } from 'koa';
@@ -10,9 +10,10 @@ import { requestLog } from '../server/http/middleware/request-context.js';
 import type { Renderer } from '../server/shared/rendering.js';
 import { noteSignIn, type SelfServiceServices } from '../server/modules/self-service/index.js';
 import { requestContext } from './page.js';
+import { readCookie, readLegacyCookie, writeCookie, type CookieSpec } from '../server/http/browser/signed-cookie.js';
 
-const COOKIE = 'device_id';
-const MAX_AGE_MS = 400 * 24 * 60 * 60 * 1000;
+const COOKIE: CookieSpec = { name: 'device_id', path: '/', maxAgeMs: 400 * 24 * 60 * 60 * 1000 };
+const isDeviceId = (value: unknown) => (typeof value === 'string' && value.length > 0 && value.length <= 64 ? value : undefined);
 
 export interface DeviceNoticeDeps {
   renderer: Renderer;
@@ -23,10 +24,11 @@ export interface DeviceNoticeDeps {
 
 export async function noteDevice(ctx: Context, deps: DeviceNoticeDeps, userId: string): Promise<void> {
   try {
-    let deviceId = ctx.cookies.get(COOKIE, { signed: true });
-    if (!deviceId || deviceId.length > 64) {
-      deviceId = randomBytes(16).toString('base64url');
-      ctx.cookies.set(COOKIE, deviceId, { signed: true, httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: MAX_AGE_MS, overwrite: true });
+    let deviceId = readCookie(ctx, COOKIE, isDeviceId);
+    if (!deviceId) {
+      // A cookie from before the kit keeps its id (the browser is not new), now with an expiry.
+      deviceId = isDeviceId(readLegacyCookie(ctx, COOKIE.name)) ?? randomBytes(16).toString('base64url');
+      writeCookie(ctx, COOKIE, deviceId);
     }
     const user = await deps.services.users.findById(userId);
     if (user) await noteSignIn(deps.services, user, deviceId, requestContext(ctx, deps.renderer));

@@ -1,10 +1,10 @@
 /**
  * The self-service router, entered only under /account: sign-up, verification links, recovery,
- * the account pages and their sign-in. Forms are small url-encoded posts; CSRF is checked by
- * every POST handler.
+ * the account pages and their sign-in. Forms are small url-encoded posts (the browser kit's parser); CSRF
+ * is checked by every POST handler.
  */
 import Router from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
+import { formParser } from '../server/http/browser/form-body.js';
 import { registerAccount } from './account.js';
 import { registerAccountMfa } from './account-mfa.js';
 import { registerAccountFederation } from './account-federation.js';
@@ -16,12 +16,9 @@ import { registerRegistration } from './registration.js';
 export type { SelfServiceDeps, SelfServiceOptions } from './deps.js';
 export { noteDevice, type DeviceNoticeDeps } from './device.js';
 
-// Form posts are small; a tight limit keeps oversized bodies from costing memory.
-const FORM_LIMIT = '16kb';
-
 export function selfServiceRoutes(deps: SelfServiceDeps): Router {
   const router = new Router();
-  router.use(bodyParser({ enableTypes: ['form'], formLimit: FORM_LIMIT }));
+  router.use(formParser());
   registerAccountSession(router, deps);
   registerRegistration(router, deps);
   registerRecovery(router, deps);

@@ -9,9 +9,11 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { isAppError } from '../server/shared/errors.js';
 import { checkResetLink, requestPasswordReset, resetPassword } from '../server/modules/self-service/index.js';
-import { assertCsrf } from '../interactions/csrf.js';
+import { assertCsrf } from '../server/http/browser/csrf.js';
 import type { SelfServiceDeps } from './deps.js';
-import { bodyOf, fieldErrors, renderMessage, renderSelfService, requestContext, seeOther } from './page.js';
+import { fieldErrors, renderMessage, renderSelfService, requestContext } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
+import { seeOther } from '../server/http/browser/render.js';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
 const uidOf = (value: unknown) => (typeof value === 'string' && UID.test(value) ? value : undefined);
@@ -37,7 +39,7 @@ export function registerRecovery(router: Router, deps: SelfServiceDeps): void {
   router.get('/account/recover', (ctx) => showRequest(ctx, deps, { interaction: uidOf(ctx.query.interaction) }));
 
   router.post('/account/recover', async (ctx) => {
-    const body = bodyOf(ctx);
+    const body = formBody(ctx);
     assertCsrf(ctx, body.csrf);
     const parsed = requestForm.safeParse(body);
     if (!parsed.success) {
@@ -63,7 +65,7 @@ export function registerRecovery(router: Router, deps: SelfServiceDeps): void {
   });
 
   router.post('/account/reset', async (ctx) => {
-    const body = bodyOf(ctx);
+    const body = formBody(ctx);
     assertCsrf(ctx, body.csrf);
     const parsed = resetForm.safeParse(body);
     if (!parsed.success) return linkSpent(ctx, deps);

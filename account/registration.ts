@@ -11,10 +11,12 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { isAppError } from '../server/shared/errors.js';
 import { register, sendVerification, verifyByCode, verifyByLink, type VerifyResult } from '../server/modules/self-service/index.js';
-import { assertCsrf } from '../interactions/csrf.js';
+import { assertCsrf } from '../server/http/browser/csrf.js';
 import type { SelfServiceDeps } from './deps.js';
-import { bodyOf, fieldErrors, renderMessage, renderSelfService, requestContext, seeOther } from './page.js';
-import { clearCookie, readCookie, writeCookie, type CookieSpec } from './signed-cookie.js';
+import { fieldErrors, renderMessage, renderSelfService, requestContext } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
+import { seeOther } from '../server/http/browser/render.js';
+import { clearCookie, readCookie, writeCookie, type CookieSpec } from '../server/http/browser/signed-cookie.js';
 
 /** The sign-up in progress in this browser. `u` is absent for an address that already had an account. */
 export interface SignupCookie {
@@ -92,7 +94,7 @@ export function registerRegistration(router: Router, deps: SelfServiceDeps): voi
   router.get('/account/register', enabled, (ctx) => showForm(ctx, deps, { interaction: uidOf(ctx.query.interaction) }));
 
   router.post('/account/register', enabled, async (ctx) => {
-    const body = bodyOf(ctx);
+    const body = formBody(ctx);
     assertCsrf(ctx, body.csrf);
     const parsed = form.safeParse(body);
     if (!parsed.success) {
@@ -120,7 +122,7 @@ export function registerRegistration(router: Router, deps: SelfServiceDeps): voi
   });
 
   router.post('/account/register/verify', enabled, async (ctx) => {
-    const body = bodyOf(ctx);
+    const body = formBody(ctx);
     assertCsrf(ctx, body.csrf);
     const signup = readSignup(ctx);
     const parsed = codeForm.safeParse(body);
@@ -144,7 +146,7 @@ export function registerRegistration(router: Router, deps: SelfServiceDeps): voi
   });
 
   router.post('/account/register/resend', enabled, async (ctx) => {
-    assertCsrf(ctx, bodyOf(ctx).csrf);
+    assertCsrf(ctx, formBody(ctx).csrf);
     const signup = readSignup(ctx);
     if (!signup) return seeOther(ctx, '/account/register');
     const user = signup.u ? await deps.services.users.findById(signup.u) : undefined;

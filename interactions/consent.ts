@@ -8,9 +8,10 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { AuditTrail } from '../server/modules/compliance/index.js';
 import type { Renderer } from '../server/shared/rendering.js';
-import { assertCsrf, csrfToken } from './csrf.js';
+import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { InteractionGateway, PendingInteraction } from './gateway.js';
-import { continueTo, factsOf, formBody, renderInteractionPage, translatorFor } from './page.js';
+import { continueTo, factsOf, renderInteractionPage, translatorFor } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
 import { KNOWN_SCOPES } from './scope-descriptions.js';
 
 export interface ConsentDeps {

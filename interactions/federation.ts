@@ -13,10 +13,11 @@ import { z } from 'zod';
 import type { SignInOutcome } from '../server/modules/auth/index.js';
 import { UpstreamError, type CallbackOutcome } from '../server/modules/federation/index.js';
 import { AppError } from '../server/shared/errors.js';
-import { assertCsrf, csrfToken } from './csrf.js';
+import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { PendingInteraction } from './gateway.js';
 import { showLogin, type LoginDeps } from './login.js';
-import { continueTo, factsOf, formBody, renderInteractionPage, translatorFor } from './page.js';
+import { continueTo, factsOf, renderInteractionPage, translatorFor } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
 import { showPasswordChange } from './password-change.js';
 import { follow, isOnward, signInRequest } from './sign-in.js';
 

@@ -3,14 +3,14 @@
  * prompt oidc-provider is waiting for; each step registers its own routes.
  */
 import Router from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
-import { assertCsrf } from './csrf.js';
+import { assertCsrf } from '../server/http/browser/csrf.js';
 import { registerConsent, showConsent, type ConsentDeps } from './consent.js';
 import { registerFederation } from './federation.js';
 import { registerLogin, showLogin, type LoginDeps } from './login.js';
 import { registerMfa } from './mfa.js';
 import { registerMfaEnrolment } from './mfa-enrol.js';
-import { continueTo, formBody } from './page.js';
+import { continueTo } from './page.js';
+import { formBody, formParser } from '../server/http/browser/form-body.js';
 import { registerPasswordChange } from './password-change.js';
 import { registerRegistrationComplete } from './registration-complete.js';
 import type { DeviceNoticeDeps } from '../account/device.js';
@@ -19,14 +19,11 @@ import { registerSelectAccount, showSelectAccount } from './select-account.js';
 /** `selfService`: sign-up completion and new-device notices (absent: both off). */
 export type InteractionDeps = LoginDeps & ConsentDeps & { selfService?: DeviceNoticeDeps };
 
-// Form posts are small; a tight limit keeps oversized bodies from costing memory.
-const FORM_LIMIT = '16kb';
-
 export function interactionRoutes(deps: InteractionDeps): Router {
   const router = new Router();
   // Only under /interaction: a router-wide parser would also read the provider's own POST bodies
   // (token, introspection...), which oidc-provider must parse itself.
-  router.use('/interaction', bodyParser({ enableTypes: ['form'], formLimit: FORM_LIMIT }));
+  router.use('/interaction', formParser());
 
   router.get('/interaction/:uid', async (ctx) => {
     const interaction = await deps.gateway.load(ctx, ctx.params.uid ?? '');

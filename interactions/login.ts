@@ -11,9 +11,10 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { PasswordAuthResult } from '../server/modules/auth/index.js';
 import type { Federation } from '../server/modules/federation/index.js';
-import { assertCsrf, csrfToken } from './csrf.js';
+import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { PendingInteraction } from './gateway.js';
-import { continueTo, formBody, renderInteractionPage, translatorFor } from './page.js';
+import { continueTo, renderInteractionPage, translatorFor } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
 import { showPasswordChange } from './password-change.js';
 import { follow, isOnward, LOGIN_PROMPTS, signInRequest, type SignInDeps } from './sign-in.js';
 

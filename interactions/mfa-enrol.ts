@@ -9,9 +9,10 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { RECOVERY_CODE_COUNT } from '../server/modules/auth/index.js';
-import { assertCsrf, csrfToken } from './csrf.js';
+import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { PendingInteraction } from './gateway.js';
-import { continueTo, formBody, renderInteractionPage, translatorFor } from './page.js';
+import { continueTo, renderInteractionPage, translatorFor } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
 import { follow, isOnward, LOGIN_PROMPTS, signInRequest, type SignInDeps } from './sign-in.js';
 
 const confirmForm = z.object({ csrf: z.string(), code: z.string().trim().min(1).max(16) });

@@ -8,9 +8,10 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { CHALLENGE_METHODS, SMS_CODE_TTL_MS, type ChallengeMethod, type ChallengeView } from '../server/modules/auth/index.js';
-import { assertCsrf, csrfToken } from './csrf.js';
+import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { PendingInteraction } from './gateway.js';
-import { continueTo, formBody, localeOf, renderInteractionPage, translatorFor } from './page.js';
+import { continueTo, localeOf, renderInteractionPage, translatorFor } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
 import { follow, isOnward, LOGIN_PROMPTS, signInRequest, type SignInDeps } from './sign-in.js';
 
 const codeForm = z.object({

@@ -1,17 +1,21 @@
 /**
- * Shared rendering of interaction pages: no caching, a form-action CSP naming the client's
- * origins, and the page language from the request's `ui_locales` (OIDC Core §3.1.2.1), else the
- * browser's Accept-Language.
+ * What interaction pages add to the browser kit (server/http/browser): the page language from the
+ * request's `ui_locales`, form targets from the client's redirect origins, the client's name, and
+ * the client id in audit facts.
  */
 import type { Context } from 'koa';
-import { cspWithFormTargets } from '../server/http/middleware/security-headers.js';
-import { negotiateLocale, type Translate } from '../server/shared/i18n.js';
+import type { Translate } from '../server/shared/i18n.js';
 import type { Renderer } from '../server/shared/rendering.js';
+import { pageLocale, renderPage, type PageTitle } from '../server/http/browser/render.js';
+import { requestFacts } from '../server/http/browser/request-facts.js';
 import type { PendingInteraction } from './gateway.js';
+
+// Interaction pages continue the sign-in with a 303 (the kit's seeOther under its old name here).
+export { seeOther as continueTo, type PageTitle } from '../server/http/browser/render.js';
 
 export function localeOf(ctx: Context, renderer: Renderer, interaction: PendingInteraction): string {
   const uiLocales = typeof interaction.params.ui_locales === 'string' ? interaction.params.ui_locales : undefined;
-  return negotiateLocale(ctx, renderer.locales, uiLocales);
+  return pageLocale(ctx, renderer, uiLocales);
 }
 
 /** The translator of this interaction's page language, for messages built in route code. */
@@ -19,11 +23,9 @@ export function translatorFor(ctx: Context, renderer: Renderer, interaction: Pen
   return renderer.translator(localeOf(ctx, renderer, interaction));
 }
 
-/** The page title: a message id (translated here, with the client name available as {{client}}) or ready text. */
-export type PageTitle = { titleId: string; titleValues?: Record<string, string> } | { title: string };
-
 /**
- * @param data.titleId message id of the page title (also used for <title>); or `title`, text already translated.
+ * @param data.titleId message id of the page title (also used for <title>), with the client name
+ * available as {{client}}; or `title`, text already translated.
  */
 export function renderInteractionPage(
   ctx: Context,
@@ -33,36 +35,12 @@ export function renderInteractionPage(
   data: Record<string, unknown> & PageTitle,
 ): void {
   const origins = new Set(interaction.client.redirectUris.map((uri) => URL.parse(uri)?.origin).filter((o): o is string => !!o && o !== 'null'));
-  const locale = localeOf(ctx, renderer, interaction);
-  const heading = data as PageTitle;
-  ctx.set('Content-Security-Policy', cspWithFormTargets(origins));
-  ctx.set('Cache-Control', 'no-store');
-  ctx.type = 'html';
-  ctx.body = renderer.render(template, {
-    ...data,
-    title: 'titleId' in heading ? renderer.translator(locale)(heading.titleId, { client: interaction.client.name, ...heading.titleValues }) : heading.title,
-    locale,
-    clientName: interaction.client.name,
-  });
+  const title: PageTitle = data;
+  const heading: PageTitle = 'titleId' in title ? { titleId: title.titleId, titleValues: { client: interaction.client.name, ...title.titleValues } } : title;
+  renderPage(ctx, renderer, template, { ...data, ...heading, clientName: interaction.client.name }, { locale: localeOf(ctx, renderer, interaction), formTargets: origins });
 }
 
-/** POST → GET redirect (303) back into the provider. */
-export function continueTo(ctx: Context, url: string): void {
-  ctx.status = 303;
-  ctx.redirect(url);
-}
-
-/** The parsed form body of an interaction POST (the router's body parser fills it). */
-export function formBody(ctx: Context): Record<string, unknown> | undefined {
-  return (ctx.request as unknown as { body?: Record<string, unknown> }).body;
-}
-
-/** Request facts for audit records. */
+/** Request facts for audit records, with the client of this interaction. */
 export function factsOf(ctx: Context, interaction?: PendingInteraction) {
-  return {
-    ip: ctx.ip,
-    userAgent: ctx.get('user-agent') || undefined,
-    requestId: ctx.state.requestId as string | undefined,
-    ...(interaction ? { clientId: interaction.client.clientId } : {}),
-  };
+  return { ...requestFacts(ctx), ...(interaction ? { clientId: interaction.client.clientId } : {}) };
 }

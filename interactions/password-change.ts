@@ -9,9 +9,10 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { PASSWORD_MIN_LENGTH } from '../server/modules/users/index.js';
-import { assertCsrf, csrfToken } from './csrf.js';
+import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { PendingInteraction } from './gateway.js';
-import { continueTo, formBody, renderInteractionPage } from './page.js';
+import { continueTo, renderInteractionPage } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
 import { follow, isOnward, LOGIN_PROMPTS, signInRequest, type SignInDeps } from './sign-in.js';
 
 const form = z.object({ csrf: z.string(), password: z.string().max(4096), confirm: z.string().max(4096) });

@@ -9,7 +9,7 @@ import { continueTo } from './page.js';
 import type { DeviceNoticeDeps } from '../account/device.js';
 import { follow, isOnward, signInRequest, type SignInDeps } from './sign-in.js';
 import { readSignup, SIGNUP_COOKIE } from '../account/registration.js';
-import { clearCookie } from '../account/signed-cookie.js';
+import { clearCookie } from '../server/http/browser/signed-cookie.js';
 
 export interface RegistrationCompleteDeps extends SignInDeps {
   selfService: DeviceNoticeDeps;

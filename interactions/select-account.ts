@@ -6,10 +6,11 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { assertCsrf, csrfToken } from './csrf.js';
+import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { PendingInteraction } from './gateway.js';
 import { showLogin, type LoginDeps } from './login.js';
-import { continueTo, factsOf, formBody, renderInteractionPage } from './page.js';
+import { continueTo, factsOf, renderInteractionPage } from './page.js';
+import { formBody } from '../server/http/browser/form-body.js';
 
 const choiceForm = z.object({ csrf: z.string(), choice: z.enum(['continue', 'switch']) });
 

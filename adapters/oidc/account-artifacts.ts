@@ -1,6 +1,6 @@
 /**
  * An account's records at the protocol engine, for self-service: its browser sessions and its
- * grants, listed from the durable store (Session and Grant always live in SQL, with account_id
+ * grants, listed a page at a time (keyset-page.ts) from the durable store (Session and Grant always live in SQL, with account_id
  * pulled out), and revoked through the same adapters oidc-provider uses, so tokens held in Redis
  * are reached too. Revoking a grant removes every access token, refresh token and code issued
  * under it (GRANT_BOUND_MODELS), then the grant itself — what oidc-provider does on reuse.
@@ -8,6 +8,7 @@
 import type { Knex } from 'knex';
 import type { GrantInfo, ProviderArtifacts, SessionInfo } from '../../server/modules/self-service/index.js';
 import type { AdapterFactory } from './factory.js';
+import { keysetPage, type KeyedRow } from './keyset-page.js';
 import { GRANT_BOUND_MODELS } from './models.js';
 
 interface PayloadRow {
@@ -31,12 +32,37 @@ interface GrantPayload {
 
 const words = (value: string | undefined) => (value ?? '').split(' ').filter(Boolean);
 
+function toSession(row: KeyedRow): SessionInfo {
+  const payload = row.payload as SessionPayload;
+  return {
+    id: row.id,
+    uid: payload.uid ?? '',
+    loginTs: payload.loginTs,
+    expiresAt: row.expires_at ? new Date(row.expires_at) : undefined,
+    clientIds: Object.keys(payload.authorizations ?? {}),
+  };
+}
+
+function toGrant(row: KeyedRow): GrantInfo {
+  const payload = row.payload as GrantPayload;
+  return {
+    id: row.id,
+    clientId: payload.clientId ?? '',
+    scopes: words(payload.openid?.scope),
+    resources: Object.fromEntries(Object.entries(payload.resources ?? {}).map(([resource, scope]) => [resource, words(scope)])),
+    createdAt: payload.iat ? new Date(payload.iat * 1000) : undefined,
+    expiresAt: row.expires_at ? new Date(row.expires_at) : undefined,
+  };
+}
+
 export function createProviderArtifacts(knex: Knex, adapterFor: AdapterFactory): ProviderArtifacts {
-  const live = (model: string, accountId: string) =>
+  const liveRows = (model: string, accountId: string) =>
     knex('oidc_payloads')
       .where({ model, account_id: accountId })
-      .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', knex.fn.now()))
-      .select<PayloadRow[]>('id', 'payload', 'expires_at');
+      .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', knex.fn.now()));
+  const live = (model: string, accountId: string) => liveRows(model, accountId).select<PayloadRow[]>('id', 'payload', 'expires_at');
+  /** One live row of the account, by id (never another account's). */
+  const liveOne = async (model: string, accountId: string, id: string) => (await live(model, accountId).where({ id }))[0];
 
   const revokeGrant = async (grantId: string) => {
     await Promise.all([...GRANT_BOUND_MODELS].map((model) => adapterFor(model).revokeByGrantId(grantId)));
@@ -54,45 +80,24 @@ export function createProviderArtifacts(knex: Knex, adapterFor: AdapterFactory):
   };
 
   return {
-    async sessionsOf(accountId) {
-      const rows = await live('Session', accountId);
-      return rows
-        .map((row): SessionInfo => {
-          const payload = row.payload as SessionPayload;
-          return {
-            id: row.id,
-            uid: payload.uid ?? '',
-            loginTs: payload.loginTs,
-            expiresAt: row.expires_at ? new Date(row.expires_at) : undefined,
-            clientIds: Object.keys(payload.authorizations ?? {}),
-          };
-        })
-        .sort((a, b) => (b.loginTs ?? 0) - (a.loginTs ?? 0));
+    sessionsOf(accountId, page) {
+      return keysetPage(knex, () => liveRows('Session', accountId), 'loginTs', page, toSession);
     },
     async endSession(accountId, sessionId) {
-      const row = (await live('Session', accountId)).find((r) => r.id === sessionId);
+      const row = await liveOne('Session', accountId, sessionId);
       if (!row) return false;
       await endSessionRow(row);
       return true;
     },
-    async grantsOf(accountId) {
-      const rows = await live('Grant', accountId);
-      return rows
-        .map((row): GrantInfo => {
-          const payload = row.payload as GrantPayload;
-          return {
-            id: row.id,
-            clientId: payload.clientId ?? '',
-            scopes: words(payload.openid?.scope),
-            resources: Object.fromEntries(Object.entries(payload.resources ?? {}).map(([resource, scope]) => [resource, words(scope)])),
-            createdAt: payload.iat ? new Date(payload.iat * 1000) : undefined,
-            expiresAt: row.expires_at ? new Date(row.expires_at) : undefined,
-          };
-        })
-        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+    grantsOf(accountId, page, exceptClientId) {
+      const rows = () => {
+        const query = liveRows('Grant', accountId);
+        return exceptClientId === undefined ? query : query.whereRaw("coalesce(payload->>'clientId', '') <> ?", [exceptClientId]);
+      };
+      return keysetPage(knex, rows, 'iat', page, toGrant);
     },
     async revokeGrant(accountId, grantId) {
-      const row = (await live('Grant', accountId)).find((r) => r.id === grantId);
+      const row = await liveOne('Grant', accountId, grantId);
       if (!row) return false;
       await revokeGrant(grantId);
       return true;

@@ -13,6 +13,9 @@ export type ErrorCode =
   | 'unauthorized'
   | 'rate_limited'
   | 'csrf_failed'
+  | 'unreadable_form'
+  | 'form_too_large'
+  | 'unsupported_form'
   | 'interaction_expired'
   | 'invalid_seed'
   | 'unavailable'
@@ -28,6 +31,10 @@ const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   csrf_failed: 403,
+  // A form body we cannot read (server/http/browser/form-body.ts): RFC 9110 §15.5.1, §15.5.14, §15.5.16.
+  unreadable_form: 400,
+  form_too_large: 413,
+  unsupported_form: 415,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -4,6 +4,8 @@
  * refresh token dead), the account page (profile, password, email change, sessions, apps), a
  * German page and a phone-sized one. Screenshots of each page go to test-results/screenshots.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumPath, describeInChromium, hasChromium, launchChromium, screenshot } from '../helpers/chromium.js';
@@ -13,6 +15,17 @@ import { authorizationRequest, client, discover } from '../helpers/rp.js';
 import { createUser } from '../../server/modules/users/index.js';
 import { expectOAuthError, signIn, webClient } from '../integration/protocol/support.js';
 import { nextTotp } from '../helpers/mfa.js';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.x A/AA rules on the page as it is: @returns the ids of the rules it breaks.
+ * Evaluated through the DevTools protocol, which the page's CSP (rightly) does not let a script tag do.
+ */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(`${axeSource};0`);
+  return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations.map((v) => v.id))`);
+}
 
 let op: TestProvider;
 let mailbox: Mailbox;
@@ -195,6 +208,43 @@ describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
     await screenshot(page, 'account-totp-on');
     expect(csp).toEqual([]);
     await context.close();
+  });
+
+  it('pages long session and app lists, at desktop and phone widths, with links reachable by keyboard', { timeout: 180_000 }, async () => {
+    const user = await createUser(op.running.container, { username: 'pager', email: 'pager@example.com', emailVerified: true, password: 'so many sessions and apps', profile: {} });
+    const now = Math.floor(Date.now() / 1000);
+    const expires = new Date(Date.now() + 86_400_000);
+    await op.running.container.database.knex('oidc_payloads').insert([
+      ...Array.from({ length: 55 }, (_, i) => ({ model: 'Session', id: `pager-session-${i}`, uid: `pager-uid-${i}`, account_id: user.id, expires_at: expires, payload: { uid: `pager-uid-${i}`, accountId: user.id, loginTs: now - 3600 - i * 60, authorizations: {} } })),
+      ...Array.from({ length: 55 }, (_, i) => ({ model: 'Grant', id: `pager-grant-${i}`, account_id: user.id, expires_at: expires, payload: { accountId: user.id, clientId: WEB_CLIENT.client_id, iat: now - 3600 - i * 60, openid: { scope: 'openid email' } } })),
+    ]);
+    let signIns = 0;
+    for (const [width, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 375, height: 740 }]] as const) {
+      signIns += 1;
+      const { context, page, csp } = await openPage({ viewport });
+      await page.goto(`${op.issuer}/account`);
+      await signInOnPage(page, 'pager', 'so many sessions and apps');
+      await page.getByRole('heading', { name: 'Your account' }).waitFor();
+      expect(await page.locator('#sessions .items > li').count()).toBe(20);
+      expect(await page.locator('#apps .items > li').count()).toBe(20);
+      await expect(page.locator('#sessions nav.pager').textContent()).resolves.toContain(`Showing 20 of ${55 + signIns}`);
+      expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, `account-paged-${width}`);
+
+      // The pager's link is reached and followed with the keyboard alone.
+      const older = page.getByRole('navigation', { name: 'Pages of sessions' }).getByRole('link', { name: 'Older →' });
+      await older.focus();
+      expect(await page.evaluate('document.activeElement.getAttribute("rel")')).toBe('next');
+      await page.keyboard.press('Enter');
+      await page.waitForURL((u) => u.searchParams.has('sessions'));
+      await page.getByRole('navigation', { name: 'Pages of sessions' }).getByRole('link', { name: '← Newer' }).waitFor();
+      expect(await page.locator('#sessions .items > li').count()).toBe(20);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, `account-paged-${width}-page-2`);
+      expect(csp).toEqual([]);
+      await context.close();
+    }
   });
 
   it('speaks German and fits a phone screen', async () => {

@@ -3,7 +3,7 @@ export { MAX_CODE_ATTEMPTS, presentCode, presentLink, startVerification, superse
 export type { VerificationFlow, VerificationKind, VerificationOutcome, VerificationState } from './domain/verification-flow.js';
 export { completeReset, openResetLink, requestReset, supersedeReset, type RecoveryFlow, type RecoveryState } from './domain/recovery-flow.js';
 export { maskEmail, normalizeEmail, normalizePhone } from './domain/contact.js';
-export type { DeviceRepository, FlowRepository, IdGenerator, DeferredTasks, SelfServiceTask, GrantInfo, ProviderArtifacts, SecretDigester, SecretGenerator, SessionInfo, StoredFlow, TrustedDeviceReset } from './ports.js';
+export type { DeviceRepository, FlowRepository, IdGenerator, DeferredTasks, SelfServiceTask, GrantInfo, ListPage, ListRequest, ProviderArtifacts, SecretDigester, SecretGenerator, SessionInfo, StoredFlow, TrustedDeviceReset } from './ports.js';
 export type { RequestContext, SelfServiceLimits, SelfServiceSettings } from './use-cases/context.js';
 export { sendVerification, CODE_DIGITS, type SendResult, type SendVerificationDeps } from './use-cases/send-verification.js';
 export { verifyByCode, verifyByLink, type VerifyDeps, type VerifyResult } from './use-cases/verify.js';

@@ -75,12 +75,34 @@ export interface GrantInfo {
   expiresAt: Date | undefined;
 }
 
+/**
+ * One page of a list in a stable order, newest first. Keys are the adapter's sort keys, opaque to
+ * callers; `after` asks for the page following a key, `before` for the one preceding it.
+ */
+export interface ListRequest {
+  limit: number;
+  after?: string | undefined;
+  before?: string | undefined;
+}
+
+export interface ListPage<T> {
+  items: T[];
+  /** How many there are in all. */
+  total: number;
+  /** Set when a page follows: pass as `after`. */
+  nextKey?: string;
+  /** Set when a page precedes: pass as `before`. */
+  previousKey?: string;
+}
+
 /** The protocol engine's records of an account: sessions, grants and the tokens issued under them. */
 export interface ProviderArtifacts {
-  sessionsOf(accountId: string): Promise<SessionInfo[]>;
+  /** Newest sign-in first. @throws AppError invalid_input for a key this adapter did not make. */
+  sessionsOf(accountId: string, page: ListRequest): Promise<ListPage<SessionInfo>>;
   /** Ends one session and revokes the grants it signed in to (unless they outlive logout, as offline access does). @returns false when it is not this account's. */
   endSession(accountId: string, sessionId: string): Promise<boolean>;
-  grantsOf(accountId: string): Promise<GrantInfo[]>;
+  /** Newest first, without the grants of `exceptClientId` (the account pages' own client). @throws AppError invalid_input for a foreign key. */
+  grantsOf(accountId: string, page: ListRequest, exceptClientId?: string): Promise<ListPage<GrantInfo>>;
   /** Revokes a grant and every token issued under it, in every store. @returns false when it is not this account's. */
   revokeGrant(accountId: string, grantId: string): Promise<boolean>;
   /** Ends every session and revokes every grant (with its refresh and access tokens) of the account. */

@@ -101,7 +101,7 @@ describe.each(kinds)('sign-up in one transaction on %s', (kind) => {
     const flows = await w.count('self_service_flows');
     const messages = await w.count('outbox_messages');
     w.deps.notifier = outboxNotifier(w.db, { template: 'verify-email' });
-    const artifacts = { sessionsOf: async () => [], endSession: async () => false, grantsOf: async () => [], revokeGrant: async () => false, revokeEverything: async () => ({ sessions: 0, grants: 0 }) };
+    const artifacts = { sessionsOf: async () => ({ items: [], total: 0 }), endSession: async () => false, grantsOf: async () => ({ items: [], total: 0 }), revokeGrant: async () => false, revokeEverything: async () => ({ sessions: 0, grants: 0 }) };
     await expect(startEmailChange({ ...w.deps, artifacts }, user, 'moved@example.com', context)).rejects.toThrow('simulated failure');
     expect(await w.count('self_service_flows')).toBe(flows);
     expect(await w.count('outbox_messages')).toBe(messages);
