@@ -140,12 +140,12 @@ describe('health', () => {
     expect((await response.json()) as Record<string, unknown>).toEqual({ status: 'ok' });
   });
 
-  it('/readyz checks the database, Redis when configured, and that the bootstrap finished', async () => {
+  it('/readyz checks the database, Redis when configured, that the audit trail appends, and that the bootstrap finished', async () => {
     const response = await fetch(`${op.issuer}/readyz`);
     expect(response.status).toBe(200);
     expect((await response.json()) as Record<string, unknown>).toEqual({
       status: 'ready',
-      checks: redisUrl ? { database: 'ok', redis: 'ok', bootstrap: 'ok' } : { database: 'ok', bootstrap: 'ok' },
+      checks: redisUrl ? { database: 'ok', redis: 'ok', audit: 'ok', bootstrap: 'ok' } : { database: 'ok', audit: 'ok', bootstrap: 'ok' },
     });
   });
 });
