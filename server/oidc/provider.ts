@@ -18,9 +18,10 @@ import { buildInteractionPolicy } from './interaction-policy.js';
 import { registrationFeatures } from './registration.js';
 import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from './role-claims.js';
 import { markOutages, outageAwareAdapter, outageAwareFindAccount } from './outage.js';
+import { providerWithReuseWindow, refreshReuseAdapter, rotateRefreshToken } from './refresh-reuse.js';
 
 export interface ProviderDeps {
-  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration'>>;
+  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration' | 'refreshTokenReuseWindow'>>;
   jwks: Jwk[];
   adapter: (model: string) => Adapter;
   accounts: AccountLookup;
@@ -37,9 +38,11 @@ export function buildProvider(deps: ProviderDeps): Provider {
   const { config } = deps;
   const ttl = config.ttl;
   const claimNames = config.claimNames ?? { roles: 'roles', permissions: 'permissions' };
+  const reuseWindow = config.refreshTokenReuseWindow ?? 0;
+  const storage = outageAwareAdapter(deps.adapter);
   const configuration: Configuration = {
     // Storage failures reach the provider as temporarily_unavailable, not server_error (outage.ts).
-    adapter: outageAwareAdapter(deps.adapter),
+    adapter: reuseWindow > 0 ? outageAwareAdapter(refreshReuseAdapter(deps.adapter)) : storage,
     clients: [],
     jwks: { keys: deps.jwks as never[] },
     findAccount: outageAwareFindAccount(findAccountWith(deps.accounts, deps.permissions, claimNames)),
@@ -120,8 +123,9 @@ export function buildProvider(deps: ProviderDeps): Provider {
     // or password plus a second factor. Clients ask for the second with acr_values.
     acrValues: [...ACR_VALUES],
     // Rotate on every use, so a stolen refresh token is detected at its first reuse
-    // (RFC 9700 §4.14.2); oidc-provider then revokes the whole grant.
-    rotateRefreshToken: true,
+    // (RFC 9700 §4.14.2); oidc-provider then revokes the whole grant. Within
+    // REFRESH_TOKEN_REUSE_WINDOW a repeat gets the same successor instead (refresh-reuse.ts).
+    rotateRefreshToken: reuseWindow > 0 ? rotateRefreshToken : true,
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     ttl: {
@@ -141,7 +145,8 @@ export function buildProvider(deps: ProviderDeps): Provider {
     // the ID token (claims asked for through the `claims` parameter still go in).
     conformIdTokenClaims: true,
   };
-  const provider = new Provider(config.issuer, configuration);
+  const OurProvider = providerWithReuseWindow(reuseWindow, () => storage('RefreshToken'));
+  const provider = new OurProvider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
   markOutages(provider);
   return provider;

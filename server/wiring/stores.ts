@@ -125,7 +125,9 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
     onChange: () => void invalidation.announce('subscriptions'),
   });
   invalidation.on('subscriptions', () => subscriptions.forget());
-  const oidc = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens });
+  const oidc = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens,
+    refreshReuse: { windowSeconds: config.refreshTokenReuseWindow, sealer },
+  });
   return {
     database,
     redis,
