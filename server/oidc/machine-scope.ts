@@ -7,6 +7,7 @@
  *     on how many APIs the client happens to be allowed today. OpenID Connect scopes (`openid`,
  *     `profile`, `offline_access`...) describe a user, and a machine token has none: refused too,
  *     never echoed.
+ *   Refusals name the refused scopes in the error's `scope`, as oidc-provider's own InvalidScope does.
  *   - with `resource`, a scope the API does not define is invalid_scope; scopes the API defines but
  *     the client may not have are left out, and the response's `scope` names what was issued
  *     (oidc-provider returns the token's scope). If nothing requested is left, invalid_scope.
@@ -30,9 +31,9 @@ export function refuseScopeWithoutResource(ctx: KoaContextWithOIDC): void {
   const statics = (ctx.oidc as unknown as { requestParamOIDCScopes?: Set<string> }).requestParamOIDCScopes ?? new Set<string>();
   const oidcScopes = requested.filter((scope) => statics.has(scope));
   if (oidcScopes.length === requested.length) {
-    throw new errors.InvalidScope(`OpenID Connect scopes do not apply to a client credentials token: ${oidcScopes.join(' ')}`);
+    throw new errors.InvalidScope('OpenID Connect scopes do not apply to a client credentials token', oidcScopes.join(' '));
   }
-  throw new errors.InvalidScope(`scopes of an API need the API named with the resource parameter (RFC 8707): ${requested.join(' ')}`);
+  throw new errors.InvalidScope('scopes of an API need the API named with the resource parameter (RFC 8707)', requested.join(' '));
 }
 
 /**
@@ -43,8 +44,8 @@ export function checkMachineScope(ctx: KoaContextWithOIDC, apiScopes: readonly s
   const requested = requestedScopes(ctx);
   if (!requested?.length) return;
   const unknown = requested.filter((scope) => !apiScopes.includes(scope));
-  if (unknown.length) throw new errors.InvalidScope(`the API does not define the requested scope: ${unknown.join(' ')}`);
+  if (unknown.length) throw new errors.InvalidScope('the API does not define the requested scope', unknown.join(' '));
   if (!requested.some((scope) => grantable.includes(scope))) {
-    throw new errors.InvalidScope(`the client may not have any of the requested scopes of this API: ${requested.join(' ')}`);
+    throw new errors.InvalidScope('the client may not have any of the requested scopes of this API', requested.join(' '));
   }
 }
