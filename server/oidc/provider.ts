@@ -14,14 +14,14 @@ import { resourceIndicatorsWith, type GrantedScopesLookup, type ResourceServerLo
 import type { ProviderPages } from './pages.js';
 import { ACR_VALUES } from '../modules/auth/index.js';
 import { extraClientMetadata } from './client-metadata.js';
-import { buildInteractionPolicy } from './interaction-policy.js';
+import { buildInteractionPolicy, promptValuesSupported } from './interaction-policy.js';
 import { registrationFeatures } from './registration.js';
 import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from './role-claims.js';
 import { markOutages, outageAwareAdapter, outageAwareFindAccount } from './outage.js';
 import { providerWithReuseWindow, refreshReuseAdapter, rotateRefreshToken } from './refresh-reuse.js';
 
 export interface ProviderDeps {
-  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration' | 'refreshTokenReuseWindow'>>;
+  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration' | 'refreshTokenReuseWindow' | 'selfService'>>;
   jwks: Jwk[];
   adapter: (model: string) => Adapter;
   accounts: AccountLookup;
@@ -40,6 +40,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   const claimNames = config.claimNames ?? { roles: 'roles', permissions: 'permissions' };
   const reuseWindow = config.refreshTokenReuseWindow ?? 0;
   const storage = outageAwareAdapter(deps.adapter);
+  const policy = buildInteractionPolicy({ mfaEnabled: config.mfa.enabled, signupEnabled: config.selfService?.registration ?? false });
   const configuration: Configuration = {
     // Storage failures reach the provider as temporarily_unavailable, not server_error (outage.ts).
     adapter: reuseWindow > 0 ? outageAwareAdapter(refreshReuseAdapter(deps.adapter)) : storage,
@@ -117,7 +118,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: buildInteractionPolicy({ mfaEnabled: config.mfa.enabled }),
+      policy,
     },
     // The assurance levels a login can reach (auth/domain/authentication-context.ts): password only,
     // or password plus a second factor. Clients ask for the second with acr_values.
@@ -140,6 +141,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
       DeviceCode: 600,
       BackchannelAuthenticationRequest: 600,
     },
+    discovery: { prompt_values_supported: promptValuesSupported(policy) },
     renderError: deps.pages.renderError,
     // OIDC Core §5.4: in the code flow, claims requested by scope are released at userinfo, not in
     // the ID token (claims asked for through the `claims` parameter still go in).
