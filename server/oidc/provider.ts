@@ -18,6 +18,7 @@ import { buildInteractionPolicy, promptValuesSupported } from './interaction-pol
 import { registrationFeatures } from './registration.js';
 import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from './role-claims.js';
 import { markOutages, outageAwareAdapter, outageAwareFindAccount } from './outage.js';
+import { loadExistingGrantWith, type ExistingGrantLookup } from './existing-grant.js';
 import { providerWithReuseWindow, refreshReuseAdapter, rotateRefreshToken } from './refresh-reuse.js';
 
 export interface ProviderDeps {
@@ -28,6 +29,8 @@ export interface ProviderDeps {
   resourceServers: ResourceServerLookup;
   permissions: GrantedScopesLookup & RoleClaimsLookup;
   pages: ProviderPages;
+  /** Consent remembered across browsers (existing-grant.ts); without it, per browser session. */
+  grants?: ExistingGrantLookup;
 }
 
 function isConfidential(client: { clientAuthMethod?: string | undefined }): boolean {
@@ -141,6 +144,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
       DeviceCode: 600,
       BackchannelAuthenticationRequest: 600,
     },
+    ...(deps.grants ? { loadExistingGrant: loadExistingGrantWith(deps.grants) } : {}),
     discovery: { prompt_values_supported: promptValuesSupported(policy) },
     renderError: deps.pages.renderError,
     // OIDC Core §5.4: in the code flow, claims requested by scope are released at userinfo, not in

@@ -34,6 +34,7 @@ import { createCredentialRepository, createUserRepository } from '../../adapters
 import { activeSubscriptions, createSubscriptionRepository } from '../../adapters/db/webhook-subscriptions-repository.js';
 import { createAccountRecords } from '../../adapters/oidc/account-records.js';
 import { createProviderArtifacts } from '../../adapters/oidc/account-artifacts.js';
+import { createGrantFinder } from '../../adapters/oidc/account-grants.js';
 import { createAdapterFactory } from '../../adapters/oidc/factory.js';
 import { createBackoffStore } from '../../adapters/redis/backoff-store.js';
 import { openRedis } from '../../adapters/redis/client.js';
@@ -149,6 +150,8 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
     oidc,
     accountRecords: createAccountRecords(knex, oidc),
     artifacts: createProviderArtifacts(knex, oidc),
+    /** The account's newest grant for a client: consent remembered across browsers. */
+    grants: createGrantFinder(knex),
     audit: auditChain(knex, config.keyEncryptionKey),
     mfa: {
       credentials: createMfaCredentialRepository(knex),
