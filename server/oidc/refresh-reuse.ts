@@ -1,7 +1,8 @@
 /**
  * Refresh token races (REFRESH_TOKEN_REUSE_WINDOW). Rotation stays on and a reused refresh token
  * still revokes its grant (RFC 9700 §4.14.2), except in one case: within the window, the same
- * client (with the same DPoP key when the answer was DPoP-bound) presenting the token that was
+ * client (with the same DPoP key when the answer was DPoP-bound, asking the same scope and
+ * resource) presenting the token that was
  * just rotated gets the answer that rotation produced — the same successor tokens — as long as
  * that successor refresh token has not been used. Two tabs refreshing together, or a client
  * retrying after a lost response, then keep the user signed in, and a thief presenting the old
@@ -36,6 +37,14 @@ interface Successor {
   successorId: string;
   /** Thumbprint of the DPoP key the successor access token is bound to, if any. */
   jkt?: string;
+  /** The `scope` and `resource` of the rotating request: a repeat must ask the same. */
+  asked: string;
+}
+
+/** What a refresh asked for besides the token: a repeat asking differently is not a repeat. */
+function askedOf(ctx: GrantContext): string {
+  const { scope, resource } = ctx.oidc.params as { scope?: unknown; resource?: unknown };
+  return JSON.stringify([scope ?? null, resource ?? null]);
 }
 
 interface RefreshState {
@@ -160,6 +169,7 @@ async function keepSuccessor(ctx: GrantContext, store: Adapter, state: RefreshSt
     body: ctx.body as Record<string, unknown>,
     clientId: ctx.oidc.client.clientId,
     successorId: successor.jti,
+    asked: askedOf(ctx),
     ...(accessToken?.jkt ? { jkt: accessToken.jkt } : {}),
   };
   await store.upsert(state.presentedId, { ...payload, [SUCCESSOR_FIELD]: JSON.stringify(record) } as AdapterPayload, expiresIn);
@@ -175,14 +185,27 @@ async function awaitSuccessor(store: Adapter, id: string, ctx: GrantContext): Pr
     // Gone (its grant was revoked meanwhile) or never consumed: nothing to repeat.
     if (!stored?.consumed) return undefined;
     const sealed = stored[SUCCESSOR_FIELD];
-    if (typeof sealed === 'string') return usableAnswer(store, JSON.parse(sealed) as Successor, ctx);
+    if (typeof sealed === 'string') {
+      const successor = parseSuccessor(sealed);
+      return successor ? usableAnswer(store, successor, ctx) : undefined;
+    }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   return undefined;
 }
 
+function parseSuccessor(text: string): Successor | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<Successor>;
+    if (!value || typeof value !== 'object' || typeof value.clientId !== 'string' || typeof value.successorId !== 'string' || !value.body) return undefined;
+    return value as Successor;
+  } catch {
+    return undefined;
+  }
+}
+
 async function usableAnswer(store: Adapter, successor: Successor, ctx: GrantContext): Promise<Record<string, unknown> | undefined> {
-  if (successor.clientId !== ctx.oidc.client.clientId) return undefined;
+  if (successor.clientId !== ctx.oidc.client.clientId || successor.asked !== askedOf(ctx)) return undefined;
   if (successor.jkt && successor.jkt !== dpopThumbprint(ctx)) return undefined;
   const next = await store.find(successor.successorId);
   if (!next || next.consumed) return undefined;

@@ -75,6 +75,13 @@ describe('refresh token reuse window (default 5 s)', () => {
     await expectOAuthError(client.refreshTokenGrant(config, third.refresh_token!), 'invalid_grant', 400);
   });
 
+  it('a repeat asking a different scope is not a repeat: reuse, the grant is revoked', async () => {
+    const tokens = await offlineTokens(op, config);
+    const rotated = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    await expectOAuthError(client.refreshTokenGrant(config, tokens.refresh_token!, { scope: 'openid' }), 'invalid_grant', 400);
+    expect(await introspect(op, rotated.refresh_token!)).toEqual({ active: false });
+  });
+
   it('another client presenting the rotated token gets invalid_grant and not the successor', async () => {
     const tokens = await offlineTokens(op, config);
     const rotated = await client.refreshTokenGrant(config, tokens.refresh_token!);
