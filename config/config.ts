@@ -40,6 +40,8 @@ export interface Config {
     grant: number;
     interaction: number;
   };
+  /** REFRESH_TOKEN_REUSE_WINDOW (s): a repeated refresh within it gets the same successor. */
+  refreshTokenReuseWindow: number;
   keyRotationOverlap: number;
   keyRefreshInterval: number;
   tokenRateLimit: { points: number; windowSeconds: number; authFailures: number };

@@ -62,6 +62,7 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'war
       grant: env.GRANT_TTL,
       interaction: env.INTERACTION_TTL,
     },
+    refreshTokenReuseWindow: env.REFRESH_TOKEN_REUSE_WINDOW,
     keyRotationOverlap: env.KEY_ROTATION_OVERLAP,
     keyRefreshInterval: env.KEY_REFRESH_INTERVAL,
     tokenRateLimit: { points: env.TOKEN_RATE_LIMIT, windowSeconds: env.TOKEN_RATE_LIMIT_WINDOW, authFailures: env.TOKEN_AUTH_FAILURE_LIMIT },

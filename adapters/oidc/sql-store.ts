@@ -51,11 +51,17 @@ function toPayload(row: Row | undefined): AdapterPayload | undefined {
 }
 
 export class SqlStore implements Adapter {
-  /** @param onReuse called with the grant of a record a concurrent request had already consumed. */
+  /**
+   * @param onReuse called with the grant of a record a concurrent request had already consumed.
+   * @param reuseWindowSeconds a loser whose record was consumed less than this long ago is refused
+   *   without onReuse: the refresh grant (server/oidc/refresh-reuse.ts) answers it with the
+   *   winner's successor tokens, or revokes the grant itself when there is none.
+   */
   constructor(
     private readonly knex: Knex,
     private readonly model: string,
     private readonly onReuse: ReuseHandler = async () => undefined,
+    private readonly reuseWindowSeconds = 0,
   ) {}
 
   private live() {
@@ -116,8 +122,12 @@ export class SqlStore implements Adapter {
       await this.live().andWhere({ id }).whereNull('consumed_at').update({ consumed_at: this.knex.fn.now() }),
     );
     if (updated === 1) return;
-    const row = (await this.live().andWhere({ id }).first('grant_id')) as { grant_id: string | null } | undefined;
-    if (row?.grant_id) await this.onReuse(row.grant_id);
+    const row = (await this.live()
+      .andWhere({ id })
+      .first('grant_id', this.knex.raw('consumed_at > now() - make_interval(secs => ?) AS recent', [this.reuseWindowSeconds]))) as
+      | { grant_id: string | null; recent: boolean | null }
+      | undefined;
+    if (row?.grant_id && !(this.reuseWindowSeconds > 0 && row.recent)) await this.onReuse(row.grant_id);
     throw alreadyConsumed(this.model);
   }
 

@@ -22,7 +22,7 @@ import type { Stores } from './stores.js';
 export async function createProviderHolder(deps: {
   config: Config;
   logger: Logger;
-  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles' | 'cacheTtl' | 'invalidation'>;
+  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles' | 'cacheTtl' | 'invalidation' | 'grants'>;
   audit: AuditTrail;
   metrics: Metrics;
   renderer: Renderer;
@@ -35,7 +35,7 @@ export async function createProviderHolder(deps: {
 
   const make = async () => {
     const loaded = await loadSigningKeys(stores.keys);
-    const provider = buildProvider({ config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages });
+    const provider = buildProvider({ config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages, grants: stores.grants });
     subscribeProviderEvents(provider, { logger, audit, metrics: deps.metrics });
     if (config.env === 'development') explainGrantErrors(provider);
     // Kept with the provider, so the admin API verifies tokens against exactly the keys it publishes.
