@@ -1,5 +1,5 @@
 /** The configuration the rest of the code receives: named by meaning, not by variable. */
-import type { DeliverySettings } from './channels.js';
+import type { ChannelFeatures, DeliverySettings } from './channels.js';
 import type { FederationSettings } from './federation.js';
 
 export interface Config {
@@ -58,7 +58,10 @@ export interface Config {
   metrics: { enabled: boolean; token: string | undefined };
   /** Email, SMS, outbox and webhook delivery (config/channels.ts). */
   delivery: DeliverySettings;
+  /** Features that send email or SMS, each on or off (config/channels.ts). */
+  features: ChannelFeatures;
   selfService: {
+    /** SIGNUP_ENABLED (= features.signup). */
     registration: boolean;
     passwordMinLength: number;
     verificationTtl: number;

@@ -6,7 +6,7 @@ import { optional } from './setting.js';
 export const email = z.object({
   EMAIL_PROVIDER: optional(
     z.enum(['smtp', 'ses', 'log']),
-    'How email leaves: smtp (SMTP_URL), ses (Amazon SES v2) or log (printed, development only). Unset: smtp when SMTP_URL is set, else log; required in production.',
+    'How email leaves: smtp (SMTP_URL), ses (Amazon SES v2) or log (printed, development only). Unset: smtp when SMTP_URL is set, else log. Production refuses log while a feature that sends email is on.',
   ),
   EMAIL_FROM: optional(z.string().min(3), 'Sender of every email, e.g. `Example ID <no-reply@example.com>`. Required with smtp or ses.'),
   SMTP_URL: optional(
