@@ -10,6 +10,8 @@ export interface Config {
   trustProxy: boolean;
   databaseUrl: string | undefined;
   databasePoolMax: number;
+  /** MIGRATE_ON_START: apply pending migrations at start (else a stale schema stops the start). */
+  migrateOnStart: boolean;
   dataDir: string;
   redisUrl: string | undefined;
   redisKeyPrefix: string;

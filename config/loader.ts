@@ -34,6 +34,7 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'war
     trustProxy: env.TRUST_PROXY,
     databaseUrl: env.DATABASE_URL,
     databasePoolMax: env.DATABASE_POOL_MAX,
+    migrateOnStart: env.MIGRATE_ON_START ?? env.NODE_ENV !== 'production',
     dataDir: env.DATA_DIR,
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,

@@ -78,7 +78,7 @@ export interface StartOptions {
 export async function startServer(options: StartOptions = {}): Promise<Running> {
   const { config, env } = bootConfig(options.env);
   const logger = options.logger ?? createLogger(config.logLevel);
-  const container = await buildContainer(config, logger, { migrate: config.env !== 'production', env, ...(options.notifier ? { notifier: options.notifier } : {}), ...(options.lockoutSchedules ? { lockoutSchedules: options.lockoutSchedules } : {}) });
+  const container = await buildContainer(config, logger, { migrate: config.migrateOnStart, env, ...(options.notifier ? { notifier: options.notifier } : {}), ...(options.lockoutSchedules ? { lockoutSchedules: options.lockoutSchedules } : {}) });
   let shuttingDown = false;
   // Not ready (503 on /readyz) until the first-run bootstrap and seeds are applied.
   let bootstrapped = false;
