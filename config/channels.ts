@@ -68,7 +68,7 @@ function email(env: Env, production: boolean, problems: Problem[]): EmailSetting
   const provider = emailProvider(env);
   if (provider === 'smtp') {
     requireAll(env, ['SMTP_URL', 'EMAIL_FROM'], 'when EMAIL_PROVIDER is smtp', problems);
-    return { provider, from: env.EMAIL_FROM ?? '', url: env.SMTP_URL ?? '', requireTls: production };
+    return { provider, from: env.EMAIL_FROM ?? '', url: env.SMTP_URL ?? '', requireTls: env.SMTP_REQUIRE_TLS ?? production };
   }
   if (provider === 'ses') {
     requireAll(env, ['AWS_REGION', 'EMAIL_FROM'], 'when EMAIL_PROVIDER is ses', problems);

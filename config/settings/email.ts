@@ -1,6 +1,6 @@
 /** How email leaves: SMTP, Amazon SES, or the log in development. */
 import { z } from 'zod';
-import { url } from './kinds.js';
+import { bool, url } from './kinds.js';
 import { optional } from './setting.js';
 
 export const email = z.object({
@@ -13,6 +13,10 @@ export const email = z.object({
     url(['smtp:', 'smtps:']),
     'SMTP server with credentials: smtp://user:pass@host:587 (STARTTLS, required in production) or smtps://user:pass@host:465.',
     { secret: true },
+  ),
+  SMTP_REQUIRE_TLS: optional(
+    bool,
+    'Refuse to send over an smtp:// connection that did not upgrade to TLS (STARTTLS). Unset: true in production. false only for a relay on a private network you trust, such as the compose stack\'s Mailpit.',
   ),
   AWS_REGION: optional(
     z.string().min(1),
