@@ -9,6 +9,8 @@ export interface Config {
   issuer: string;
   trustProxy: boolean;
   databaseUrl: string | undefined;
+  /** LOG_FORMAT: pretty (development default) or json. */
+  logFormat: 'pretty' | 'json';
   databasePoolMax: number;
   /** MIGRATE_ON_START: apply pending migrations at start (else a stale schema stops the start). */
   migrateOnStart: boolean;

@@ -33,6 +33,7 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'war
     issuer,
     trustProxy: env.TRUST_PROXY,
     databaseUrl: env.DATABASE_URL,
+    logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
     databasePoolMax: env.DATABASE_POOL_MAX,
     migrateOnStart: env.MIGRATE_ON_START ?? env.NODE_ENV !== 'production',
     dataDir: env.DATA_DIR,
