@@ -1,5 +1,5 @@
 /** The configuration the rest of the code receives: named by meaning, not by variable. */
-import type { DeliverySettings } from './channels.js';
+import type { ChannelFeatures, DeliverySettings } from './channels.js';
 import type { FederationSettings } from './federation.js';
 
 export interface Config {
@@ -9,7 +9,11 @@ export interface Config {
   issuer: string;
   trustProxy: boolean;
   databaseUrl: string | undefined;
+  /** LOG_FORMAT: pretty (development default) or json. */
+  logFormat: 'pretty' | 'json';
   databasePoolMax: number;
+  /** MIGRATE_ON_START: apply pending migrations at start (else a stale schema stops the start). */
+  migrateOnStart: boolean;
   dataDir: string;
   redisUrl: string | undefined;
   redisKeyPrefix: string;
@@ -60,7 +64,10 @@ export interface Config {
   metrics: { enabled: boolean; token: string | undefined };
   /** Email, SMS, outbox and webhook delivery (config/channels.ts). */
   delivery: DeliverySettings;
+  /** Features that send email or SMS, each on or off (config/channels.ts). */
+  features: ChannelFeatures;
   selfService: {
+    /** SIGNUP_ENABLED (= features.signup). */
     registration: boolean;
     passwordMinLength: number;
     verificationTtl: number;

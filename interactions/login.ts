@@ -49,7 +49,9 @@ export async function showLogin(ctx: Context, deps: LoginDeps, interaction: Pend
     login: extra.login ?? hint ?? '',
     error: extra.error,
     alert: extra.alert,
-    links: deps.selfService ? { uid: interaction.uid, registration: deps.selfService.registration === true } : undefined,
+    links: deps.selfService
+      ? { uid: interaction.uid, registration: deps.selfService.registration === true, recovery: deps.selfService.passwordRecovery !== false }
+      : undefined,
     notice: stepUp ? t('login.stepUp', { client: interaction.client.name }) : undefined,
     upstreams: (deps.federation?.providers ?? []).map((p) => ({ ...p, href: `/interaction/${encodeURIComponent(interaction.uid)}/federation/${p.id}` })),
   });

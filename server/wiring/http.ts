@@ -59,7 +59,13 @@ export function buildHttp(deps: {
     audit,
     trustedDeviceDays: Math.round(config.mfa.trustedDeviceTtlSeconds / 86_400),
     ...(auth.federation ? { federation: auth.federation } : {}),
-    selfService: { renderer, services: deps.selfService, registration: config.selfService.registration },
+    selfService: {
+      renderer,
+      services: deps.selfService,
+      registration: config.selfService.registration,
+      passwordRecovery: config.features.passwordRecovery,
+      newDeviceEmail: config.features.newDeviceEmail,
+    },
   };
 
   const selfService: SelfServiceDeps = {
@@ -70,6 +76,9 @@ export function buildHttp(deps: {
     mfa: auth.mfa,
     options: {
       registration: config.selfService.registration,
+      passwordRecovery: config.features.passwordRecovery,
+      emailVerification: config.features.emailVerification,
+      phoneVerification: config.features.phoneVerification,
       passwordMinLength: config.selfService.passwordMinLength,
       reauthWindowSeconds: config.selfService.reauthWindow,
       accountClientId: ACCOUNT_CONSOLE_CLIENT_ID,

@@ -31,6 +31,7 @@ export function buildAuth(deps: {
   const passwordPolicy: PasswordPolicy = { minLength: config.selfService.passwordMinLength, blocklist: loadPasswordBlocklist() };
   const mfa = createMfaService({
     enabled: config.mfa.enabled,
+    smsEnabled: config.features.smsCodes,
     credentials: stores.mfa.credentials,
     sms: stores.mfa.sms,
     devices: stores.mfa.devices,

@@ -14,11 +14,14 @@ import { verifiedPhone } from './sms-codes.js';
 export interface FactorDeps {
   credentials: Pick<MfaCredentialStore, 'findTotp' | 'findRecoveryCodes'>;
   users: Pick<UserRepository, 'findById'>;
+  /** SMS codes as a factor (MFA_SMS_ENABLED); off: a verified phone is not offered. Default on. */
+  smsEnabled?: boolean;
 }
 
-/** Active factors of the account: TOTP (when confirmed), SMS (when the phone is verified), recovery codes (when any are left). */
+/** Active factors of the account: TOTP (when confirmed), SMS (when on and the phone is verified), recovery codes (when any are left). */
 export async function listFactors(deps: FactorDeps, userId: string): Promise<FactorSummary[]> {
-  const [totp, codes, phone] = await Promise.all([deps.credentials.findTotp(userId), deps.credentials.findRecoveryCodes(userId), verifiedPhone(deps, userId)]);
+  const sms = deps.smsEnabled === false ? undefined : verifiedPhone(deps, userId);
+  const [totp, codes, phone] = await Promise.all([deps.credentials.findTotp(userId), deps.credentials.findRecoveryCodes(userId), sms]);
   const factors: FactorSummary[] = [];
   if (totp?.status === 'active') factors.push(totpFactor(totp).sanitize());
   if (phone) factors.push({ type: 'sms', since: null, detail: maskPhone(phone) });
