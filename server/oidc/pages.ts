@@ -20,6 +20,17 @@ export interface ProviderPages {
   postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void>;
 }
 
+/** Only http(s) links reach a page, whatever a client registered. */
+function webUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function pagesWith(renderer: Renderer): ProviderPages {
   return {
     async renderError(ctx, out, error) {
@@ -55,10 +66,15 @@ export function pagesWith(renderer: Renderer): ProviderPages {
     async postLogoutSuccessSource(ctx) {
       ctx.type = 'html';
       const locale = localeOf(ctx, renderer);
+      const client = ctx.oidc.client;
+      // Where to go next: the app's home (client_uri), signing in to it again (initiate_login_uri,
+      // OIDC Core §4), or, for no app, the account pages (which start a sign-in).
       ctx.body = renderer.render('oidc/logout-success', {
         title: renderer.translator(locale)('logout.doneTitle'),
         locale,
-        clientName: ctx.oidc.client?.clientName,
+        clientName: client?.clientName,
+        appHref: webUrl(client?.clientUri),
+        signInHref: webUrl(client?.initiateLoginUri) ?? '/account',
       });
     },
   };
