@@ -2,10 +2,11 @@
  * Debian's Chromium driven by playwright-core (never a downloaded browser). Flags from the
  * machine notes: no background networking, since this machine has no network beyond loopback.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { describe, expect } from 'vitest';
 import { chromiumPath } from './chromium-path.js';
 
 export { chromiumPath };
@@ -36,4 +37,35 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   console.log(`screenshot: ${path}`);
   return path;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.x A/AA rules on the page as it is: @returns `rule: first offending selector`
+ * per broken rule. Evaluated through the DevTools protocol, which the page's CSP (rightly) does
+ * not let a script tag do.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(`${axeSource};0`);
+  return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }).then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`);
+}
+
+export const DESKTOP = { width: 1280, height: 900 } as const;
+export const PHONE = { width: 375, height: 740 } as const;
+
+/**
+ * The page as it is now, at desktop and phone width: a full-page screenshot of each
+ * (`<name>-desktop.png`, `<name>-phone.png`), axe with 0 violations at each, and no sideways
+ * scrolling on the phone. The viewport the page had is restored afterwards.
+ */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize();
+  for (const [width, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    await page.setViewportSize(viewport);
+    await screenshot(page, `${name}-${width}`);
+    expect({ page: name, width, violations: await axeViolations(page) }).toEqual({ page: name, width, violations: [] });
+    if (width === 'phone') expect({ page: name, fits: await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth') }).toEqual({ page: name, fits: true });
+  }
+  if (before) await page.setViewportSize(before);
 }
