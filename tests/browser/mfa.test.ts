@@ -129,6 +129,8 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
     await signInWithPassword(page, BOB.username, BOB.password);
     await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
     await checkPage(page, 'mfa-challenge');
+    await expect(page.getByRole('button', { name: 'Verify' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('list', { name: 'Use another method' }).getByRole('link').allTextContents()).resolves.toEqual(['A recovery code']);
     await page.getByLabel('Code from your authenticator app').fill(await nextTotp(bobSecret));
     await page.locator('#trust-totp').check();
     await page.locator('form:has(#totp-code)').getByRole('button', { name: 'Verify' }).click();
@@ -155,13 +157,15 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
     const { page, open, context } = await tab();
     const flow = await open(WEB);
     await signInWithPassword(page, BOB.username, BOB.password);
-    await page.getByText('Use a recovery code').click();
+    // One method at a time: the others are links under "use another method".
+    await expect(page.locator('form input[name=method]').count()).resolves.toBe(1);
+    await page.getByRole('link', { name: 'A recovery code' }).click();
     await page.getByLabel('Recovery code').fill(bobCodes[0]!);
     await checkPage(page, 'mfa-recovery-code');
     await page.getByLabel('Recovery code').press('Enter');
     expect((await flow.finish({ consent: true })).amr).toEqual(['pwd', 'otp', 'mfa']);
     await context.close();
-  });
+  }, 120_000);
 
   it('sends an SMS code to the verified phone and signs in with it', async () => {
     const { page, open, context } = await tab();
@@ -240,6 +244,7 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
     await checkPage(page, 'logout-de');
     await page.getByRole('button', { name: 'Ja, abmelden' }).click();
     await page.getByRole('heading', { name: 'Abgemeldet' }).waitFor();
+    await expect(page.getByRole('link', { name: 'Erneut anmelden' }).getAttribute('href')).resolves.toBe('/account');
     await checkPage(page, 'logout-success-de');
     await context.close();
   });

@@ -37,7 +37,12 @@ describeInChromium(`sign-in pages in Chromium (${chromiumPath})`, () => {
     await checkPage(page, 'login');
 
     await page.getByLabel('Username or email').fill(TEST_USER.username);
+    // The show-password toggle (public/enhance.js) reveals and hides again.
     await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Show password' }).click();
+    await expect(page.getByLabel('Password').getAttribute('type')).resolves.toBe('text');
+    await page.getByRole('button', { name: 'Hide password' }).click();
+    await expect(page.getByLabel('Password').getAttribute('type')).resolves.toBe('password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Invalid username or password.');
     await checkPage(page, 'login-error');
@@ -46,6 +51,10 @@ describeInChromium(`sign-in pages in Chromium (${chromiumPath})`, () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: /Authorize Web App/ }).waitFor();
     await expect(page.locator('ul.scopes').textContent()).resolves.toContain('See your email address');
+    // Who is signed in, and "not you?": the same request again with prompt=login.
+    await expect(page.locator('.who').textContent()).resolves.toContain(`Signed in as ${TEST_USER.username}`);
+    const notYou = new URL((await page.getByRole('link', { name: 'Not you?' }).getAttribute('href'))!, op.issuer);
+    expect([notYou.pathname, notYou.searchParams.get('prompt'), notYou.searchParams.get('client_id'), notYou.searchParams.get('state')]).toEqual(['/auth', 'login', WEB_CLIENT.client_id, state]);
     await checkPage(page, 'consent');
 
     await page.getByRole('button', { name: 'Allow' }).click();
