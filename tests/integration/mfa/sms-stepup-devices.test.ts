@@ -42,7 +42,8 @@ describe('SMS codes', () => {
     const flow = new Flow(op, bank, MFA_CLIENT.redirect_uri);
     await flow.start();
     const challenge = await flow.submit('/login', { login: CAROL.username, password: CAROL.password });
-    expect(challenge.html).toContain('Text me a code (+49*******5678)');
+    expect(challenge.html).toContain('We will text a 6-digit code to +49*******5678.');
+    expect(challenge.html).toContain('Text me a code');
     expect(challenge.html).not.toContain('Code from your authenticator app');
     const before = smsTo(twilio, CAROL.phone).length;
     const sent = await flow.submit('/mfa/sms', {});
