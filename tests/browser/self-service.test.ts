@@ -222,6 +222,31 @@ describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
     await context.close();
   });
 
+  it('asks to confirm it is you in each section whose changes need a recent sign-in', async () => {
+    const user = await createUser(op.running.container, { username: 'stale', email: 'stale@example.com', emailVerified: true, password: 'signed in a while ago', profile: { phone_number: '+4915123456789', phone_number_verified: true } });
+    const { context, page, csp } = await openPage();
+    await page.goto(`${op.issuer}/account`);
+    await signInOnPage(page, 'stale', 'signed in a while ago');
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    // The sign-in is now an hour old, older than ACCOUNT_REAUTH_WINDOW (10 minutes).
+    const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+    await op.running.container.database.knex('oidc_payloads').where({ model: 'Session', account_id: user.id })
+      .update({ payload: op.running.container.database.knex.raw(`jsonb_set(payload, '{loginTs}', to_jsonb(?::bigint))`, [hourAgo]) });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    for (const section of ['#profile', '#security', '#sessions']) {
+      await expect(page.locator(`${section} .reauth`).first().getByRole('link', { name: 'Confirm it is you' }).getAttribute('href')).resolves.toBe('/account/login?return=%2Faccount&reauth=1');
+    }
+    // No change that needs the recent sign-in is offered; the profile and password still are.
+    expect(await page.getByRole('button', { name: 'Sign out here' }).count()).toBe(0);
+    expect(await page.locator('summary', { hasText: 'Change email' }).count()).toBe(0);
+    expect(await page.locator('summary', { hasText: 'Edit profile' }).count()).toBe(1);
+    await expect(page.locator('#phone').textContent()).resolves.toContain('+49 1512 3456789');
+    await checkPage(page, 'account-reauth');
+    expect(csp).toEqual([]);
+    await context.close();
+  });
+
   it('pages long session and app lists, at desktop and phone widths, with links reachable by keyboard', { timeout: 180_000 }, async () => {
     const user = await createUser(op.running.container, { username: 'pager', email: 'pager@example.com', emailVerified: true, password: 'so many sessions and apps', profile: {} });
     const now = Math.floor(Date.now() / 1000);
