@@ -284,6 +284,17 @@ describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
     }
   });
 
+  it('speaks French and Spanish', async () => {
+    for (const [locale, heading, lang] of [['fr-FR', 'Créez votre compte', 'fr'], ['es-ES', 'Crea tu cuenta', 'es']] as const) {
+      const { context, page } = await openPage({ locale });
+      await page.goto(`${op.issuer}/account/register`);
+      await page.getByRole('heading', { name: heading }).waitFor();
+      expect(await page.getAttribute('html', 'lang')).toBe(lang);
+      await checkPage(page, `register-${lang}`);
+      await context.close();
+    }
+  });
+
   it('speaks German and fits a phone screen', async () => {
     const { context, page } = await openPage({ locale: 'de-DE', viewport: { width: 375, height: 740 } });
     await page.goto(`${op.issuer}/account/register`);
