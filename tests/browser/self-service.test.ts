@@ -181,6 +181,16 @@ describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
     await expect(page.getByRole('status').textContent()).resolves.toContain('Your email address was changed.');
     await mailbox.waitFor('manager@example.com', 'email-changed', { since });
 
+    // An invalid phone number: its form opens again with the error, and the field keeps its red border (WCAG 1.4.11).
+    await page.locator('summary', { hasText: 'Add a phone number' }).click();
+    await page.getByLabel('Phone number').fill('not a phone');
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await expect(page.locator('#phone-error').textContent()).resolves.toContain('international format');
+    const phoneField = page.getByLabel('Phone number');
+    await phoneField.focus();
+    expect(await phoneField.evaluate((el) => getComputedStyle(el).borderTopColor)).toBe('rgb(179, 38, 30)');
+    await checkPage(page, 'account-phone-invalid');
+
     await page.getByRole('button', { name: 'Remove access' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('The app no longer has access.');
     await expectOAuthError(client.refreshTokenGrant(config, tokens.refresh_token!), 'invalid_grant');
