@@ -188,7 +188,7 @@ describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
     await expect(page.locator('#phone-error').textContent()).resolves.toContain('international format');
     const phoneField = page.getByLabel('Phone number');
     await phoneField.focus();
-    expect(await phoneField.evaluate((el) => getComputedStyle(el).borderTopColor)).toBe('rgb(179, 38, 30)');
+    expect(await page.evaluate("getComputedStyle(document.getElementById('new-phone')).borderTopColor")).toBe('rgb(179, 38, 30)');
     await checkPage(page, 'account-phone-invalid');
 
     await page.getByRole('button', { name: 'Remove access' }).click();
