@@ -71,9 +71,15 @@ export interface Config {
     perIpFactor: number;
   };
   mfa: { enabled: boolean; trustedDeviceTtlSeconds: number; totpIssuer: string; smsResendIntervalSeconds: number };
-  /** Product name on pages and in messages. */
+  /** Product name on pages and in messages (BRAND_NAME, else the issuer's host name). */
   brandName: string;
   brandLogoUrl: string | undefined;
+  /** #rrggbb the page theme is derived from; undefined: the built-in theme. */
+  brandPrimaryColor: string | undefined;
+  /** Path of an operator stylesheet served as /assets/brand.css. */
+  brandStylesheet: string | undefined;
+  /** Where / redirects in production; undefined: a minimal page. */
+  homeUrl: string | undefined;
   /** Upstream OpenID Providers (config/federation.ts). */
   federation: FederationSettings;
   /**

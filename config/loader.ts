@@ -103,8 +103,11 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'war
       totpIssuer: env.MFA_TOTP_ISSUER ?? new URL(issuer).hostname,
       smsResendIntervalSeconds: env.SMS_RESEND_INTERVAL,
     },
-    brandName: env.BRAND_NAME,
+    brandName: env.BRAND_NAME ?? new URL(issuer).hostname,
     brandLogoUrl: env.BRAND_LOGO_URL,
+    brandPrimaryColor: env.BRAND_PRIMARY_COLOR,
+    brandStylesheet: env.BRAND_STYLESHEET,
+    homeUrl: env.HOME_URL,
     federation: parts.federation,
     warnings: parts.warnings,
   };

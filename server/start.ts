@@ -51,7 +51,7 @@ async function bootstrap(container: Container): Promise<FirstRunReport> {
   const firstRun = config.bootstrapAdmin && (await container.users.count()) === 0;
   // Before the seeds, so they can grant clients the admin scopes.
   await ensureAdminApi(seedDeps, config.adminApi);
-  const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(), 'demo clients', 'demo') : undefined;
+  const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(config.issuer), 'demo clients', 'demo') : undefined;
   // The account pages' own client (account/account-session.ts) always exists.
   await applySeed(seedDeps, accountConsoleSeed(config.issuer), 'account console', 'builtin');
   let seed: SeedReport | undefined;

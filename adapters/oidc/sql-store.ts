@@ -18,9 +18,34 @@ interface Row {
   consumed_at: Date | string | null;
 }
 
+/**
+ * Where a record that jsonb cannot hold keeps its JSON text. jsonb refuses U+0000 and lone
+ * surrogates, yet a client may send them in values the provider stores as they came (`state`,
+ * `nonce`, `login_hint`) and must echo back exactly. Such a record is kept losslessly as base64
+ * of its JSON; its top-level values that jsonb can hold stay beside it, so the queries on
+ * payload fields (clientId, the sort keys) still see them.
+ */
+const VERBATIM = '$verbatim';
+
+/** JSON.stringify writes U+0000 and lone surrogates (only those) as these escapes. */
+const jsonbCanHold = (json: string) => !/\\u(0000|d[89a-f][0-9a-f]{2})/i.test(json);
+
+function storable(payload: AdapterPayload): string {
+  const json = JSON.stringify(payload);
+  if (jsonbCanHold(json)) return json;
+  const beside = Object.fromEntries(Object.entries(payload).filter(([, value]) => jsonbCanHold(JSON.stringify(value) ?? 'null')));
+  return JSON.stringify({ ...beside, [VERBATIM]: Buffer.from(json).toString('base64') });
+}
+
+/** A payload as it was upserted, from what the table holds. */
+export function stored(payload: AdapterPayload): AdapterPayload {
+  const verbatim = (payload as Record<string, unknown>)[VERBATIM];
+  return typeof verbatim === 'string' ? (JSON.parse(Buffer.from(verbatim, 'base64').toString()) as AdapterPayload) : payload;
+}
+
 function toPayload(row: Row | undefined): AdapterPayload | undefined {
   if (!row) return undefined;
-  const payload = { ...row.payload };
+  const payload = { ...stored(row.payload) };
   if (row.consumed_at) payload.consumed = Math.floor(new Date(row.consumed_at).getTime() / 1000);
   return payload;
 }
@@ -44,7 +69,7 @@ export class SqlStore implements Adapter {
     const row = {
       model: this.model,
       id,
-      payload: JSON.stringify(stored),
+      payload: storable(stored),
       grant_id: payload.grantId ?? null,
       uid: payload.uid ?? null,
       user_code: payload.userCode ?? null,

@@ -224,7 +224,7 @@ describe('sign-in and message policy numbers', () => {
     const config = loadConfig({});
     expect(config.loginFailures).toMatchObject({ perIpFactor: 10, lockoutWindowSeconds: 3600 });
     expect(config.selfService.perIpFactor).toBe(10);
-    expect(config.brandName).toBe('Sign in');
+    expect(config.brandName).toBe('localhost');
   });
 
   it('reads LOCKOUT_WINDOW, LOGIN_FAILURE_IP_FACTOR, SELF_SERVICE_IP_FACTOR and BRAND_NAME', () => {
