@@ -26,6 +26,8 @@ import { notificationCallbackRoutes, type CallbackDeps } from './http/routes/not
 import type { Renderer } from './shared/rendering.js';
 import { selfServiceRoutes, type SelfServiceDeps } from '../account/index.js';
 import { allowedMethods } from './http/middleware/allowed-methods.js';
+import { deviceCodeGuesses, type DeviceGuessLimiters } from './http/middleware/device-code-guesses.js';
+import type { AuditTrail } from './modules/compliance/index.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -48,6 +50,8 @@ export interface AppDeps {
   outageRetryAfterSeconds?: number;
   /** Provider delivery-status callbacks (Twilio, SES via SNS); absent: not mounted. */
   notificationCallbacks?: CallbackDeps;
+  /** Wrong user codes at the device page (RFC 8628 §5.1), limited per IP and overall. */
+  deviceGuesses?: { limiters: DeviceGuessLimiters; audit: AuditTrail };
 }
 
 /** The provider's endpoints that answer browsers cross-origin (oidc-provider's clientBasedCORS routes). */
@@ -95,6 +99,7 @@ export function buildApp(deps: AppDeps): Koa {
     app.use(onlyUnder(['/notifications/v1/callbacks/'], compose([allowedMethods(['POST']), callbacks.routes(), callbacks.allowedMethods({ throw: true })]) as Koa.Middleware));
   }
   app.use(onlyUnder(['/account'], compose([selfService.routes(), selfService.allowedMethods()]) as Koa.Middleware));
+  if (deps.deviceGuesses) app.use(deviceCodeGuesses(deps.deviceGuesses.limiters, { audit: deps.deviceGuesses.audit, renderer: deps.renderer }, '/device'));
   app.use(providerOutages(retryAfter));
   app.use(providerMiddleware);
 

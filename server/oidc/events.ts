@@ -100,6 +100,10 @@ export function subscribeProviderEvents(provider: Provider, deps: ProviderEventD
       void audit.record(auditEvent(ctx, ERROR_TYPES[event] ?? 'oidc.protocol.error', denied ? 'denied' : 'failure', { details: errorDetails(event, error) }));
     });
   }
+  // RFC 8628: a device asked for a user code (the user's approval later ends as grant.success).
+  on('device_authorization.success', (ctx: KoaContextWithOIDC) => {
+    void audit.record(auditEvent(ctx, 'oidc.device.authorization', 'success', { details: { scope: String(ctx.oidc.params?.scope ?? '') } }));
+  });
   on('authorization.success', (ctx: KoaContextWithOIDC) => {
     void audit.record(auditEvent(ctx, 'oidc.authorization.success', 'success', { details: { responseType: String(ctx.oidc.params?.response_type ?? '') } }));
   });

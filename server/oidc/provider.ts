@@ -18,6 +18,7 @@ import { buildInteractionPolicy } from './interaction-policy.js';
 import { registrationFeatures } from './registration.js';
 import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from './role-claims.js';
 import { markOutages, outageAwareAdapter, outageAwareFindAccount } from './outage.js';
+import { announcePollInterval, deviceFlowFeature, pollingLimitedAdapter, type DeviceFlowDeps } from './device-flow.js';
 
 export interface ProviderDeps {
   config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration'>>;
@@ -27,6 +28,8 @@ export interface ProviderDeps {
   resourceServers: ResourceServerLookup;
   permissions: GrantedScopesLookup & RoleClaimsLookup;
   pages: ProviderPages;
+  /** RFC 8628 device sign-in (device-flow.ts); absent: the feature is off. */
+  deviceFlow?: DeviceFlowDeps;
 }
 
 function isConfidential(client: { clientAuthMethod?: string | undefined }): boolean {
@@ -39,7 +42,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   const claimNames = config.claimNames ?? { roles: 'roles', permissions: 'permissions' };
   const configuration: Configuration = {
     // Storage failures reach the provider as temporarily_unavailable, not server_error (outage.ts).
-    adapter: outageAwareAdapter(deps.adapter),
+    adapter: outageAwareAdapter(deps.deviceFlow ? pollingLimitedAdapter(deps.adapter, deps.deviceFlow.pollLimiter) : deps.adapter),
     clients: [],
     jwks: { keys: deps.jwks as never[] },
     findAccount: outageAwareFindAccount(findAccountWith(deps.accounts, deps.permissions, claimNames)),
@@ -111,6 +114,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
       },
       resourceIndicators: resourceIndicatorsWith(deps.resourceServers, deps.permissions),
       ...registrationFeatures(config.registration),
+      ...(deps.deviceFlow ? { deviceFlow: deviceFlowFeature(deps.deviceFlow) } : {}),
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -133,7 +137,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
       Session: ttl.session,
       Grant: ttl.grant,
       Interaction: ttl.interaction,
-      DeviceCode: 600,
+      DeviceCode: deps.deviceFlow?.codeTtl ?? 600,
       BackchannelAuthenticationRequest: 600,
     },
     renderError: deps.pages.renderError,
@@ -144,6 +148,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
   markOutages(provider);
+  if (deps.deviceFlow) announcePollInterval(provider, deps.deviceFlow.pollInterval);
   return provider;
 }
 

@@ -21,7 +21,7 @@ import type { Stores } from './stores.js';
 export async function createProviderHolder(deps: {
   config: Config;
   logger: Logger;
-  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles' | 'cacheTtl' | 'invalidation'>;
+  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles' | 'cacheTtl' | 'invalidation' | 'limiter'>;
   audit: AuditTrail;
   metrics: Metrics;
   renderer: Renderer;
@@ -31,10 +31,16 @@ export async function createProviderHolder(deps: {
   const resourceServers = cachedLookup(stores.apis, Date.now, stores.cacheTtl);
   stores.invalidation.on('resource-servers', (identifier) => resourceServers.forget(identifier));
   const pages = pagesWith(deps.renderer);
+  const deviceFlow = {
+    renderer: deps.renderer,
+    pollLimiter: stores.limiter('device-poll', 1, config.deviceFlow.pollInterval),
+    codeTtl: config.deviceFlow.codeTtl,
+    pollInterval: config.deviceFlow.pollInterval,
+  };
 
   const make = async () => {
     const loaded = await loadSigningKeys(stores.keys);
-    const provider = buildProvider({ config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages });
+    const provider = buildProvider({ config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages, deviceFlow });
     subscribeProviderEvents(provider, { logger, audit, metrics: deps.metrics });
     // Kept with the provider, so the admin API verifies tokens against exactly the keys it publishes.
     return { provider, version: loaded.version, publicJwks: publicJwks(loaded.jwks) };
