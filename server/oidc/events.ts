@@ -129,6 +129,11 @@ export function subscribeProviderEvents(provider: Provider, deps: ProviderEventD
     emit(logger, 'info', ctx, () => ({ event: 'grant.revoked', ...oidcFields(ctx), grantId }), 'grant revoked');
     void audit.record(auditEvent(ctx, 'oidc.grant.revoked', 'success', { subject: { type: 'grant', id: grantId }, details: { route: String(ctx?.oidc?.route ?? '') } }));
   });
+  // Back-channel logout at RP-initiated logout: the notice was queued (backchannel-logout.ts); the
+  // outbox worker audits its delivery.
+  on('backchannel.success', (ctx: KoaContextWithOIDC, client: { clientId: string }, accountId: string) => {
+    void audit.record(auditEvent(ctx, 'oidc.backchannel_logout.queued', 'success', { subject: { type: 'user', id: accountId }, clientId: client.clientId }));
+  });
   on('end_session.success', (ctx: KoaContextWithOIDC) => {
     void audit.record(auditEvent(ctx, 'oidc.end_session.success', 'success'));
   });

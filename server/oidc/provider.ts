@@ -19,6 +19,7 @@ import { registrationFeatures } from './registration.js';
 import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from './role-claims.js';
 import { markOutages, outageAwareAdapter, outageAwareFindAccount } from './outage.js';
 import { announcePollInterval, deviceFlowFeature, pollingLimitedAdapter, type DeviceFlowDeps } from './device-flow.js';
+import { BACKCHANNEL_LOGOUT, backchannelLogoutThroughOutbox, type LogoutQueue } from './backchannel-logout.js';
 
 export interface ProviderDeps {
   config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration'>>;
@@ -30,6 +31,8 @@ export interface ProviderDeps {
   pages: ProviderPages;
   /** RFC 8628 device sign-in (device-flow.ts); absent: the feature is off. */
   deviceFlow?: DeviceFlowDeps;
+  /** Back-channel logout notices go to this queue (backchannel-logout.ts); absent: the feature is off. */
+  logoutQueue?: LogoutQueue;
 }
 
 function isConfidential(client: { clientAuthMethod?: string | undefined }): boolean {
@@ -115,6 +118,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
       resourceIndicators: resourceIndicatorsWith(deps.resourceServers, deps.permissions),
       ...registrationFeatures(config.registration),
       ...(deps.deviceFlow ? { deviceFlow: deviceFlowFeature(deps.deviceFlow) } : {}),
+      ...(deps.logoutQueue ? { backchannelLogout: BACKCHANNEL_LOGOUT } : {}),
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -149,6 +153,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   provider.proxy = config.trustProxy;
   markOutages(provider);
   if (deps.deviceFlow) announcePollInterval(provider, deps.deviceFlow.pollInterval);
+  if (deps.logoutQueue) backchannelLogoutThroughOutbox(provider, deps.logoutQueue);
   return provider;
 }
 

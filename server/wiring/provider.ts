@@ -21,7 +21,7 @@ import type { Stores } from './stores.js';
 export async function createProviderHolder(deps: {
   config: Config;
   logger: Logger;
-  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles' | 'cacheTtl' | 'invalidation' | 'limiter'>;
+  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles' | 'cacheTtl' | 'invalidation' | 'limiter' | 'logout'>;
   audit: AuditTrail;
   metrics: Metrics;
   renderer: Renderer;
@@ -40,7 +40,7 @@ export async function createProviderHolder(deps: {
 
   const make = async () => {
     const loaded = await loadSigningKeys(stores.keys);
-    const provider = buildProvider({ config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages, deviceFlow });
+    const provider = buildProvider({ config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages, deviceFlow, logoutQueue: stores.logout });
     subscribeProviderEvents(provider, { logger, audit, metrics: deps.metrics });
     // Kept with the provider, so the admin API verifies tokens against exactly the keys it publishes.
     return { provider, version: loaded.version, publicJwks: publicJwks(loaded.jwks) };

@@ -34,6 +34,8 @@ import { createCredentialRepository, createUserRepository } from '../../adapters
 import { activeSubscriptions, createSubscriptionRepository } from '../../adapters/db/webhook-subscriptions-repository.js';
 import { createAccountRecords } from '../../adapters/oidc/account-records.js';
 import { createProviderArtifacts } from '../../adapters/oidc/account-artifacts.js';
+import { cryptoRandom } from '../../adapters/crypto/random.js';
+import { createLogoutAnnouncer } from '../modules/logout/index.js';
 import { createAdapterFactory } from '../../adapters/oidc/factory.js';
 import { createBackoffStore } from '../../adapters/redis/backoff-store.js';
 import { openRedis } from '../../adapters/redis/client.js';
@@ -126,6 +128,13 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
   });
   invalidation.on('subscriptions', () => subscriptions.forget());
   const oidc = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens });
+  const outbox = createOutboxRepository(knex, sealer);
+  const logout = createLogoutAnnouncer({
+    clients: { metadataOf: async (clientId) => (await clients.find(clientId))?.metadata },
+    outbox,
+    random: cryptoRandom,
+    maxAttempts: config.delivery.outbox.maxAttempts,
+  });
   return {
     database,
     redis,
@@ -145,8 +154,10 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
       roles: createRolesAdapter(knex),
     },
     oidc,
-    accountRecords: createAccountRecords(knex, oidc),
-    artifacts: createProviderArtifacts(knex, oidc),
+    accountRecords: createAccountRecords(knex, oidc, logout),
+    artifacts: createProviderArtifacts(knex, oidc, logout),
+    /** Queues back-channel logout tokens for the clients of each session that ends (modules/logout). */
+    logout,
     audit: auditChain(knex, config.keyEncryptionKey),
     mfa: {
       credentials: createMfaCredentialRepository(knex),
@@ -160,7 +171,7 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
     devices: createDeviceRepository(knex),
     digester: createSecretDigester(config.keyEncryptionKey),
     federation: { identities: createFederatedIdentityRepository(knex), requests: createFederationRequestRepository(knex) },
-    outbox: createOutboxRepository(knex, sealer),
+    outbox,
     subscriptions,
     unitOfWork: createUnitOfWork(knex),
     /** A Redis-backed budget (in-process without Redis), keyed under REDIS_KEY_PREFIX + name. */
