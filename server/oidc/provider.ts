@@ -20,6 +20,7 @@ import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from '.
 import { markOutages, outageAwareAdapter, outageAwareFindAccount } from './outage.js';
 import { announcePollInterval, deviceFlowFeature, pollingLimitedAdapter, type DeviceFlowDeps } from './device-flow.js';
 import { BACKCHANNEL_LOGOUT, backchannelLogoutThroughOutbox, type LogoutQueue } from './backchannel-logout.js';
+import { keepActClaim, registerTokenExchange, type TokenExchangeDeps } from './token-exchange.js';
 
 export interface ProviderDeps {
   config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration'>>;
@@ -33,6 +34,8 @@ export interface ProviderDeps {
   deviceFlow?: DeviceFlowDeps;
   /** Back-channel logout notices go to this queue (backchannel-logout.ts); absent: the feature is off. */
   logoutQueue?: LogoutQueue;
+  /** RFC 8693 token exchange (token-exchange.ts); absent: the grant is not registered. */
+  tokenExchange?: TokenExchangeDeps;
 }
 
 function isConfidential(client: { clientAuthMethod?: string | undefined }): boolean {
@@ -149,11 +152,15 @@ export function buildProvider(deps: ProviderDeps): Provider {
     // the ID token (claims asked for through the `claims` parameter still go in).
     conformIdTokenClaims: true,
   };
+  configuration.extraTokenClaims = keepActClaim(configuration.extraTokenClaims);
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
   markOutages(provider);
   if (deps.deviceFlow) announcePollInterval(provider, deps.deviceFlow.pollInterval);
   if (deps.logoutQueue) backchannelLogoutThroughOutbox(provider, deps.logoutQueue);
+  if (deps.tokenExchange) {
+    registerTokenExchange(provider, deps.tokenExchange, { resourceIndicators: configuration.features!.resourceIndicators!, findAccount: configuration.findAccount! });
+  }
   return provider;
 }
 

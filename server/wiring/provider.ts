@@ -17,6 +17,9 @@ import { buildProvider } from '../oidc/provider.js';
 import { cachedLookup } from '../oidc/resource-servers.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { Stores } from './stores.js';
+import { createEndpointGuard } from '../../adapters/webhooks/endpoint-guard.js';
+import { createGuardedJsonFetch } from '../../adapters/webhooks/guarded-fetch.js';
+import { createExchangeTokenVerifier } from '../../adapters/crypto/exchange-token-verifier.js';
 
 export async function createProviderHolder(deps: {
   config: Config;
@@ -38,9 +41,21 @@ export async function createProviderHolder(deps: {
     pollInterval: config.deviceFlow.pollInterval,
   };
 
+  // Trusted issuers' keys are fetched under the webhook address policy (no calls into our network).
+  const getJson = createGuardedJsonFetch({
+    guard: createEndpointGuard({ allowedNetworks: config.delivery.webhooks.allowedNetworks, requireHttps: config.env === 'production' }),
+    timeoutMs: config.delivery.webhooks.timeoutSeconds * 1000,
+    userAgent: 'oidc-server-token-exchange/1',
+  });
+
   const make = async () => {
     const loaded = await loadSigningKeys(stores.keys);
-    const provider = buildProvider({ config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages, deviceFlow, logoutQueue: stores.logout });
+    const keys = publicJwks(loaded.jwks);
+    const verifier = createExchangeTokenVerifier({ issuer: config.issuer, keys: () => keys, trustedIssuers: config.tokenExchange.trustedIssuers, getJson });
+    const provider = buildProvider({
+      config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages,
+      deviceFlow, logoutQueue: stores.logout, tokenExchange: { verifier, audit },
+    });
     subscribeProviderEvents(provider, { logger, audit, metrics: deps.metrics });
     // Kept with the provider, so the admin API verifies tokens against exactly the keys it publishes.
     return { provider, version: loaded.version, publicJwks: publicJwks(loaded.jwks) };
