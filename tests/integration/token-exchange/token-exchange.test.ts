@@ -6,6 +6,9 @@
  * subject token of a client the policy does not name, delegation by a client that may only
  * impersonate, a client without the grant, missing parameters. Successes and refusals are audited.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRecords } from '../../helpers/audit.js';
 import { API, defaultSeed, SERVICE_CLIENT, SPA_CLIENT, startTestProvider, type TestProvider } from '../../helpers/provider.js';
@@ -19,20 +22,44 @@ const GATEWAY = { client_id: 'orders-gateway', client_secret: 'orders-gateway-se
 const IMPERSONATOR = { client_id: 'impersonator', client_secret: 'impersonator-secret-that-is-long-enough-1234567' };
 
 let op: TestProvider;
+const partner: { server?: Server; issuer: string; key?: CryptoKey } = { issuer: '' };
+
+/** A trusted issuer on loopback: discovery and JWKS, and a key to sign its JWTs with. */
+async function startPartner() {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const jwk = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig', kid: 'partner-1' };
+  partner.key = privateKey;
+  partner.server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/.well-known/openid-configuration') res.end(JSON.stringify({ issuer: partner.issuer, jwks_uri: `${partner.issuer}/jwks` }));
+    else if (req.url === '/jwks') res.end(JSON.stringify({ keys: [jwk] }));
+    else res.writeHead(404).end('{}');
+  });
+  await new Promise<void>((resolve) => partner.server!.listen(0, '127.0.0.1', () => resolve()));
+  partner.issuer = `http://127.0.0.1:${(partner.server.address() as AddressInfo).port}`;
+}
+
+function partnerJwt(claims: Record<string, unknown>, key = partner.key!, issuer = partner.issuer) {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'partner-1' }).setIssuer(issuer).setIssuedAt().setExpirationTime('5m').sign(key);
+}
 
 beforeAll(async () => {
+  await startPartner();
   const seed = defaultSeed() as { clients: Array<Record<string, unknown>> };
   const exchanger = (credentials: typeof GATEWAY, delegation: boolean) => ({
     ...credentials,
     grant_types: [GRANT, 'client_credentials'],
     redirect_uris: [],
     resource_scopes: { [API.identifier]: API.scopes },
-    token_exchange: { subject_clients: ['web-app'], audiences: [API.identifier], scopes: ['orders:read'], impersonation: true, delegation },
+    token_exchange: { subject_clients: ['web-app'], subject_issuers: [partner.issuer], audiences: [API.identifier], scopes: ['orders:read'], impersonation: true, delegation },
   });
   seed.clients.push(exchanger(GATEWAY, true), exchanger(IMPERSONATOR, false));
-  op = await startTestProvider({ seed });
+  op = await startTestProvider({ seed, env: { TOKEN_EXCHANGE_TRUSTED_ISSUERS: partner.issuer, WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' } });
 }, 60_000);
-afterAll(async () => op?.stop());
+afterAll(async () => {
+  await op?.stop();
+  await new Promise((resolve) => partner.server?.close(resolve));
+});
 
 const gateway = () => discover(op.issuer, GATEWAY.client_id, GATEWAY.client_secret);
 
@@ -126,4 +153,22 @@ describe('token exchange', () => {
     const refused = await auditRecords(op, 'oidc.token_exchange.refused');
     expect(refused.map((r) => r.details?.error)).toEqual(expect.arrayContaining(['invalid_scope', 'invalid_target', 'invalid_request']));
   }, 60_000);
+
+  it('a JWT of a trusted issuer is verified by its JWKS; a forged one, or one of an untrusted issuer, is refused', async () => {
+    const config = await gateway();
+    const jwt = 'urn:ietf:params:oauth:token-type:jwt';
+    const good = await partnerJwt({ sub: 'partner-user-7', scope: 'orders:read' });
+    const exchanged = await client.genericGrantRequest(config, GRANT, { subject_token: good, subject_token_type: jwt, resource: API.identifier });
+    const { payload } = await verifyJwt(op, exchanged.access_token, { typ: 'at+jwt', audience: API.identifier });
+    expect(payload.sub).toBe('partner-user-7');
+    expect(payload.scope).toBe('orders:read');
+    const audited = await auditRecords(op, 'oidc.token.exchanged');
+    expect(audited.at(-1)?.details).toMatchObject({ subjectIssuer: partner.issuer });
+
+    const { privateKey: stranger } = await generateKeyPair('ES256');
+    const forged = await partnerJwt({ sub: 'partner-user-7' }, stranger);
+    await expectOAuthError(client.genericGrantRequest(config, GRANT, { subject_token: forged, subject_token_type: jwt, resource: API.identifier }), 'invalid_request', 400);
+    const untrusted = await partnerJwt({ sub: 'x' }, partner.key!, 'http://127.0.0.1:1');
+    await expectOAuthError(client.genericGrantRequest(config, GRANT, { subject_token: untrusted, subject_token_type: jwt, resource: API.identifier }), 'invalid_request', 400);
+  });
 });
