@@ -49,6 +49,10 @@ export interface Config {
   keyRotationOverlap: number;
   keyRefreshInterval: number;
   tokenRateLimit: { points: number; windowSeconds: number; authFailures: number };
+  /** RFC 8628: code lifetime, polling interval, and wrong user codes allowed per IP and in total per window. */
+  deviceFlow: { codeTtl: number; pollInterval: number; guessesPerIp: number; guessesTotal: number; guessWindowSeconds: number };
+  /** RFC 8693: issuers whose JWTs may be exchanged (besides our own tokens). */
+  tokenExchange: { trustedIssuers: string[] };
   /** Sign-in failures: per login name and IP, per IP (× perIpFactor), and the account lockout memory. */
   loginFailures: { points: number; windowSeconds: number; lockoutWindowSeconds: number; perIpFactor: number };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };

@@ -68,6 +68,14 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'war
     keyRotationOverlap: env.KEY_ROTATION_OVERLAP,
     keyRefreshInterval: env.KEY_REFRESH_INTERVAL,
     tokenRateLimit: { points: env.TOKEN_RATE_LIMIT, windowSeconds: env.TOKEN_RATE_LIMIT_WINDOW, authFailures: env.TOKEN_AUTH_FAILURE_LIMIT },
+    deviceFlow: {
+      codeTtl: env.DEVICE_CODE_TTL,
+      pollInterval: env.DEVICE_POLL_INTERVAL,
+      guessesPerIp: env.DEVICE_USER_CODE_LIMIT_IP,
+      guessesTotal: env.DEVICE_USER_CODE_LIMIT_TOTAL,
+      guessWindowSeconds: env.DEVICE_USER_CODE_LIMIT_WINDOW,
+    },
+    tokenExchange: { trustedIssuers: env.TOKEN_EXCHANGE_TRUSTED_ISSUERS ?? [] },
     loginFailures: {
       points: env.LOGIN_FAILURE_LIMIT,
       windowSeconds: env.LOGIN_FAILURE_WINDOW,

@@ -20,6 +20,7 @@ import { sms } from './settings/sms.js';
 import { storage } from './settings/storage.js';
 import { metaOf, type SettingMeta } from './settings/setting.js';
 import { tokens } from './settings/tokens.js';
+import { grants } from './settings/grants.js';
 
 /** The sections in documentation order, each with its heading. */
 export const sections = [
@@ -28,6 +29,7 @@ export const sections = [
   { title: 'Keys and secrets', schema: keys },
   { title: 'Start-up data', schema: bootstrap },
   { title: 'Tokens and claims', schema: tokens },
+  { title: 'Device sign-in and token exchange', schema: grants },
   { title: 'Clients and the admin API', schema: clients },
   { title: 'Sign-in and MFA', schema: signIn },
   { title: 'Self-service', schema: selfService },
@@ -46,6 +48,7 @@ export const envSchema = z.object({
   ...keys.shape,
   ...bootstrap.shape,
   ...tokens.shape,
+  ...grants.shape,
   ...clients.shape,
   ...signIn.shape,
   ...selfService.shape,

@@ -15,10 +15,10 @@ import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provid
 import { CLIENT_MFA_POLICIES } from '../modules/auth/index.js';
 import { isWellFormed } from '../shared/unicode.js';
 
-export const EXTRA_CLIENT_METADATA = ['web_origins', 'first_party', 'resource_scopes', 'mfa_policy'];
+export const EXTRA_CLIENT_METADATA = ['web_origins', 'first_party', 'resource_scopes', 'mfa_policy', 'token_exchange'];
 
 /** Metadata a self-registered client may not state. */
-export const PRIVILEGED_METADATA = ['resource_scopes', 'first_party', 'web_origins', 'jwks_uri', 'sector_identifier_uri', 'request_uris'] as const;
+export const PRIVILEGED_METADATA = ['resource_scopes', 'first_party', 'web_origins', 'jwks_uri', 'sector_identifier_uri', 'request_uris', 'token_exchange', 'backchannel_logout_uri'] as const;
 const DYNAMIC_GRANT_TYPES = new Set(['authorization_code', 'refresh_token']);
 const REGISTRATION_ROUTES = new Set(['registration', 'client_update']);
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
