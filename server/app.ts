@@ -26,6 +26,7 @@ import { notificationCallbackRoutes, type CallbackDeps } from './http/routes/not
 import type { Renderer } from './shared/rendering.js';
 import { selfServiceRoutes, type SelfServiceDeps } from '../account/index.js';
 import { allowedMethods } from './http/middleware/allowed-methods.js';
+import { documentCache } from './http/middleware/document-cache.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -96,6 +97,8 @@ export function buildApp(deps: AppDeps): Koa {
   }
   app.use(onlyUnder(['/account'], compose([selfService.routes(), selfService.allowedMethods()]) as Koa.Middleware));
   app.use(providerOutages(retryAfter));
+  // Their bodies change only when the provider (its key set) does.
+  app.use(documentCache(['/.well-known/openid-configuration', '/jwks'], deps.provider));
   app.use(providerMiddleware);
 
   // Koa's default handler prints stacks to stderr; ours logs a sanitized line instead.
