@@ -1,10 +1,12 @@
 /**
  * The baseline: a plain oidc-provider with its in-memory adapter and the same client, API and
- * token settings as ours. Started as a child process by run.ts; prints its URL when ready.
+ * token settings as ours. Started as a child process by run.ts; prints its URL when ready, and
+ * two user access tokens for userinfo (minted directly: the plain provider has no login pages),
+ * the second DPoP-bound to BENCH_DPOP_JKT.
  */
 import { generateKeyPair, exportJWK } from 'jose';
 import Provider, { errors } from 'oidc-provider';
-import { BENCH_API, BENCH_CLIENT } from './fixture.js';
+import { BENCH_API, BENCH_CLIENT, BENCH_USER } from './fixture.js';
 
 const port = Number(process.env.PORT ?? 0);
 const issuer = `http://127.0.0.1:${port}`;
@@ -33,7 +35,19 @@ const provider = new Provider(issuer, {
   },
   ttl: { ClientCredentials: 600, AccessToken: 3600 },
 });
+
+async function userToken(jkt?: string): Promise<string> {
+  const client = await provider.Client.find(BENCH_CLIENT.client_id);
+  const grant = new provider.Grant({ accountId: BENCH_USER.username, clientId: BENCH_CLIENT.client_id });
+  grant.addOIDCScope('openid');
+  const grantId = await grant.save();
+  const token = new provider.AccessToken({ accountId: BENCH_USER.username, client: client!, grantId, scope: 'openid', gty: 'authorization_code' });
+  if (jkt) token.setThumbprint('jkt', jkt);
+  return token.save();
+}
+
+const tokens = [await userToken(), await userToken(process.env.BENCH_DPOP_JKT)];
 const server = provider.listen(port, '127.0.0.1', () => {
-  process.stdout.write(`ready ${issuer}\n`);
+  process.stdout.write(`ready ${issuer} ${tokens.join(' ')}\n`);
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
