@@ -1,8 +1,10 @@
 /**
  * The baseline: a plain oidc-provider with its in-memory adapter and the same client, API and
- * token settings as ours. Started as a child process by run.ts; prints its URL when ready, and
- * two user access tokens for userinfo (minted directly: the plain provider has no login pages),
- * the second DPoP-bound to BENCH_DPOP_JKT.
+ * token settings as ours. Started as a child process by run.ts; prints its URL when ready.
+ * GET /bench/user-tokens mints two user access tokens for userinfo (directly: the plain provider
+ * has no login pages), the second DPoP-bound to BENCH_DPOP_JKT. They are minted anew before each
+ * run: the in-memory adapter keeps only the last 1,000 records, so a token minted before the
+ * client credentials runs would be gone by then.
  */
 import { generateKeyPair, exportJWK } from 'jose';
 import Provider, { errors } from 'oidc-provider';
@@ -46,8 +48,11 @@ async function userToken(jkt?: string): Promise<string> {
   return token.save();
 }
 
-const tokens = [await userToken(), await userToken(process.env.BENCH_DPOP_JKT)];
+provider.use(async (ctx, next) => {
+  if (ctx.path !== '/bench/user-tokens') return next();
+  ctx.body = { user: await userToken(), dpopUser: await userToken(process.env.BENCH_DPOP_JKT) };
+});
 const server = provider.listen(port, '127.0.0.1', () => {
-  process.stdout.write(`ready ${issuer} ${tokens.join(' ')}\n`);
+  process.stdout.write(`ready ${issuer}\n`);
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -46,10 +46,6 @@ interface Row {
   cpuMs?: number;
 }
 
-interface Tokens {
-  ours: { service: string; user: string; dpopUser: string };
-  plain: { service: string; user: string; dpopUser: string };
-}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const pick = (list: Measure[]): Measure => ({
@@ -71,10 +67,10 @@ interface Load {
  * runs for a number of requests (`budget` req/s × duration, plus a margin), its proofs made
  * before the measured run.
  */
-async function compare(urls: { ours: string; plain: string }, make: (side: 'ours' | 'plain') => Load, budget?: (side: 'ours' | 'plain') => number) {
+async function compare(urls: { ours: string; plain: string }, make: (side: 'ours' | 'plain') => Promise<Load>, budget?: (side: 'ours' | 'plain') => number) {
   const runs: { ours: Measure[]; plain: Measure[] } = { ours: [], plain: [] };
   const once = async (side: 'ours' | 'plain', seconds: number) => {
-    const { request, proof } = make(side);
+    const { request, proof } = await make(side);
     if (!proof) return load(urls[side], request, connections, seconds);
     const amount = Math.max(200, Math.round((budget?.(side) ?? 500) * seconds));
     return load(urls[side], { ...request, perRequest: await proofPool(amount, proof) }, connections, seconds, amount);
@@ -126,23 +122,36 @@ async function refreshGrant(url: string, refreshToken: string): Promise<string> 
   return ((await response.json()) as { refresh_token: string }).refresh_token;
 }
 
-async function protocolRows(urls: { ours: string; plain: string }, key: DpopKey, tokens: Tokens): Promise<Row[]> {
+/**
+ * Tokens made just before each run: the plain provider's in-memory adapter evicts all but the
+ * last 1,000 records (a token minted earlier would be introspected as inactive, and cheaply), and
+ * a client credentials token lives only ClientCredentials TTL.
+ */
+async function freshTokens(urls: { ours: string; plain: string }, side: 'ours' | 'plain', ours: { user: string; dpopUser: string }) {
+  const service = (await fetchToken(urls[side], 'grant_type=client_credentials')).access_token!;
+  if (side === 'ours') return { service, ...ours };
+  const users = (await (await fetch(`${urls.plain}/bench/user-tokens`)).json()) as { user: string; dpopUser: string };
+  return { service, ...users };
+}
+
+async function protocolRows(urls: { ours: string; plain: string }, key: DpopKey, users: { user: string; dpopUser: string }): Promise<Row[]> {
   const rows: Row[] = [];
+  const tokens = (side: 'ours' | 'plain') => freshTokens(urls, side, users);
   for (const scenario of [CLIENT_CREDENTIALS, CLIENT_CREDENTIALS_JWT, INTROSPECTION, USERINFO, DISCOVERY, JWKS]) {
-    rows.push({ name: scenario.name, ...(await compare(urls, (side) => ({ request: scenario.request(tokens[side]) }))) });
+    rows.push({ name: scenario.name, ...(await compare(urls, async (side) => ({ request: scenario.request(await tokens(side)) }))) });
   }
   // DPoP (RFC 9449): a fresh proof per request, against the same request without DPoP.
-  const dpopRow = async (name: string, base: Row, make: (side: 'ours' | 'plain') => Load) => {
+  const dpopRow = async (name: string, base: Row, make: (side: 'ours' | 'plain') => Promise<Load>) => {
     rows.push({ name, ...(await compare(urls, make, (side) => base[side]!.rps)), withoutDpop: { ours: base.ours, plain: base.plain! } });
   };
-  await dpopRow('client_credentials with DPoP', rows[0]!, (side) => ({
-    request: CLIENT_CREDENTIALS.request(tokens[side]),
+  await dpopRow('client_credentials with DPoP', rows[0]!, async (side) => ({
+    request: CLIENT_CREDENTIALS.request(await tokens(side)),
     proof: () => dpopProof(key, 'POST', `${urls[side]}/token`),
   }));
-  await dpopRow('userinfo with DPoP', rows[3]!, (side) => ({
-    request: { path: '/me', headers: { authorization: `DPoP ${tokens[side].dpopUser}` } },
-    proof: () => dpopProof(key, 'GET', `${urls[side]}/me`, tokens[side].dpopUser),
-  }));
+  await dpopRow('userinfo with DPoP', rows[3]!, async (side) => {
+    const { dpopUser } = await tokens(side);
+    return { request: { path: '/me', headers: { authorization: `DPoP ${dpopUser}` } }, proof: () => dpopProof(key, 'GET', `${urls[side]}/me`, dpopUser) };
+  });
   return rows;
 }
 
@@ -258,21 +267,13 @@ async function main() {
   }
   const plain = await launch('plain-provider.js', { BENCH_DPOP_JKT: key.jkt });
   console.log(`ours:  ${ours.url} (${ours.info})`);
-  const [plainUser, plainDpopUser] = plain.info.split(' ');
   console.log(`plain: ${plain.url} (oidc-provider, in-memory adapter, same client and API)`);
   let rows: Row[];
   let own: Awaited<ReturnType<typeof ourOnlyRows>>;
   let rss: Array<number | undefined>;
   try {
-    const tokens: Tokens = {
-      ours: {
-        service: (await fetchToken(ours.url, 'grant_type=client_credentials')).access_token!,
-        user: (await codeFlow(ours.url)).access_token,
-        dpopUser: (await codeFlow(ours.url, { dpop: key })).access_token,
-      },
-      plain: { service: (await fetchToken(plain.url, 'grant_type=client_credentials')).access_token!, user: plainUser!, dpopUser: plainDpopUser! },
-    };
-    rows = await protocolRows({ ours: ours.url, plain: plain.url }, key, tokens);
+    const users = { user: (await codeFlow(ours.url)).access_token, dpopUser: (await codeFlow(ours.url, { dpop: key })).access_token };
+    rows = await protocolRows({ ours: ours.url, plain: plain.url }, key, users);
     rss = [undefined, peakRssMiB(plain.child.pid)];
     await stop(plain.child);
     own = await ourOnlyRows(ours);
