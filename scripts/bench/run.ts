@@ -14,10 +14,13 @@
  * (default 20), DATABASE_URL / REDIS_URL (our provider on Postgres + Redis; else embedded).
  */
 import argon2 from 'argon2';
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
 import { loadConfig } from '../../config/loader.js';
 import { dpopKey, dpopProof, proofPool, type DpopKey } from './dpop.js';
 import { BENCH_USER, BENCH_WEB_CLIENT } from './fixture.js';
@@ -248,6 +251,19 @@ async function mixed(ours: Launched) {
   console.log(`peak RSS of our provider: ${peak.toFixed(0)} MiB sampled, ${fmt(peakRssMiB(ours.child.pid), 0, 0)} MiB high-water mark (VmHWM)`);
 }
 
+/** `audit verify` on the run's database: every event the load caused is in one valid chain. */
+async function verifyAudit(databaseUrl: string | undefined, keyEncryptionKey: string): Promise<string> {
+  if (!databaseUrl) return 'audit verify: skipped (embedded database, removed with its directory)';
+  const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
+  const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl, REDIS_URL: '', KEY_ENCRYPTION_KEY: keyEncryptionKey };
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'audit', 'verify'], { env });
+    return `audit verify: ${stdout.trim()}`;
+  } catch (error) {
+    return `audit verify FAILED: ${String((error as { stdout?: string }).stdout ?? error).trim()}`;
+  }
+}
+
 async function main() {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
   const admin = options.embedded ? undefined : process.env.DATABASE_URL;
@@ -255,7 +271,8 @@ async function main() {
   console.log(`Benchmark: ${ROUNDS} rounds x ${duration}s per scenario and provider, ${connections} connections, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const database = await benchDatabase(admin);
   const key = await dpopKey();
-  const ours = await launch('our-provider.js', { ...storageEnv, DATABASE_URL: database.url ?? '' });
+  const keyEncryptionKey = randomBytes(32).toString('base64url');
+  const ours = await launch('our-provider.js', { ...storageEnv, DATABASE_URL: database.url ?? '', BENCH_KEY_ENCRYPTION_KEY: keyEncryptionKey });
   if (options.mixed) {
     try {
       await mixed(ours);
@@ -271,6 +288,7 @@ async function main() {
   let rows: Row[];
   let own: Awaited<ReturnType<typeof ourOnlyRows>>;
   let rss: Array<number | undefined>;
+  let auditCheck = '';
   try {
     const users = { user: (await codeFlow(ours.url)).access_token, dpopUser: (await codeFlow(ours.url, { dpop: key })).access_token };
     rows = await protocolRows({ ours: ours.url, plain: plain.url }, key, users);
@@ -280,7 +298,9 @@ async function main() {
     rss[0] = peakRssMiB(ours.child.pid);
   } finally {
     await stop(plain.child);
+    // Stopping flushes the audit queue: the chain then holds every event of the run.
     await stop(ours.child);
+    auditCheck = await verifyAudit(database.url, keyEncryptionKey);
     await database.drop();
   }
   const hash = await argon2.hash(BENCH_USER.password, { type: argon2.argon2id, ...config.argon2 });
@@ -295,7 +315,8 @@ async function main() {
   console.log(`\nsign-in against argon2id (m=${config.argon2.memoryCost} KiB, t=${config.argon2.timeCost}), ${FLOW_CONCURRENCY} concurrent:`);
   console.log(`  one verification: ${ms(argon2CpuMs)} CPU; ${verify.perSecond.toFixed(1)} verifications/s`);
   console.log(`  code flow: ${ms(own.flowCpuMs)} server CPU per flow (${own.flowCpuMs && argon2CpuMs ? (own.flowCpuMs / argon2CpuMs).toFixed(2) : 'n/a'} x one verification); ${own.flowsPerSecond.toFixed(1)} flows/s (${(own.flowsPerSecond / verify.perSecond).toFixed(2)} x the verification rate)`);
-  console.log(`\npeak RSS (VmHWM): ours ${fmt(rss[0], 0, 0)} MiB, plain ${fmt(rss[1], 0, 0)} MiB`);
+  console.log(`\n${auditCheck}`);
+  console.log(`peak RSS (VmHWM): ours ${fmt(rss[0], 0, 0)} MiB, plain ${fmt(rss[1], 0, 0)} MiB`);
   const result: Result = {
     date: new Date().toISOString(),
     node: process.version,
