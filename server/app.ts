@@ -33,6 +33,7 @@ import { grantErrorExplanations } from './oidc/development-errors.js';
 import type { Asset } from './http/routes/assets.js';
 import { deviceCodeGuesses, type DeviceGuessLimiters } from './http/middleware/device-code-guesses.js';
 import type { AuditTrail } from './modules/compliance/index.js';
+import { documentCache } from './http/middleware/document-cache.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -117,6 +118,8 @@ export function buildApp(deps: AppDeps): Koa {
   app.use((ctx, next) => (ctx.path === '/' || ctx.path.startsWith('/demo/') ? homePages(ctx, next) : next()));
   app.use(providerOutages(retryAfter));
   if (deps.explainGrantErrors) app.use(onlyUnder(['/token'], grantErrorExplanations()));
+  // Their bodies change only when the provider (its key set) does.
+  app.use(documentCache(['/.well-known/openid-configuration', '/jwks'], deps.provider));
   app.use(providerMiddleware);
 
   // Koa's default handler prints stacks to stderr; ours logs a sanitized line instead.
