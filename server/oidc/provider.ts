@@ -18,6 +18,7 @@ import { buildInteractionPolicy } from './interaction-policy.js';
 import { registrationFeatures } from './registration.js';
 import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from './role-claims.js';
 import { markOutages, outageAwareAdapter, outageAwareFindAccount } from './outage.js';
+import { codeTtl, highSecurityConfiguration, holdSecretsToTheirMethod, type HighSecurityOptions } from './high-security.js';
 
 export interface ProviderDeps {
   config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration'>>;
@@ -27,6 +28,8 @@ export interface ProviderDeps {
   resourceServers: ResourceServerLookup;
   permissions: GrantedScopesLookup & RoleClaimsLookup;
   pages: ProviderPages;
+  /** PAR, DPoP, JAR, JARM, mTLS, FAPI 2.0, pairwise, encryption (high-security.ts). */
+  highSecurity: HighSecurityOptions;
 }
 
 function isConfidential(client: { clientAuthMethod?: string | undefined }): boolean {
@@ -37,7 +40,9 @@ export function buildProvider(deps: ProviderDeps): Provider {
   const { config } = deps;
   const ttl = config.ttl;
   const claimNames = config.claimNames ?? { roles: 'roles', permissions: 'permissions' };
+  const { features: highSecurityFeatures, ...highSecurity } = highSecurityConfiguration(deps.highSecurity);
   const configuration: Configuration = {
+    ...highSecurity,
     // Storage failures reach the provider as temporarily_unavailable, not server_error (outage.ts).
     adapter: outageAwareAdapter(deps.adapter),
     clients: [],
@@ -111,6 +116,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
       },
       resourceIndicators: resourceIndicatorsWith(deps.resourceServers, deps.permissions),
       ...registrationFeatures(config.registration),
+      ...highSecurityFeatures,
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -127,7 +133,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     ttl: {
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.accessToken,
       ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.clientCredentials,
-      AuthorizationCode: ttl.authorizationCode,
+      AuthorizationCode: codeTtl(ttl.authorizationCode) as never,
       IdToken: ttl.idToken,
       RefreshToken: ttl.refreshToken,
       Session: ttl.session,
@@ -144,6 +150,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
   markOutages(provider);
+  holdSecretsToTheirMethod(provider);
   return provider;
 }
 

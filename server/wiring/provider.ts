@@ -17,6 +17,8 @@ import { buildProvider } from '../oidc/provider.js';
 import { cachedLookup } from '../oidc/resource-servers.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { Stores } from './stores.js';
+import { createEndpointGuard } from '../../adapters/webhooks/endpoint-guard.js';
+import { createGuardedFetch } from '../../adapters/webhooks/guarded-fetch.js';
 
 export async function createProviderHolder(deps: {
   config: Config;
@@ -31,10 +33,13 @@ export async function createProviderHolder(deps: {
   const resourceServers = cachedLookup(stores.apis, Date.now, stores.cacheTtl);
   stores.invalidation.on('resource-servers', (identifier) => resourceServers.forget(identifier));
   const pages = pagesWith(deps.renderer);
+  // jwks_uri and sector_identifier_uri are fetched under the webhook address policy (WEBHOOK_ALLOWED_NETWORKS).
+  const guard = createEndpointGuard({ allowedNetworks: config.delivery.webhooks.allowedNetworks, requireHttps: config.env === 'production' });
+  const highSecurity = { ...config.highSecurity, fetch: createGuardedFetch(guard) };
 
   const make = async () => {
     const loaded = await loadSigningKeys(stores.keys);
-    const provider = buildProvider({ config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages });
+    const provider = buildProvider({ config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages, highSecurity });
     subscribeProviderEvents(provider, { logger, audit, metrics: deps.metrics });
     // Kept with the provider, so the admin API verifies tokens against exactly the keys it publishes.
     return { provider, version: loaded.version, publicJwks: publicJwks(loaded.jwks) };
