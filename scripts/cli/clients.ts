@@ -34,6 +34,8 @@ async function definitionFrom(args: ParsedArgs): Promise<Record<string, unknown>
     ...(grants.length ? { grant_types: grants } : {}),
     ...(scope ? { scope } : {}),
     ...(flag(args, 'first-party') ? { first_party: true } : {}),
+    ...(flag(args, 'require-par') ? { require_pushed_authorization_requests: true } : {}),
+    ...(flag(args, 'dpop') ? { dpop_bound_access_tokens: true } : {}),
   };
 }
 
@@ -51,7 +53,10 @@ const createCommand: Command = {
     '  --name NAME                     display name shown on consent',
     '  --public                        a public client (token_endpoint_auth_method none, e.g. an SPA)',
     '  --first-party                   skip the consent page',
-    '  --file FILE                     a full client definition as in SEED_FILE (e.g. with resource_scopes)',
+    '  --require-par                   authorization requests must be pushed first (RFC 9126)',
+    '  --dpop                          access tokens must be DPoP-bound (RFC 9449)',
+    '  --file FILE                     a full client definition as in SEED_FILE (e.g. with resource_scopes,',
+    '                                  jwks, fapi_profile: docs/high-security-clients.md)',
     'Refuses a client_id that exists already.',
   ].join('\n'),
   options: {
@@ -63,6 +68,8 @@ const createCommand: Command = {
     name: { type: 'string' },
     public: { type: 'boolean' },
     'first-party': { type: 'boolean' },
+    'require-par': { type: 'boolean' },
+    dpop: { type: 'boolean' },
     file: { type: 'string' },
   },
   positionals: { min: 0, max: 1 },
