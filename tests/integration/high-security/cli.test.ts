@@ -21,7 +21,7 @@ beforeAll(async () => {
   if (!postgresUrl) return;
   db = await createTestDatabase('postgres');
   env = { NODE_ENV: 'test', DATA_DIR: dir, DATABASE_URL: db.url!, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'), COOKIE_KEYS: randomBytes(32).toString('base64url'), LOG_LEVEL: 'silent' };
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await db?.drop();
   rmSync(dir, { recursive: true, force: true });
