@@ -12,7 +12,7 @@ import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, SignJWT,
 import { authorize, UserAgent } from '../../helpers/browser.js';
 import { API, defaultSeed, freePort, startTestProvider, type TestProvider } from '../../helpers/provider.js';
 import { authorizationRequest, client } from '../../helpers/rp.js';
-import { createTestDatabase, itWith, type TestDatabase } from '../../helpers/stores.js';
+import { createTestDatabase, itWith, postgresUrl, type TestDatabase } from '../../helpers/stores.js';
 import { alice, basic, introspect, postForm } from '../protocol/support.js';
 import { rp } from './support.js';
 
@@ -28,10 +28,11 @@ beforeAll(async () => {
     { ...SERVICE, grant_types: ['client_credentials'], redirect_uris: [], resource_scopes: { [API.identifier]: API.scopes }, dpop_bound_access_tokens: true },
     { client_id: SPA.client_id, token_endpoint_auth_method: 'none', redirect_uris: [SPA.redirect_uri], grant_types: ['authorization_code', 'refresh_token'], scope: 'openid email offline_access', dpop_bound_access_tokens: true },
   );
-  database = await createTestDatabase();
+  // A database of its own that a second process can share (Postgres runs only; the embedded one has one owner).
+  database = postgresUrl ? await createTestDatabase('postgres') : undefined;
   // TRUST_PROXY so a second process can be addressed as this one (X-Forwarded-Host) in the shared-replay test.
-  op = await startTestProvider({ seed, database, env: { DPOP_NONCES: 'true', DPOP_NONCE_SECRET: NONCE_SECRET, TRUST_PROXY: 'true' } });
-});
+  op = await startTestProvider({ seed, ...(database ? { database } : {}), env: { DPOP_NONCES: 'true', DPOP_NONCE_SECRET: NONCE_SECRET, TRUST_PROXY: 'true' } });
+}, 180_000);
 afterAll(async () => {
   await op?.stop();
   await database?.drop();
@@ -120,7 +121,7 @@ describe('DPoP-bound tokens', () => {
   itWith('postgres', 'redis')('a proof used at one process is a replay at another sharing Redis', async () => {
     // Another process of the same deployment: same issuer, secrets, database and Redis key prefix.
     const { PORT: _port, SEED_FILE: _seed, ...deployment } = op.env;
-    const other = await startTestProvider({ seed: false, database, env: { ...deployment, PORT: String(await freePort()) } });
+    const other = await startTestProvider({ seed: false, ...(database ? { database } : {}), env: { ...deployment, PORT: String(await freePort()) } });
     try {
       const key = await proofKey();
       const proof = await key.proof({ htu: tokenUrl(), nonce: await nonce(key) });

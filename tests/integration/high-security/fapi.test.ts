@@ -89,7 +89,7 @@ describe('metadata that misses the profile is refused, naming the field', () => 
     const { require_pushed_authorization_requests: _par, ...withoutPar } = fapiClient('no-par', key.jwk);
     seed.clients.push(withoutPar);
     await expect(startTestProvider({ seed })).rejects.toThrow(/require_pushed_authorization_requests: must be true: authorization requests are pushed \(fapi2-security\)/);
-  });
+  }, 120_000);
 
   it('at the admin API: problem+json with the fields', async () => {
     const api = await AdminApiClient.open(op.issuer);
