@@ -112,7 +112,6 @@ describe('DPoP-bound tokens', () => {
 
   it('a client registered with dpop_bound_access_tokens gets no token without a proof', async () => {
     const { status, body } = await serviceToken({});
-    console.log('DEBUG', op.logs.filter((l) => /invalid_grant|grant request/.test(l)).slice(-2).join('\n'));
     // oidc-provider refuses it as invalid_grant ("DPoP proof JWT not provided"; descriptions of grant errors are not shown).
     expect(body.error).toBe('invalid_grant');
     expect(status).toBe(400);
