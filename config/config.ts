@@ -1,6 +1,7 @@
 /** The configuration the rest of the code receives: named by meaning, not by variable. */
 import type { ChannelFeatures, DeliverySettings } from './channels.js';
 import type { FederationSettings } from './federation.js';
+import type { HighSecuritySettings } from './high-security.js';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -62,6 +63,8 @@ export interface Config {
   claimNames: { roles: string; permissions: string };
   /** Dynamic client registration; `initialAccessTokens` is non-empty when enabled. */
   registration: { enabled: boolean; initialAccessTokens: string[] };
+  /** PAR, DPoP nonces, request objects, mTLS, pairwise subjects (config/high-security.ts). */
+  highSecurity: HighSecuritySettings;
   /** The admin API as a resource server: its audience and the lifetime of its tokens. */
   adminApi: { audience: string; tokenTtl: number };
   audit: { retentionDays: number; retentionIntervalSeconds: number; flushIntervalMs: number; batchSize: number; maxQueue: number };

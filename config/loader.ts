@@ -8,6 +8,7 @@ import { channelFeatures, readDeliverySettings } from './channels.js';
 import type { Config } from './config.js';
 import { misspeltVariables } from './did-you-mean.js';
 import { readFederationSettings } from './federation.js';
+import { readHighSecuritySettings } from './high-security.js';
 import { parseEnv, type EnvInput } from './parse.js';
 import { ConfigError, type Problem } from './problems.js';
 import { crossFieldProblems } from './rules/cross-field.js';
@@ -24,7 +25,7 @@ function report(problems: Problem[], invalid: ReadonlySet<string>): string[] {
 
 const trimSlash = (url: string): string => url.replace(/\/$/, '');
 
-function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'warnings'>): Config {
+function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'highSecurity' | 'warnings'>): Config {
   const issuer = trimSlash(env.ISSUER ?? `http://localhost:${env.PORT}`);
   return {
     env: env.NODE_ENV,
@@ -87,6 +88,7 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'war
     shutdownGraceSeconds: env.SHUTDOWN_GRACE,
     claimNames: { roles: env.ROLES_CLAIM, permissions: env.PERMISSIONS_CLAIM },
     registration: { enabled: env.CLIENT_REGISTRATION_ENABLED, initialAccessTokens: env.CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS ?? [] },
+    highSecurity: parts.highSecurity,
     adminApi: { audience: env.ADMIN_API_AUDIENCE ?? `${issuer}/admin/v1`, tokenTtl: env.ADMIN_API_TOKEN_TTL },
     audit: {
       retentionDays: env.AUDIT_RETENTION_DAYS,
@@ -135,14 +137,15 @@ export function loadConfig(env: EnvInput = process.env): Config {
   const production = values.NODE_ENV === 'production';
   const delivery = readDeliverySettings(values, production);
   const federation = readFederationSettings(values, production);
+  const highSecurity = readHighSecuritySettings(values);
   const changes = mustChange(values);
   const problems = [
     ...parsed.problems.map((p) => p.message),
-    ...report([...changes.problems, ...delivery.problems, ...federation.problems, ...crossFieldProblems(values)], parsed.invalid),
+    ...report([...changes.problems, ...delivery.problems, ...federation.problems, ...highSecurity.problems, ...crossFieldProblems(values)], parsed.invalid),
   ];
   if (problems.length) throw new ConfigError(problems);
   const warnings = [...misspeltVariables(env, settingNames), ...changes.warnings];
-  return toConfig(values, { delivery: delivery.settings, federation: federation.settings, warnings });
+  return toConfig(values, { delivery: delivery.settings, federation: federation.settings, highSecurity: highSecurity.settings, warnings });
 }
 
 export interface DatabaseSettings {

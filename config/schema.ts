@@ -11,6 +11,7 @@ import { branding } from './settings/branding.js';
 import { clients } from './settings/clients.js';
 import { email } from './settings/email.js';
 import { federation } from './settings/federation.js';
+import { highSecurity } from './settings/high-security.js';
 import { keys } from './settings/keys.js';
 import { outbox } from './settings/outbox.js';
 import { selfService } from './settings/self-service.js';
@@ -31,6 +32,7 @@ export const sections = [
   { title: 'Tokens and claims', schema: tokens },
   { title: 'Device sign-in and token exchange', schema: grants },
   { title: 'Clients and the admin API', schema: clients },
+  { title: 'High-security clients', schema: highSecurity },
   { title: 'Sign-in and MFA', schema: signIn },
   { title: 'Self-service', schema: selfService },
   { title: 'Branding', schema: branding },
@@ -50,6 +52,7 @@ export const envSchema = z.object({
   ...tokens.shape,
   ...grants.shape,
   ...clients.shape,
+  ...highSecurity.shape,
   ...signIn.shape,
   ...selfService.shape,
   ...branding.shape,

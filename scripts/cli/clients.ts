@@ -37,6 +37,8 @@ async function definitionFrom(args: ParsedArgs): Promise<Record<string, unknown>
     ...(flag(args, 'first-party') ? { first_party: true } : {}),
     ...(backchannel ? { backchannel_logout_uri: backchannel } : {}),
     ...(flag(args, 'backchannel-logout-session-required') ? { backchannel_logout_session_required: true } : {}),
+    ...(flag(args, 'require-par') ? { require_pushed_authorization_requests: true } : {}),
+    ...(flag(args, 'dpop') ? { dpop_bound_access_tokens: true } : {}),
   };
 }
 
@@ -57,7 +59,10 @@ const createCommand: Command = {
     '  --first-party                   skip the consent page',
     '  --backchannel-logout-uri URI    where logout tokens are POSTed when a session ends',
     '  --backchannel-logout-session-required  logout tokens must name the session (sid)',
-    '  --file FILE                     a full client definition as in SEED_FILE (e.g. with resource_scopes)',
+    '  --require-par                   authorization requests must be pushed first (RFC 9126)',
+    '  --dpop                          access tokens must be DPoP-bound (RFC 9449)',
+    '  --file FILE                     a full client definition as in SEED_FILE (e.g. with resource_scopes,',
+    '                                  jwks, fapi_profile: docs/high-security-clients.md)',
     'Refuses a client_id that exists already.',
   ].join('\n'),
   options: {
@@ -71,6 +76,8 @@ const createCommand: Command = {
     'first-party': { type: 'boolean' },
     'backchannel-logout-uri': { type: 'string' },
     'backchannel-logout-session-required': { type: 'boolean' },
+    'require-par': { type: 'boolean' },
+    dpop: { type: 'boolean' },
     file: { type: 'string' },
   },
   positionals: { min: 0, max: 1 },

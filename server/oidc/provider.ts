@@ -23,6 +23,7 @@ import { providerWithReuseWindow, refreshReuseAdapter, rotateRefreshToken } from
 import { announcePollInterval, deviceFlowFeature, pollingLimitedAdapter, type DeviceFlowDeps } from './device-flow.js';
 import { BACKCHANNEL_LOGOUT, backchannelLogoutThroughOutbox, type LogoutQueue } from './backchannel-logout.js';
 import { keepActClaim, registerTokenExchange, type TokenExchangeDeps } from './token-exchange.js';
+import { codeTtl, highSecurityConfiguration, holdSecretsToTheirMethod, type HighSecurityOptions } from './high-security.js';
 
 export interface ProviderDeps {
   config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration' | 'refreshTokenReuseWindow' | 'selfService'>>;
@@ -40,6 +41,8 @@ export interface ProviderDeps {
   logoutQueue?: LogoutQueue;
   /** RFC 8693 token exchange (token-exchange.ts); absent: the grant is not registered. */
   tokenExchange?: TokenExchangeDeps;
+  /** PAR, DPoP, JAR, JARM, mTLS, FAPI 2.0, pairwise, encryption (high-security.ts). */
+  highSecurity: HighSecurityOptions;
 }
 
 function isConfidential(client: { clientAuthMethod?: string | undefined }): boolean {
@@ -55,7 +58,9 @@ export function buildProvider(deps: ProviderDeps): Provider {
   // Device codes are polled through a limiter (slow_down, RFC 8628 §3.5).
   const deviceLimited = deps.deviceFlow ? pollingLimitedAdapter(deps.adapter, deps.deviceFlow.pollLimiter) : deps.adapter;
   const policy = buildInteractionPolicy({ mfaEnabled: config.mfa.enabled, signupEnabled: config.selfService?.registration ?? false });
+  const { features: highSecurityFeatures, ...highSecurity } = highSecurityConfiguration(deps.highSecurity);
   const configuration: Configuration = {
+    ...highSecurity,
     // Storage failures reach the provider as temporarily_unavailable, not server_error (outage.ts).
     adapter: outageAwareAdapter(reuseWindow > 0 ? refreshReuseAdapter(deviceLimited) : deviceLimited),
     clients: [],
@@ -131,6 +136,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
       ...registrationFeatures(config.registration),
       ...(deps.deviceFlow ? { deviceFlow: deviceFlowFeature(deps.deviceFlow) } : {}),
       ...(deps.logoutQueue ? { backchannelLogout: BACKCHANNEL_LOGOUT } : {}),
+      ...highSecurityFeatures,
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -148,7 +154,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     ttl: {
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.accessToken,
       ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.clientCredentials,
-      AuthorizationCode: ttl.authorizationCode,
+      AuthorizationCode: codeTtl(ttl.authorizationCode) as never,
       IdToken: ttl.idToken,
       RefreshToken: ttl.refreshToken,
       Session: ttl.session,
@@ -174,6 +180,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
   if (deps.tokenExchange) {
     registerTokenExchange(provider, deps.tokenExchange, { resourceIndicators: configuration.features!.resourceIndicators!, findAccount: configuration.findAccount! });
   }
+  holdSecretsToTheirMethod(provider);
   return provider;
 }
 

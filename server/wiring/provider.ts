@@ -19,7 +19,7 @@ import { cachedLookup } from '../oidc/resource-servers.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { Stores } from './stores.js';
 import { createEndpointGuard } from '../../adapters/webhooks/endpoint-guard.js';
-import { createGuardedJsonFetch } from '../../adapters/webhooks/guarded-fetch.js';
+import { createGuardedFetch, createGuardedJsonFetch } from '../../adapters/webhooks/guarded-fetch.js';
 import { createExchangeTokenVerifier } from '../../adapters/crypto/exchange-token-verifier.js';
 
 export async function createProviderHolder(deps: {
@@ -42,9 +42,12 @@ export async function createProviderHolder(deps: {
     pollInterval: config.deviceFlow.pollInterval,
   };
 
-  // Trusted issuers' keys are fetched under the webhook address policy (no calls into our network).
+  // Every URL fetched for a client (jwks_uri, sector_identifier_uri) or a trusted issuer is held to
+  // the webhook address policy (WEBHOOK_ALLOWED_NETWORKS): no calls into our own network.
+  const guard = createEndpointGuard({ allowedNetworks: config.delivery.webhooks.allowedNetworks, requireHttps: config.env === 'production' });
+  const highSecurity = { ...config.highSecurity, fetch: createGuardedFetch(guard) };
   const getJson = createGuardedJsonFetch({
-    guard: createEndpointGuard({ allowedNetworks: config.delivery.webhooks.allowedNetworks, requireHttps: config.env === 'production' }),
+    guard,
     timeoutMs: config.delivery.webhooks.timeoutSeconds * 1000,
     userAgent: 'oidc-server-token-exchange/1',
   });
@@ -55,7 +58,7 @@ export async function createProviderHolder(deps: {
     const verifier = createExchangeTokenVerifier({ issuer: config.issuer, keys: () => keys, trustedIssuers: config.tokenExchange.trustedIssuers, getJson });
     const provider = buildProvider({
       config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages, grants: stores.grants,
-      deviceFlow, logoutQueue: stores.logout, tokenExchange: { verifier, audit },
+      deviceFlow, logoutQueue: stores.logout, tokenExchange: { verifier, audit }, highSecurity,
     });
     subscribeProviderEvents(provider, { logger, audit, metrics: deps.metrics });
     if (config.env === 'development') explainGrantErrors(provider);

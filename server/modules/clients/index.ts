@@ -3,3 +3,4 @@ export { CLIENT_DEFINITION_KEYS, clientDefinitionSchema, tokenExchangePolicySche
 export { decideExchange, TOKEN_TYPES, type ExchangeParty, type ExchangeRequest, type ExchangeDecision } from './domain/token-exchange.js';
 export type { ExchangeTokenVerifier, ClientRepository, StoredClient, ListedClient, ClientStore, ClientChanges, ManagedClient } from './ports.js';
 export { createClientAdministration, type ClientAdministration, type ClientAdministrationDeps, type ClientWithSecret } from './use-cases/administer-clients.js';
+export { highSecurityIssues, FAPI_PROFILES, type HighSecurityClient } from './domain/high-security-metadata.js';

@@ -6,6 +6,7 @@
  * loads the client; this schema catches mistakes early with a message naming the field.
  */
 import { z } from 'zod';
+import { highSecurityFields, highSecurityIssues } from './high-security-metadata.js';
 
 const absoluteUri = z.string().refine((value) => {
   try {
@@ -56,7 +57,7 @@ export type TokenExchangePolicy = z.output<typeof tokenExchangePolicySchema>;
 
 const httpUri = absoluteUri.refine((value) => /^https?:/.test(value), 'must be an http(s) URI');
 
-export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth', 'none'] as const;
 
 const clientFields = z
   .object({
@@ -89,7 +90,9 @@ const clientFields = z
     policy_uri: absoluteUri.optional(),
     tos_uri: absoluteUri.optional(),
     jwks_uri: absoluteUri.optional(),
-    id_token_signed_response_alg: z.enum(['ES256', 'RS256']).optional(),
+    id_token_signed_response_alg: z.enum(['ES256', 'RS256', 'PS256', 'EdDSA']).optional(),
+    // PAR, DPoP, JAR, JARM, mTLS, pairwise, encryption, FAPI 2.0 (high-security-metadata.ts).
+    ...highSecurityFields,
     // OpenID Connect Back-Channel Logout 1.0: where logout tokens are POSTed when a session ends
     // (delivered through the outbox, the URI checked against the webhook address policy).
     backchannel_logout_uri: httpUri.optional(),
@@ -125,6 +128,7 @@ export const clientDefinitionSchema = clientFields
     if (!confidential && (client.client_secret || client.client_secret_env)) {
       ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'a public client (token_endpoint_auth_method none) has no secret' });
     }
+    for (const issue of highSecurityIssues(client)) ctx.addIssue({ code: 'custom', path: issue.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message: issue.message });
   })
   // Only the code flow has a response type; a client_credentials-only client has none.
   .transform((client) => ({
