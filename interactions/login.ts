@@ -23,6 +23,8 @@ export interface LoginDeps extends SignInDeps {
   authenticate(login: string, password: string): Promise<PasswordAuthResult>;
   /** Upstream OpenID Providers (interactions/federation.ts); absent: none configured. */
   federation?: Federation;
+  /** PASSKEYS_ENABLED: "Sign in with a passkey" and passkeys in the username field's autofill. */
+  passkeys?: boolean;
 }
 
 const loginForm = z.object({
@@ -51,6 +53,7 @@ export async function showLogin(ctx: Context, deps: LoginDeps, interaction: Pend
     alert: extra.alert,
     links: deps.selfService ? { uid: interaction.uid, registration: deps.selfService.registration === true } : undefined,
     notice: stepUp ? t('login.stepUp', { client: interaction.client.name }) : undefined,
+    passkey: deps.passkeys ? { action: `/interaction/${interaction.uid}/passkey`, options: `/interaction/${interaction.uid}/passkey/options` } : null,
     upstreams: (deps.federation?.providers ?? []).map((p) => ({ ...p, href: `/interaction/${encodeURIComponent(interaction.uid)}/federation/${p.id}` })),
   });
 }
@@ -84,6 +87,10 @@ export function registerLogin(router: Router, deps: LoginDeps): void {
       ctx.status = 429;
       ctx.set('Retry-After', String(wait));
       return showLogin(ctx, deps, interaction, { error: waitMessage(t, wait), login });
+    }
+    if (outcome.next === 'error' && outcome.error === 'passkey_required') {
+      ctx.status = 403;
+      return showLogin(ctx, deps, interaction, { alert: t('passkeys.required'), login });
     }
     ctx.status = 401;
     return showLogin(ctx, deps, interaction, { error: t('login.invalid'), login });

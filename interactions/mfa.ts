@@ -22,7 +22,7 @@ const codeForm = z.object({
 });
 
 interface PageState {
-  error?: { method: ChallengeMethod; message: string };
+  error?: { method: ChallengeMethod | 'passkey'; message: string };
   notice?: string;
 }
 
@@ -39,10 +39,19 @@ function showChallenge(ctx: Context, deps: SignInDeps, interaction: PendingInter
     sms: has('sms')?.detail ?? null,
     smsSent: view.smsSent,
     recovery: !!has('recovery_codes'),
+    passkey: has('passkey') ? { action: `/interaction/${interaction.uid}/mfa/passkey`, options: `/interaction/${interaction.uid}/passkey/options` } : null,
+    passkeyOnly: view.passkeyOnly,
     trustDays: deps.trustedDeviceDays,
     error: state.error,
     notice: state.notice,
   });
+}
+
+/** The second-factor page again with `state` (a refused passkey); to the interaction's start when none waits. */
+export async function showChallengeAgain(ctx: Context, deps: SignInDeps, interaction: PendingInteraction, state: PageState): Promise<void> {
+  const view = await deps.signIn.challenge(signInRequest(ctx, interaction));
+  if (!view) return continueTo(ctx, `/interaction/${interaction.uid}`);
+  showChallenge(ctx, deps, interaction, view, state);
 }
 
 /**

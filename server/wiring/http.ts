@@ -55,6 +55,7 @@ export function buildHttp(deps: {
     username: auth.username,
     audit,
     trustedDeviceDays: Math.round(config.mfa.trustedDeviceTtlSeconds / 86_400),
+    passkeys: !!auth.passkeys,
     ...(auth.federation ? { federation: auth.federation } : {}),
     selfService: { renderer, services: deps.selfService, registration: config.selfService.registration },
   };
@@ -65,6 +66,7 @@ export function buildHttp(deps: {
     sessions: createAccountSessionGateway(provider.provider),
     services: deps.selfService,
     mfa: auth.mfa,
+    ...(auth.passkeys ? { passkeys: auth.passkeys } : {}),
     options: {
       registration: config.selfService.registration,
       passwordMinLength: config.selfService.passwordMinLength,
