@@ -52,7 +52,9 @@
     if (kind === 'login' && lib.browserSupportsWebAuthnAutofill) {
       lib.browserSupportsWebAuthnAutofill().then(function (supported) {
         if (supported) return ceremony(form, 'login', true);
-      }).catch(function (error) { failed(form, error); });
+      }).catch(function () {
+        // Autofill is an offer, never an error: the password form and the button still work.
+      });
     }
   });
 })();

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { ACR_PHISHING_RESISTANT } from '../../server/modules/auth/index.js';
 import { chromiumPath, describeInChromium, hasChromium, launchChromium, screenshot } from '../helpers/chromium.js';
-import { freePort, startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../helpers/provider.js';
+import { createServer, type Server } from 'node:http';
+import { defaultSeed, freePort, startTestProvider, TEST_USER, type TestProvider } from '../helpers/provider.js';
 import { authorizationRequest, client, discover } from '../helpers/rp.js';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -24,17 +25,28 @@ async function axeViolations(page: Page): Promise<string[]> {
 const PHONE = { width: 375, height: 740 };
 let op: TestProvider;
 let browser: Browser;
+// A real callback server for the client (the browser lands there; the test reads the code from its URL).
+let callback: Server;
+const WEB_CLIENT = { client_id: 'passkey-app', client_secret: 'passkey-app-secret-that-is-long-enough-1234567890', redirect_uri: '' };
 const csp: string[] = [];
+
 
 beforeAll(async () => {
   if (!hasChromium) return;
+  callback = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('client callback'));
+  await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
+  WEB_CLIENT.redirect_uri = `http://127.0.0.1:${(callback.address() as { port: number }).port}/cb`;
+  const seed = defaultSeed() as { clients: Array<Record<string, unknown>> };
+  seed.clients.push({ client_id: WEB_CLIENT.client_id, client_name: 'Passkey App', client_secret: WEB_CLIENT.client_secret, redirect_uris: [WEB_CLIENT.redirect_uri], grant_types: ['authorization_code'], scope: 'openid email' });
   const port = await freePort();
-  op = await startTestProvider({ env: { PORT: String(port), ISSUER: `http://localhost:${port}`, SIGNUP_ENABLED: 'true' } });
-  browser = await launchChromium();
+  op = await startTestProvider({ seed, env: { PORT: String(port), ISSUER: `http://localhost:${port}`, SIGNUP_ENABLED: 'true' } });
+  // The server listens on 127.0.0.1; Chromium would otherwise try localhost at ::1 too.
+  browser = await launchChromium(['--host-resolver-rules=MAP localhost 127.0.0.1']);
 });
 afterAll(async () => {
   await browser?.close();
   await op?.stop();
+  callback?.close();
 });
 
 interface Tab {
@@ -44,14 +56,19 @@ interface Tab {
   authenticatorId: string;
 }
 
-/** A fresh browser profile with a virtual platform authenticator that verifies the user (as a fingerprint would). */
-async function tab(viewport?: { width: number; height: number }): Promise<Tab> {
+/**
+ * A fresh browser profile with a virtual platform authenticator that verifies the user (as a
+ * fingerprint would). The virtual authenticator answers a conditional (autofill) request at once,
+ * so unless `autofill` is asked for, the profile is a browser without conditional mediation and
+ * the page uses its button, as such browsers do.
+ */
+async function tab(viewport?: { width: number; height: number }, options: { autofill?: boolean } = {}): Promise<Tab> {
   const context = await browser.newContext({ locale: 'en-US', ...(viewport ? { viewport } : {}) });
+  if (!options.autofill) await context.addInitScript('delete PublicKeyCredential.isConditionalMediationAvailable');
   const page = await context.newPage();
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) csp.push(`${page.url()}: ${message.text()}`);
   });
-  await page.route(`${new URL(WEB_CLIENT.redirect_uri).origin}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'client callback' }));
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -62,21 +79,20 @@ async function tab(viewport?: { width: number; height: number }): Promise<Tab> {
 
 /** Starts an authorization request of the web client in `page`; `finish` waits for the callback and @returns the ID token claims. */
 async function authorize(page: Page, params: Record<string, string> = {}) {
-  let landed: URL | undefined;
-  await page.unroute(`${new URL(WEB_CLIENT.redirect_uri).origin}/**`);
-  await page.route(`${new URL(WEB_CLIENT.redirect_uri).origin}/**`, async (route) => {
-    landed = new URL(route.request().url());
-    await route.fulfill({ status: 200, contentType: 'text/plain', body: 'client callback' });
-  });
   const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
   const request = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid email', ...params });
   await page.goto(request.url.toString());
   return {
     async finish() {
+      const atClient = (u: URL) => u.origin === new URL(WEB_CLIENT.redirect_uri).origin;
+      // The first sign-in of a browser profile asks for consent; later ones go straight back.
       const allow = page.getByRole('button', { name: 'Allow' });
-      await Promise.race([page.waitForURL((u) => u.origin === new URL(WEB_CLIENT.redirect_uri).origin), allow.waitFor().then(() => allow.click())]);
-      await page.waitForURL((u) => u.origin === new URL(WEB_CLIENT.redirect_uri).origin);
-      const tokens = await client.authorizationCodeGrant(config, landed!, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+      const next = await Promise.race([page.waitForURL(atClient).then(() => 'client' as const), allow.waitFor().then(() => 'consent' as const)]);
+      if (next === 'consent') {
+        await allow.click();
+        await page.waitForURL(atClient);
+      }
+      const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
       return tokens.claims()!;
     },
   };
@@ -88,11 +104,20 @@ async function signInWithPassword(page: Page) {
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
-/** The credentials of one virtual authenticator, copied into another (the same passkey on a second "device"). */
+/**
+ * The credentials of one virtual authenticator, copied into another: the same device-bound
+ * passkey in a second profile. A copy is a clone, so after using it the test copies it back
+ * (`syncBack`), or the owner's next use would show a signature counter that went backwards.
+ */
 async function copyCredentials(from: Tab, to: Tab) {
   const { credentials } = await from.cdp.send('WebAuthn.getCredentials', { authenticatorId: from.authenticatorId });
   for (const credential of credentials) await to.cdp.send('WebAuthn.addCredential', { authenticatorId: to.authenticatorId, credential });
   return credentials;
+}
+
+async function syncBack(from: Tab, to: Tab) {
+  await to.cdp.send('WebAuthn.clearCredentials', { authenticatorId: to.authenticatorId });
+  await copyCredentials(from, to);
 }
 
 describeInChromium(`passkeys in Chromium (${chromiumPath})`, () => {
@@ -109,7 +134,7 @@ describeInChromium(`passkeys in Chromium (${chromiumPath})`, () => {
 
     await page.goto(`${op.issuer}/account`);
     await page.getByRole('link', { name: 'Manage passkeys' }).click();
-    await page.getByRole('heading', { name: 'Passkeys' }).waitFor();
+    await page.getByRole('heading', { name: 'Passkeys', exact: true }).waitFor();
     await expect(page.getByText('You have no passkeys yet.').count()).resolves.toBe(1);
     await screenshot(page, 'passkeys-account-empty');
     expect(await axeViolations(page)).toEqual([]);
@@ -131,7 +156,7 @@ describeInChromium(`passkeys in Chromium (${chromiumPath})`, () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await screenshot(page, 'passkeys-login');
     expect(await axeViolations(page)).toEqual([]);
-    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
     const claims = await stepUp.finish();
     expect(claims.sub).toBe(first.sub);
     expect(claims.acr).toBe(ACR_PHISHING_RESISTANT);
@@ -142,22 +167,24 @@ describeInChromium(`passkeys in Chromium (${chromiumPath})`, () => {
     const other = await tab();
     await copyCredentials(owner, other);
     const flow = await authorize(other.page);
-    await other.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect(other.page.getByLabel('Username or email').getAttribute('autocomplete')).resolves.toBe('username webauthn');
+    await other.page.getByRole('button', { name: 'Use a passkey' }).click();
     const claims = await flow.finish();
     expect(claims.amr).toEqual(['hwk', 'user', 'mfa']);
     expect(claims.acr).toBe(ACR_PHISHING_RESISTANT);
+    await syncBack(other, owner);
     await other.context.close();
   }, 120_000);
 
   it('signs in through the username field autofill (conditional UI)', async () => {
-    const other = await tab();
+    const other = await tab(undefined, { autofill: true });
     await copyCredentials(owner, other);
     const flow = await authorize(other.page);
-    await expect(other.page.getByLabel('Username or email').getAttribute('autocomplete')).resolves.toBe('username webauthn');
-    // The page starts a conditional request on load; the virtual authenticator answers it when the field is used.
-    await other.page.getByLabel('Username or email').click();
+    // The page starts a conditional request on load; the virtual authenticator picks the passkey
+    // from the autofill as soon as it is offered, and the page signs in with it.
     const claims = await flow.finish();
     expect(claims.amr).toEqual(['hwk', 'user', 'mfa']);
+    await syncBack(other, owner);
     await other.context.close();
   }, 120_000);
 
@@ -175,6 +202,7 @@ describeInChromium(`passkeys in Chromium (${chromiumPath})`, () => {
       const claims = await flow.finish();
       expect(claims.amr).toEqual(['pwd', 'hwk', 'user', 'mfa']);
       expect(claims.acr).toBe(ACR_PHISHING_RESISTANT);
+      await syncBack(other, owner);
       await other.context.close();
     }
   }, 180_000);
@@ -185,10 +213,11 @@ describeInChromium(`passkeys in Chromium (${chromiumPath})`, () => {
     const flow = await authorize(other.page);
     await screenshot(other.page, 'passkeys-login-phone');
     expect(await axeViolations(other.page)).toEqual([]);
-    await other.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await other.page.getByRole('button', { name: 'Use a passkey' }).click();
     await flow.finish();
+    await syncBack(other, owner);
     await other.page.goto(`${op.issuer}/account/passkeys`);
-    await other.page.getByRole('heading', { name: 'Passkeys' }).waitFor();
+    await other.page.getByRole('heading', { name: 'Passkeys', exact: true }).waitFor();
     await screenshot(other.page, 'passkeys-account-phone');
     expect(await axeViolations(other.page)).toEqual([]);
     await other.context.close();
@@ -208,7 +237,7 @@ describeInChromium(`passkeys in Chromium (${chromiumPath})`, () => {
     const other = await tab();
     await copyCredentials(owner, other);
     await authorize(other.page, { prompt: 'login' });
-    await other.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await other.page.getByRole('button', { name: 'Use a passkey' }).click();
     await other.page.getByText('That passkey could not sign you in.').waitFor();
     await other.context.close();
     await owner.context.close();
