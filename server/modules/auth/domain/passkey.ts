@@ -10,6 +10,7 @@
  *   - The last way to sign in (password, upstream identity, passkey) is never removed.
  *   - With an AAGUID allow-list, only authenticators of those models may be registered.
  */
+import { truncate, wellFormed } from '../../../shared/unicode.js';
 import type { AmrValue } from './authentication-context.js';
 import type { FactorSummary } from './factor.js';
 
@@ -71,12 +72,16 @@ export function aaguidAllowed(aaguid: string, allowList: readonly string[]): boo
   return !allowList.length || allowList.some((a) => a.toLowerCase() === aaguid.toLowerCase());
 }
 
-/** Names are the user's labels: trimmed, at most this long, never empty (the authenticator's name instead). */
+/**
+ * Names are the user's labels: well-formed (no NUL, no lone surrogate), control characters and
+ * runs of spaces made single spaces, trimmed, at most this long, never empty (the fallback instead).
+ */
 export const PASSKEY_NAME_MAX = 64;
 
 export function passkeyName(input: string | undefined, fallback: string): string {
-  const name = (input ?? '').replace(/\s+/g, ' ').trim().slice(0, PASSKEY_NAME_MAX);
-  return name || fallback;
+  // eslint-disable-next-line no-control-regex
+  const name = wellFormed(input ?? '').replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+  return name ? truncate(name, PASSKEY_NAME_MAX) : fallback;
 }
 
 /** The account's passkeys as one factor, for the second-factor page and the MFA policy. */
