@@ -29,12 +29,13 @@ export const ACR_VALUES = [ACR_PASSWORD, ACR_MFA, ACR_PHISHING_RESISTANT] as con
 const LEVEL: Record<string, number> = { [ACR_PASSWORD]: 0, [ACR_MFA]: 1, [ACR_PHISHING_RESISTANT]: 2 };
 
 /**
- * The level an `acr_values` request needs: any value listed is acceptable, so the weakest of the
- * ones we know; undefined when it names none of ours.
+ * The level an `acr_values` request needs: the strongest of the values we know that it lists
+ * (as ACR_MFA anywhere in the list has always meant "ask for a second factor"); undefined when it
+ * names none of ours.
  */
 export function requestedLevel(acrValues: string | undefined): number | undefined {
   const levels = (acrValues ?? '').split(' ').map((v) => LEVEL[v]).filter((l): l is number => l !== undefined);
-  return levels.length ? Math.min(...levels) : undefined;
+  return levels.length ? Math.max(...levels) : undefined;
 }
 
 /** The level of an acr a session holds (unknown or none: 0). */
@@ -67,7 +68,7 @@ export function requestsMfa(acrValues: string | undefined): boolean {
   return (requestedLevel(acrValues) ?? 0) >= LEVEL[ACR_MFA]!;
 }
 
-/** Whether an `acr_values` request accepts nothing weaker than a passkey (step-up to a passkey). */
+/** Whether an `acr_values` request asks for a passkey (step-up to a passkey): it lists `phr`. */
 export function requestsPasskey(acrValues: string | undefined): boolean {
   return requestedLevel(acrValues) === LEVEL[ACR_PHISHING_RESISTANT];
 }
