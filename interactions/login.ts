@@ -9,7 +9,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { PasswordAuthResult } from '../server/modules/auth/index.js';
+import { requestsPasskey, type PasswordAuthResult } from '../server/modules/auth/index.js';
 import type { Federation } from '../server/modules/federation/index.js';
 import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { PendingInteraction } from './gateway.js';
@@ -52,7 +52,7 @@ export async function showLogin(ctx: Context, deps: LoginDeps, interaction: Pend
     error: extra.error,
     alert: extra.alert,
     links: deps.selfService ? { uid: interaction.uid, registration: deps.selfService.registration === true } : undefined,
-    notice: stepUp ? t('login.stepUp', { client: interaction.client.name }) : undefined,
+    notice: stepUp ? t(deps.passkeys && requestsPasskey(typeof interaction.params.acr_values === 'string' ? interaction.params.acr_values : undefined) ? 'passkeys.stepUp' : 'login.stepUp', { client: interaction.client.name }) : undefined,
     passkey: deps.passkeys ? { action: `/interaction/${interaction.uid}/passkey`, options: `/interaction/${interaction.uid}/passkey/options` } : null,
     upstreams: (deps.federation?.providers ?? []).map((p) => ({ ...p, href: `/interaction/${encodeURIComponent(interaction.uid)}/federation/${p.id}` })),
   });

@@ -153,7 +153,7 @@ describeInChromium(`passkeys in Chromium (${chromiumPath})`, () => {
 
     // Step-up: the session is password-only, the client accepts nothing weaker than a passkey.
     const stepUp = await authorize(page, { acr_values: ACR_PHISHING_RESISTANT });
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByText('Passkey App asks you to confirm your identity with a passkey.').waitFor();
     await screenshot(page, 'passkeys-login');
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Use a passkey' }).click();
