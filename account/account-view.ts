@@ -45,6 +45,8 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
     user: { username: user.username, email: user.email ?? '', emailVerified: user.emailVerified },
     profile: { name: user.profile.name ?? '', given_name: user.profile.given_name ?? '', family_name: user.profile.family_name ?? '', nickname: user.profile.nickname ?? '' },
     phone: { number: user.profile.phone_number ?? '', verified: user.profile.phone_number_verified === true, pending: !!pendingPhone && pendingPhone.expiresAt.getTime() > now },
+    emailVerification: deps.options.emailVerification,
+    phoneVerification: deps.options.phoneVerification,
     emailChangePending: !!pendingEmail && pendingEmail.expiresAt.getTime() > now,
     emailVerifyPending: !user.emailVerified,
     hasVerifyFlow: !!pendingVerify,

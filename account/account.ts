@@ -79,24 +79,27 @@ export function registerAccount(router: Router, deps: SelfServiceDeps): void {
     seeOther(ctx, '/account?done=password');
   }));
 
-  router.post('/account/email', action(deps, true, async (ctx, who, body) => {
-    const parsed = emailForm.safeParse(body);
-    if (!parsed.success) return showProblem(ctx, deps, who, invalid('email', 'invalid_email'));
-    try {
-      const sent = await startEmailChange(deps.services, who.user, parsed.data.email, requestContext(ctx, deps.renderer));
-      if (!sent.sent) return showProblem(ctx, deps, who, limited(sent.decision.retryAfterSeconds), { email: parsed.data.email });
-    } catch (error) {
-      return showProblem(ctx, deps, who, error, { email: parsed.data.email });
-    }
-    seeOther(ctx, '/account?done=email_sent#email');
-  }));
+  // Email verification and changes (EMAIL_VERIFICATION_ENABLED), phone numbers (PHONE_VERIFICATION_ENABLED): routes only when on.
+  if (deps.options.emailVerification) {
+    router.post('/account/email', action(deps, true, async (ctx, who, body) => {
+      const parsed = emailForm.safeParse(body);
+      if (!parsed.success) return showProblem(ctx, deps, who, invalid('email', 'invalid_email'));
+      try {
+        const sent = await startEmailChange(deps.services, who.user, parsed.data.email, requestContext(ctx, deps.renderer));
+        if (!sent.sent) return showProblem(ctx, deps, who, limited(sent.decision.retryAfterSeconds), { email: parsed.data.email });
+      } catch (error) {
+        return showProblem(ctx, deps, who, error, { email: parsed.data.email });
+      }
+      seeOther(ctx, '/account?done=email_sent#email');
+    }));
+  }
 
   // Codes typed on the account page: for a new email, for the current (unverified) email, for the phone.
-  for (const [path, kind, done] of [
-    ['/account/email/verify', 'change_email', 'email'],
-    ['/account/email/confirm', 'verify_email', 'email_verified'],
-    ['/account/phone/verify', 'verify_phone', 'phone'],
-  ] as const) {
+  const codeRoutes = [
+    ...(deps.options.emailVerification ? [['/account/email/verify', 'change_email', 'email'], ['/account/email/confirm', 'verify_email', 'email_verified']] as const : []),
+    ...(deps.options.phoneVerification ? [['/account/phone/verify', 'verify_phone', 'phone']] as const : []),
+  ];
+  for (const [path, kind, done] of codeRoutes) {
     router.post(path, action(deps, false, async (ctx, who, body) => {
       const parsed = codeForm.safeParse(body);
       const pending = await deps.services.flows.findPending(who.user.id, kind);
@@ -113,30 +116,34 @@ export function registerAccount(router: Router, deps: SelfServiceDeps): void {
     }));
   }
 
-  router.post('/account/email/resend', action(deps, false, async (ctx, who) => {
-    const { user } = who;
-    if (!user.email || user.emailVerified) return seeOther(ctx, '/account');
-    const sent = await sendVerification(deps.services, { kind: 'verify_email', user, target: user.email }, requestContext(ctx, deps.renderer));
-    if (!sent.sent) return showProblem(ctx, deps, who, limited(sent.decision.retryAfterSeconds));
-    seeOther(ctx, '/account?done=email_sent#email');
-  }));
+  if (deps.options.emailVerification) {
+    router.post('/account/email/resend', action(deps, false, async (ctx, who) => {
+      const { user } = who;
+      if (!user.email || user.emailVerified) return seeOther(ctx, '/account');
+      const sent = await sendVerification(deps.services, { kind: 'verify_email', user, target: user.email }, requestContext(ctx, deps.renderer));
+      if (!sent.sent) return showProblem(ctx, deps, who, limited(sent.decision.retryAfterSeconds));
+      seeOther(ctx, '/account?done=email_sent#email');
+    }));
+  }
 
-  router.post('/account/phone', action(deps, true, async (ctx, who, body) => {
-    const parsed = phoneForm.safeParse(body);
-    if (!parsed.success) return showProblem(ctx, deps, who, invalid('phone', 'invalid_phone'));
-    try {
-      const sent = await setPhone(deps.services, who.user, parsed.data.phone, requestContext(ctx, deps.renderer));
-      if (!sent.sent) return showProblem(ctx, deps, who, limited(sent.decision.retryAfterSeconds), { phone: parsed.data.phone });
-    } catch (error) {
-      return showProblem(ctx, deps, who, error, { phone: parsed.data.phone });
-    }
-    seeOther(ctx, '/account?done=phone_sent#phone');
-  }));
+  if (deps.options.phoneVerification) {
+    router.post('/account/phone', action(deps, true, async (ctx, who, body) => {
+      const parsed = phoneForm.safeParse(body);
+      if (!parsed.success) return showProblem(ctx, deps, who, invalid('phone', 'invalid_phone'));
+      try {
+        const sent = await setPhone(deps.services, who.user, parsed.data.phone, requestContext(ctx, deps.renderer));
+        if (!sent.sent) return showProblem(ctx, deps, who, limited(sent.decision.retryAfterSeconds), { phone: parsed.data.phone });
+      } catch (error) {
+        return showProblem(ctx, deps, who, error, { phone: parsed.data.phone });
+      }
+      seeOther(ctx, '/account?done=phone_sent#phone');
+    }));
 
-  router.post('/account/phone/remove', action(deps, true, async (ctx, who) => {
-    await removePhone(deps.services, who.user, requestContext(ctx, deps.renderer));
-    seeOther(ctx, '/account?done=phone_removed#phone');
-  }));
+    router.post('/account/phone/remove', action(deps, true, async (ctx, who) => {
+      await removePhone(deps.services, who.user, requestContext(ctx, deps.renderer));
+      seeOther(ctx, '/account?done=phone_removed#phone');
+    }));
+  }
 
   router.post('/account/sessions/:id/end', action(deps, true, async (ctx, who) => {
     const id = ctx.params.id ?? '';

@@ -8,6 +8,12 @@ import type { Federation, LinkedIdentities } from '../server/modules/federation/
 export interface SelfServiceOptions {
   /** SIGNUP_ENABLED */
   registration: boolean;
+  /** PASSWORD_RECOVERY_ENABLED: /account/recover and /account/reset exist. */
+  passwordRecovery: boolean;
+  /** EMAIL_VERIFICATION_ENABLED: the email can be verified and changed on /account. */
+  emailVerification: boolean;
+  /** PHONE_VERIFICATION_ENABLED: a phone number can be added (sign-up, /account) and verified. */
+  phoneVerification: boolean;
   passwordMinLength: number;
   /** ACCOUNT_REAUTH_WINDOW (s) */
   reauthWindowSeconds: number;

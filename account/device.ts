@@ -20,9 +20,14 @@ export interface DeviceNoticeDeps {
   services: SelfServiceServices;
   /** SIGNUP_ENABLED: the sign-in page links to sign-up. */
   registration?: boolean;
+  /** PASSWORD_RECOVERY_ENABLED: the sign-in page links to password recovery. */
+  passwordRecovery?: boolean;
+  /** NEW_DEVICE_EMAIL_ENABLED; off: no device cookie, no notice. */
+  newDeviceEmail?: boolean;
 }
 
 export async function noteDevice(ctx: Context, deps: DeviceNoticeDeps, userId: string): Promise<void> {
+  if (deps.newDeviceEmail === false) return;
   try {
     let deviceId = readCookie(ctx, COOKIE, isDeviceId);
     if (!deviceId) {

@@ -22,7 +22,7 @@ export function selfServiceRoutes(deps: SelfServiceDeps): Router {
   router.use(formParser());
   registerAccountSession(router, deps);
   registerRegistration(router, deps);
-  registerRecovery(router, deps);
+  if (deps.options.passwordRecovery) registerRecovery(router, deps);
   registerAccount(router, deps);
   registerAccountMfa(router, deps);
   registerAccountPasskeys(router, deps);

@@ -50,6 +50,7 @@ function showForm(ctx: Context, deps: SelfServiceDeps, values: Record<string, st
   renderSelfService(ctx, deps.renderer, 'account/register', {
     titleId: 'signup.title',
     values,
+    phoneVerification: deps.options.phoneVerification,
     errors,
     minLength: deps.options.passwordMinLength,
     backHref: values.interaction ? `/interaction/${values.interaction}` : '/account',
@@ -101,7 +102,9 @@ export function registerRegistration(router: Router, deps: SelfServiceDeps): voi
       ctx.status = 400;
       return showForm(ctx, deps, {}, { form: ['fields.invalid_form'] });
     }
-    const { username, email, phone } = parsed.data;
+    const { username, email } = parsed.data;
+    // Without phone verification (PHONE_VERIFICATION_ENABLED=false) the form has no phone field.
+    const phone = deps.options.phoneVerification ? parsed.data.phone : undefined;
     const interaction = uidOf(parsed.data.interaction);
     const values = { username, email, phone, interaction };
     try {

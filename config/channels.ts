@@ -1,7 +1,7 @@
 /**
  * Delivery settings (email, SMS, outbox, webhooks) from the parsed environment. Which channel is
- * used is decided here once; that production refuses the log channels is a rule of
- * rules/production.ts (a warning in development).
+ * used is decided here once, and so is which features that send messages are on; that production
+ * refuses a feature whose channel is the log is a rule of rules/production.ts (a warning in development).
  */
 import { problem, type Problem } from './problems.js';
 import type { Env, SettingName } from './schema.js';
@@ -31,6 +31,35 @@ export const emailProvider = (env: Env): Env['EMAIL_PROVIDER'] => env.EMAIL_PROV
 /** The SMS channel in use: SMS_PROVIDER, else twilio when TWILIO_ACCOUNT_SID is set; undefined: the log. */
 export const smsProvider = (env: Env): Env['SMS_PROVIDER'] => env.SMS_PROVIDER ?? (env.TWILIO_ACCOUNT_SID ? 'twilio' : undefined);
 
+/** What sends email or SMS, each on or off (config/rules/production.ts refuses one on without its channel). */
+export interface ChannelFeatures {
+  signup: boolean;
+  passwordRecovery: boolean;
+  emailVerification: boolean;
+  newDeviceEmail: boolean;
+  phoneVerification: boolean;
+  /** SMS codes as a second factor: MFA_ENABLED and MFA_SMS_ENABLED. */
+  smsCodes: boolean;
+}
+
+/**
+ * Each feature as set, else on, except in production without the channel it needs: production
+ * then starts with the features its channels can serve, and refuses only one switched on explicitly.
+ */
+export function channelFeatures(env: Env): ChannelFeatures {
+  const production = env.NODE_ENV === 'production';
+  const email = !production || (emailProvider(env) ?? 'log') !== 'log';
+  const sms = !production || (smsProvider(env) ?? 'log') !== 'log';
+  return {
+    signup: env.SIGNUP_ENABLED ?? env.NODE_ENV === 'development',
+    passwordRecovery: env.PASSWORD_RECOVERY_ENABLED ?? email,
+    emailVerification: env.EMAIL_VERIFICATION_ENABLED ?? email,
+    newDeviceEmail: env.NEW_DEVICE_EMAIL_ENABLED ?? email,
+    phoneVerification: env.PHONE_VERIFICATION_ENABLED ?? sms,
+    smsCodes: env.MFA_ENABLED && (env.MFA_SMS_ENABLED ?? sms),
+  };
+}
+
 function requireAll(env: Env, names: SettingName[], because: string, problems: Problem[]): void {
   for (const name of names) if (env[name] === undefined) problems.push(problem(name, `${name} is required ${because}`));
 }
@@ -39,7 +68,7 @@ function email(env: Env, production: boolean, problems: Problem[]): EmailSetting
   const provider = emailProvider(env);
   if (provider === 'smtp') {
     requireAll(env, ['SMTP_URL', 'EMAIL_FROM'], 'when EMAIL_PROVIDER is smtp', problems);
-    return { provider, from: env.EMAIL_FROM ?? '', url: env.SMTP_URL ?? '', requireTls: production };
+    return { provider, from: env.EMAIL_FROM ?? '', url: env.SMTP_URL ?? '', requireTls: env.SMTP_REQUIRE_TLS ?? production };
   }
   if (provider === 'ses') {
     requireAll(env, ['AWS_REGION', 'EMAIL_FROM'], 'when EMAIL_PROVIDER is ses', problems);

@@ -1,5 +1,5 @@
 /** The configuration the rest of the code receives: named by meaning, not by variable. */
-import type { DeliverySettings } from './channels.js';
+import type { ChannelFeatures, DeliverySettings } from './channels.js';
 import type { FederationSettings } from './federation.js';
 
 export interface Config {
@@ -9,7 +9,11 @@ export interface Config {
   issuer: string;
   trustProxy: boolean;
   databaseUrl: string | undefined;
+  /** LOG_FORMAT: pretty (development default) or json. */
+  logFormat: 'pretty' | 'json';
   databasePoolMax: number;
+  /** MIGRATE_ON_START: apply pending migrations at start (else a stale schema stops the start). */
+  migrateOnStart: boolean;
   dataDir: string;
   redisUrl: string | undefined;
   redisKeyPrefix: string;
@@ -40,6 +44,8 @@ export interface Config {
     grant: number;
     interaction: number;
   };
+  /** REFRESH_TOKEN_REUSE_WINDOW (s): a repeated refresh within it gets the same successor. */
+  refreshTokenReuseWindow: number;
   keyRotationOverlap: number;
   keyRefreshInterval: number;
   tokenRateLimit: { points: number; windowSeconds: number; authFailures: number };
@@ -58,7 +64,10 @@ export interface Config {
   metrics: { enabled: boolean; token: string | undefined };
   /** Email, SMS, outbox and webhook delivery (config/channels.ts). */
   delivery: DeliverySettings;
+  /** Features that send email or SMS, each on or off (config/channels.ts). */
+  features: ChannelFeatures;
   selfService: {
+    /** SIGNUP_ENABLED (= features.signup). */
     registration: boolean;
     passwordMinLength: number;
     verificationTtl: number;
@@ -73,9 +82,15 @@ export interface Config {
   mfa: { enabled: boolean; trustedDeviceTtlSeconds: number; totpIssuer: string; smsResendIntervalSeconds: number };
   /** Passkeys (WebAuthn): the RP ID, the origins that may use it (the issuer's first), the AAGUID allow-list. */
   passkeys: { enabled: boolean; rpId: string; origins: string[]; aaguidAllowList: string[] };
-  /** Product name on pages and in messages. */
+  /** Product name on pages and in messages (BRAND_NAME, else the issuer's host name). */
   brandName: string;
   brandLogoUrl: string | undefined;
+  /** #rrggbb the page theme is derived from; undefined: the built-in theme. */
+  brandPrimaryColor: string | undefined;
+  /** Path of an operator stylesheet served as /assets/brand.css. */
+  brandStylesheet: string | undefined;
+  /** Where / redirects in production; undefined: a minimal page. */
+  homeUrl: string | undefined;
   /** Upstream OpenID Providers (config/federation.ts). */
   federation: FederationSettings;
   /**

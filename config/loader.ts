@@ -4,7 +4,7 @@
  * variable. Warnings (misspelt variables, settings to change before production) travel with the
  * result for the boot code to log.
  */
-import { readDeliverySettings } from './channels.js';
+import { channelFeatures, readDeliverySettings } from './channels.js';
 import type { Config } from './config.js';
 import { misspeltVariables } from './did-you-mean.js';
 import { readFederationSettings } from './federation.js';
@@ -33,7 +33,9 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'war
     issuer,
     trustProxy: env.TRUST_PROXY,
     databaseUrl: env.DATABASE_URL,
+    logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
     databasePoolMax: env.DATABASE_POOL_MAX,
+    migrateOnStart: env.MIGRATE_ON_START ?? env.NODE_ENV !== 'production',
     dataDir: env.DATA_DIR,
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
@@ -62,6 +64,7 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'war
       grant: env.GRANT_TTL,
       interaction: env.INTERACTION_TTL,
     },
+    refreshTokenReuseWindow: env.REFRESH_TOKEN_REUSE_WINDOW,
     keyRotationOverlap: env.KEY_ROTATION_OVERLAP,
     keyRefreshInterval: env.KEY_REFRESH_INTERVAL,
     tokenRateLimit: { points: env.TOKEN_RATE_LIMIT, windowSeconds: env.TOKEN_RATE_LIMIT_WINDOW, authFailures: env.TOKEN_AUTH_FAILURE_LIMIT },
@@ -86,8 +89,9 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'war
     },
     metrics: { enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN },
     delivery: parts.delivery,
+    features: channelFeatures(env),
     selfService: {
-      registration: env.SIGNUP_ENABLED ?? env.NODE_ENV === 'development',
+      registration: channelFeatures(env).signup,
       passwordMinLength: env.PASSWORD_MIN_LENGTH,
       verificationTtl: env.VERIFICATION_TTL,
       resetTtl: env.PASSWORD_RESET_TTL,
@@ -109,8 +113,11 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'war
       origins: [...new Set([new URL(issuer).origin, ...env.WEBAUTHN_RELATED_ORIGINS])],
       aaguidAllowList: env.WEBAUTHN_AAGUID_ALLOWLIST,
     },
-    brandName: env.BRAND_NAME,
+    brandName: env.BRAND_NAME ?? new URL(issuer).hostname,
     brandLogoUrl: env.BRAND_LOGO_URL,
+    brandPrimaryColor: env.BRAND_PRIMARY_COLOR,
+    brandStylesheet: env.BRAND_STYLESHEET,
+    homeUrl: env.HOME_URL,
     federation: parts.federation,
     warnings: parts.warnings,
   };

@@ -112,6 +112,8 @@ export function createInteractionGateway(providerOf: () => Provider): Interactio
         {
           login: { accountId: outcome.accountId, amr: outcome.amr, ...(outcome.acr ? { acr: outcome.acr } : {}), remember: outcome.remember },
           ...(outcome.selectAccount ? { select_account: {} } : {}),
+          // A sign-in settles a pending prompt=create: the account now exists (or the user chose one).
+          create: {},
         },
         { mergeWithLastSubmission: false },
       );

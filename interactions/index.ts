@@ -31,6 +31,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (interaction.prompt === 'login') return showLogin(ctx, deps, interaction);
     if (interaction.prompt === 'select_account') return showSelectAccount(ctx, deps, interaction);
     if (interaction.prompt === 'consent') return showConsent(ctx, deps, interaction);
+    // prompt=create (OpenID Connect Prompt Create 1.0): sign-up, which continues this request once verified.
+    if (interaction.prompt === 'create' && deps.selfService) return continueTo(ctx, `/account/register?interaction=${encodeURIComponent(interaction.uid)}`);
     // A prompt we do not handle must not leave the user stuck.
     continueTo(ctx, await deps.gateway.abort(ctx, 'login_required', `unsupported prompt ${interaction.prompt}`));
   });

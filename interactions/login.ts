@@ -51,7 +51,9 @@ export async function showLogin(ctx: Context, deps: LoginDeps, interaction: Pend
     login: extra.login ?? hint ?? '',
     error: extra.error,
     alert: extra.alert,
-    links: deps.selfService ? { uid: interaction.uid, registration: deps.selfService.registration === true } : undefined,
+    links: deps.selfService
+      ? { uid: interaction.uid, registration: deps.selfService.registration === true, recovery: deps.selfService.passwordRecovery !== false }
+      : undefined,
     notice: stepUp ? t(deps.passkeys && requestsPasskey(typeof interaction.params.acr_values === 'string' ? interaction.params.acr_values : undefined) ? 'passkeys.stepUp' : 'login.stepUp', { client: interaction.client.name }) : undefined,
     passkey: deps.passkeys ? { action: `/interaction/${interaction.uid}/passkey`, options: `/interaction/${interaction.uid}/passkey/options` } : null,
     upstreams: (deps.federation?.providers ?? []).map((p) => ({ ...p, href: `/interaction/${encodeURIComponent(interaction.uid)}/federation/${p.id}` })),

@@ -20,7 +20,8 @@ export function registerRegistrationComplete(router: Router, deps: RegistrationC
     const interaction = await deps.gateway.load(ctx, ctx.params.uid ?? '');
     const signup = readSignup(ctx);
     const user = signup?.u ? await deps.selfService.services.users.findById(signup.u) : undefined;
-    if (interaction.prompt !== 'login' || signup?.i !== interaction.uid || !user?.emailVerified || user.disabled) {
+    // `create`: the sign-up was asked for with prompt=create; `login`: started from the sign-in page.
+    if ((interaction.prompt !== 'login' && interaction.prompt !== 'create') || signup?.i !== interaction.uid || !user?.emailVerified || user.disabled) {
       return continueTo(ctx, `/interaction/${interaction.uid}`);
     }
     clearCookie(ctx, SIGNUP_COOKIE);

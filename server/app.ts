@@ -1,7 +1,8 @@
 /**
  * The Koa application and its middleware order:
- *   request id + access log → metrics → problem details → security headers → health, assets →
- *   token rate limit → admin API (/admin/v1) → interactions → self-service (/account) → oidc-provider (mounted last, at the root).
+ *   request id + access log → metrics → problem details → security headers → HTML 404 page → health, assets →
+ *   token rate limit → admin API (/admin/v1) → interactions → self-service (/account) → / and the demo sign-in →
+ *   oidc-provider (mounted last, at the root).
  * The provider is reached through a getter so a rotated key set can swap it in without a restart.
  */
 import Koa from 'koa';
@@ -26,6 +27,10 @@ import { notificationCallbackRoutes, type CallbackDeps } from './http/routes/not
 import type { Renderer } from './shared/rendering.js';
 import { selfServiceRoutes, type SelfServiceDeps } from '../account/index.js';
 import { allowedMethods } from './http/middleware/allowed-methods.js';
+import { homeRoutes, type HomeDeps } from './http/routes/home.js';
+import { htmlNotFound } from './http/middleware/not-found.js';
+import { grantErrorExplanations } from './oidc/development-errors.js';
+import type { Asset } from './http/routes/assets.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -48,6 +53,12 @@ export interface AppDeps {
   outageRetryAfterSeconds?: number;
   /** Provider delivery-status callbacks (Twilio, SES via SNS); absent: not mounted. */
   notificationCallbacks?: CallbackDeps;
+  /** `/` and, in development, the demo sign-in. */
+  home: HomeDeps;
+  /** Development: invalid_grant answers say which (server/oidc/development-errors.ts). */
+  explainGrantErrors?: boolean;
+  /** Assets the configuration made (theme, operator stylesheet). */
+  assets?: ReadonlyMap<string, Asset>;
 }
 
 /** The provider's endpoints that answer browsers cross-origin (oidc-provider's clientBasedCORS routes). */
@@ -62,7 +73,8 @@ export function buildApp(deps: AppDeps): Koa {
   // entries before it are whatever the caller sent.
   const app = new Koa({ proxy: deps.trustProxy, maxIpsCount: 1, keys: deps.cookieKeys });
   const health = healthRoutes(deps.readiness, deps.isShuttingDown);
-  const assets = assetRoutes();
+  const assets = assetRoutes(deps.assets);
+  const home = homeRoutes(deps.home);
   const interactions = interactionRoutes(deps.interactions);
   const admin = adminApi(deps.adminApi);
   const selfService = selfServiceRoutes(deps.selfService);
@@ -80,6 +92,7 @@ export function buildApp(deps: AppDeps): Koa {
   const retryAfter = deps.outageRetryAfterSeconds ?? 5;
   app.use(problemDetails(deps.renderer, [`${ADMIN_PREFIX}/`], retryAfter));
   app.use(securityHeaders({ hsts: deps.hsts, apiPaths: [...CORS_PATHS, '/jwks', '/.well-known/openid-configuration'] }));
+  app.use(htmlNotFound(deps.renderer));
   // Each router is entered only under its own paths: every other request (all protocol traffic)
   // goes to the provider without paying for route matching it cannot need.
   app.use(onlyUnder(['/healthz', '/readyz'], health.routes() as Koa.Middleware));
@@ -95,7 +108,10 @@ export function buildApp(deps: AppDeps): Koa {
     app.use(onlyUnder(['/notifications/v1/callbacks/'], compose([allowedMethods(['POST']), callbacks.routes(), callbacks.allowedMethods({ throw: true })]) as Koa.Middleware));
   }
   app.use(onlyUnder(['/account'], compose([selfService.routes(), selfService.allowedMethods()]) as Koa.Middleware));
+  const homePages = compose([home.routes(), home.allowedMethods()]) as Koa.Middleware;
+  app.use((ctx, next) => (ctx.path === '/' || ctx.path.startsWith('/demo/') ? homePages(ctx, next) : next()));
   app.use(providerOutages(retryAfter));
+  if (deps.explainGrantErrors) app.use(onlyUnder(['/token'], grantErrorExplanations()));
   app.use(providerMiddleware);
 
   // Koa's default handler prints stacks to stderr; ours logs a sanitized line instead.

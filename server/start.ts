@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { bootConfig, type Environment } from '../config/boot.js';
 import { buildApp } from './app.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
+import { prettyDestination } from '../adapters/logging/pretty.js';
 import type { Logger } from './shared/logger.js';
 import { accountConsoleSeed, applySeed, bootstrapAdmin, demoSeed, ensureAdminApi, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
 import type { Notifier } from './modules/notifications/index.js';
@@ -51,7 +52,7 @@ async function bootstrap(container: Container): Promise<FirstRunReport> {
   const firstRun = config.bootstrapAdmin && (await container.users.count()) === 0;
   // Before the seeds, so they can grant clients the admin scopes.
   await ensureAdminApi(seedDeps, config.adminApi);
-  const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(), 'demo clients', 'demo') : undefined;
+  const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(config.issuer), 'demo clients', 'demo') : undefined;
   // The account pages' own client (account/account-session.ts) always exists.
   await applySeed(seedDeps, accountConsoleSeed(config.issuer), 'account console', 'builtin');
   let seed: SeedReport | undefined;
@@ -77,8 +78,8 @@ export interface StartOptions {
 /** @throws ConfigError / AppError invalid_seed with a message naming what to fix. */
 export async function startServer(options: StartOptions = {}): Promise<Running> {
   const { config, env } = bootConfig(options.env);
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const container = await buildContainer(config, logger, { migrate: config.env !== 'production', env, ...(options.notifier ? { notifier: options.notifier } : {}), ...(options.lockoutSchedules ? { lockoutSchedules: options.lockoutSchedules } : {}) });
+  const logger = options.logger ?? createLogger(config.logLevel, config.logFormat === 'pretty' ? await prettyDestination() : undefined);
+  const container = await buildContainer(config, logger, { migrate: config.migrateOnStart, env, ...(options.notifier ? { notifier: options.notifier } : {}), ...(options.lockoutSchedules ? { lockoutSchedules: options.lockoutSchedules } : {}) });
   let shuttingDown = false;
   // Not ready (503 on /readyz) until the first-run bootstrap and seeds are applied.
   let bootstrapped = false;

@@ -10,6 +10,7 @@ import type { GrantInfo, ProviderArtifacts, SessionInfo } from '../../server/mod
 import type { AdapterFactory } from './factory.js';
 import { keysetPage, type KeyedRow } from './keyset-page.js';
 import { GRANT_BOUND_MODELS } from './models.js';
+import { stored } from './sql-store.js';
 
 interface PayloadRow {
   id: string;
@@ -33,7 +34,7 @@ interface GrantPayload {
 const words = (value: string | undefined) => (value ?? '').split(' ').filter(Boolean);
 
 function toSession(row: KeyedRow): SessionInfo {
-  const payload = row.payload as SessionPayload;
+  const payload = stored(row.payload) as SessionPayload;
   return {
     id: row.id,
     uid: payload.uid ?? '',
@@ -44,7 +45,7 @@ function toSession(row: KeyedRow): SessionInfo {
 }
 
 function toGrant(row: KeyedRow): GrantInfo {
-  const payload = row.payload as GrantPayload;
+  const payload = stored(row.payload) as GrantPayload;
   return {
     id: row.id,
     clientId: payload.clientId ?? '',
@@ -70,7 +71,7 @@ export function createProviderArtifacts(knex: Knex, adapterFor: AdapterFactory):
   };
 
   const endSessionRow = async (row: PayloadRow): Promise<number> => {
-    const payload = row.payload as SessionPayload;
+    const payload = stored(row.payload) as SessionPayload;
     await adapterFor('Session').destroy(row.id);
     // As oidc-provider's own logout: grants of the session end with it, unless they were meant
     // to outlive it (offline access sets persistsLogout).

@@ -11,6 +11,8 @@ import { ConfiguredInitialAccessTokens } from './initial-access-tokens.js';
 import { GRANT_BOUND_MODELS, isModelName, MODEL_STORE } from './models.js';
 import { RedisStore } from './redis-store.js';
 import { SqlStore } from './sql-store.js';
+import { sealingSuccessor } from './sealed-successor.js';
+import type { SecretSealer } from '../crypto/envelope.js';
 import { isStorableKey } from '../../server/shared/unicode.js';
 
 export interface AdapterStores {
@@ -21,6 +23,11 @@ export interface AdapterStores {
   clients: ClientRepository;
   /** CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS: the InitialAccessToken model answers from these. */
   initialAccessTokens?: readonly string[];
+  /**
+   * REFRESH_TOKEN_REUSE_WINDOW (s) and the sealer of the successor answers kept for it; without
+   * them a refresh token consumed concurrently always revokes its grant.
+   */
+  refreshReuse?: { windowSeconds: number; sealer: SecretSealer };
 }
 
 export type AdapterFactory = (model: string) => Adapter;
@@ -56,6 +63,9 @@ export function createAdapterFactory(stores: AdapterStores): AdapterFactory {
     // Initial access tokens are configuration, not records (initial-access-tokens.ts).
     if (model === 'InitialAccessToken') return new ConfiguredInitialAccessTokens(stores.initialAccessTokens ?? []);
     if (kind === 'ephemeral' && stores.redis) return new RedisStore(stores.redis, model, stores.redisKeyPrefix, revokeGrant);
+    if (model === 'RefreshToken' && stores.refreshReuse) {
+      return sealingSuccessor(new SqlStore(stores.knex, model, revokeGrant, stores.refreshReuse.windowSeconds), stores.refreshReuse.sealer);
+    }
     return new SqlStore(stores.knex, model, revokeGrant);
   };
   return adapterFor;

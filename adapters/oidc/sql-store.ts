@@ -18,19 +18,50 @@ interface Row {
   consumed_at: Date | string | null;
 }
 
+/**
+ * Where a record that jsonb cannot hold keeps its JSON text. jsonb refuses U+0000 and lone
+ * surrogates, yet a client may send them in values the provider stores as they came (`state`,
+ * `nonce`, `login_hint`) and must echo back exactly. Such a record is kept losslessly as base64
+ * of its JSON; its top-level values that jsonb can hold stay beside it, so the queries on
+ * payload fields (clientId, the sort keys) still see them.
+ */
+const VERBATIM = '$verbatim';
+
+/** JSON.stringify writes U+0000 and lone surrogates (only those) as these escapes. */
+const jsonbCanHold = (json: string) => !/\\u(0000|d[89a-f][0-9a-f]{2})/i.test(json);
+
+function storable(payload: AdapterPayload): string {
+  const json = JSON.stringify(payload);
+  if (jsonbCanHold(json)) return json;
+  const beside = Object.fromEntries(Object.entries(payload).filter(([, value]) => jsonbCanHold(JSON.stringify(value) ?? 'null')));
+  return JSON.stringify({ ...beside, [VERBATIM]: Buffer.from(json).toString('base64') });
+}
+
+/** A payload as it was upserted, from what the table holds. */
+export function stored(payload: AdapterPayload): AdapterPayload {
+  const verbatim = (payload as Record<string, unknown>)[VERBATIM];
+  return typeof verbatim === 'string' ? (JSON.parse(Buffer.from(verbatim, 'base64').toString()) as AdapterPayload) : payload;
+}
+
 function toPayload(row: Row | undefined): AdapterPayload | undefined {
   if (!row) return undefined;
-  const payload = { ...row.payload };
+  const payload = { ...stored(row.payload) };
   if (row.consumed_at) payload.consumed = Math.floor(new Date(row.consumed_at).getTime() / 1000);
   return payload;
 }
 
 export class SqlStore implements Adapter {
-  /** @param onReuse called with the grant of a record a concurrent request had already consumed. */
+  /**
+   * @param onReuse called with the grant of a record a concurrent request had already consumed.
+   * @param reuseWindowSeconds a loser whose record was consumed less than this long ago is refused
+   *   without onReuse: the refresh grant (server/oidc/refresh-reuse.ts) answers it with the
+   *   winner's successor tokens, or revokes the grant itself when there is none.
+   */
   constructor(
     private readonly knex: Knex,
     private readonly model: string,
     private readonly onReuse: ReuseHandler = async () => undefined,
+    private readonly reuseWindowSeconds = 0,
   ) {}
 
   private live() {
@@ -44,7 +75,7 @@ export class SqlStore implements Adapter {
     const row = {
       model: this.model,
       id,
-      payload: JSON.stringify(stored),
+      payload: storable(stored),
       grant_id: payload.grantId ?? null,
       uid: payload.uid ?? null,
       user_code: payload.userCode ?? null,
@@ -91,8 +122,12 @@ export class SqlStore implements Adapter {
       await this.live().andWhere({ id }).whereNull('consumed_at').update({ consumed_at: this.knex.fn.now() }),
     );
     if (updated === 1) return;
-    const row = (await this.live().andWhere({ id }).first('grant_id')) as { grant_id: string | null } | undefined;
-    if (row?.grant_id) await this.onReuse(row.grant_id);
+    const row = (await this.live()
+      .andWhere({ id })
+      .first('grant_id', this.knex.raw('consumed_at > now() - make_interval(secs => ?) AS recent', [this.reuseWindowSeconds]))) as
+      | { grant_id: string | null; recent: boolean | null }
+      | undefined;
+    if (row?.grant_id && !(this.reuseWindowSeconds > 0 && row.recent)) await this.onReuse(row.grant_id);
     throw alreadyConsumed(this.model);
   }
 

@@ -8,8 +8,11 @@ import { viewsDir } from '../../config/paths.js';
 import { DEFAULT_LOCALE, type Translations } from '../../server/shared/i18n.js';
 import type { Renderer } from '../../server/shared/rendering.js';
 
-/** @param options.logoUrl shown at the top of every page (BRAND_LOGO_URL). */
-export function createRenderer(options: { cache: boolean; productName: string; translations: Translations; logoUrl?: string | undefined }): Renderer {
+/**
+ * @param options.logoUrl shown at the top of every page (BRAND_LOGO_URL).
+ * @param options.stylesheets same-origin stylesheets every page loads after the built-in one (the theme, the operator's).
+ */
+export function createRenderer(options: { cache: boolean; productName: string; translations: Translations; logoUrl?: string | undefined; stylesheets?: string[] }): Renderer {
   const eta = new Eta({ views: viewsDir, cache: options.cache, autoEscape: true, autoTrim: false });
   const { translations } = options;
   return {
@@ -17,7 +20,7 @@ export function createRenderer(options: { cache: boolean; productName: string; t
     translator: (locale) => translations.translator(locale),
     render(template, data) {
       const lang = data.locale ?? DEFAULT_LOCALE;
-      return eta.render(template, { productName: options.productName, logoUrl: options.logoUrl, lang, t: translations.translator(lang), ...data });
+      return eta.render(template, { productName: options.productName, logoUrl: options.logoUrl, stylesheets: options.stylesheets ?? [], lang, t: translations.translator(lang), ...data });
     },
   };
 }

@@ -3,7 +3,7 @@
  * development and test start anyway and warn, naming what to set (oidc-provider's `mustChange`).
  * One list serves both, so a refusal always has its early warning.
  */
-import { emailProvider, smsProvider } from '../channels.js';
+import { channelFeatures, emailProvider, smsProvider, type ChannelFeatures } from '../channels.js';
 import { problem, type Problem } from '../problems.js';
 import type { Env } from '../schema.js';
 
@@ -11,13 +11,52 @@ interface MustChange {
   readonly variables: readonly string[];
   applies(env: Env): boolean;
   /** Why production refuses it. */
-  readonly refusal: string;
+  readonly refusal: string | ((env: Env) => string);
   /** Outside production: what it is now and what to set. */
   warning(env: Env): string;
 }
 
 /** As the loader derives it: explicit, else on in development only. */
 const demoClientsOn = (env: Env): boolean => env.DEMO_CLIENTS ?? env.NODE_ENV === 'development';
+
+interface ChannelFeature {
+  feature: keyof ChannelFeatures;
+  variable: string;
+  name: string;
+}
+
+/** Features that send email: each needs a real email channel in production, only while it is on. */
+const emailFeatures: ChannelFeature[] = [
+  { feature: 'signup', variable: 'SIGNUP_ENABLED', name: 'Sign-up' },
+  { feature: 'passwordRecovery', variable: 'PASSWORD_RECOVERY_ENABLED', name: 'Password recovery' },
+  { feature: 'emailVerification', variable: 'EMAIL_VERIFICATION_ENABLED', name: 'Email verification' },
+  { feature: 'newDeviceEmail', variable: 'NEW_DEVICE_EMAIL_ENABLED', name: 'New-device email' },
+];
+
+/** Features that send SMS. */
+const smsFeatures: ChannelFeature[] = [
+  { feature: 'smsCodes', variable: 'MFA_SMS_ENABLED', name: 'SMS sign-in codes' },
+  { feature: 'phoneVerification', variable: 'PHONE_VERIFICATION_ENABLED', name: 'Phone verification' },
+];
+
+const channels = {
+  email: { variables: ['EMAIL_PROVIDER', 'SMTP_URL'], what: 'emails', fix: 'EMAIL_PROVIDER must be smtp or ses (set SMTP_URL or EMAIL_PROVIDER=ses)', set: 'set SMTP_URL or EMAIL_PROVIDER=ses' },
+  sms: { variables: ['SMS_PROVIDER', 'TWILIO_ACCOUNT_SID'], what: 'SMS', fix: 'SMS_PROVIDER must be twilio or sns (set TWILIO_ACCOUNT_SID or SMS_PROVIDER=sns)', set: 'set TWILIO_ACCOUNT_SID or SMS_PROVIDER=sns' },
+} as const;
+
+const listed = (features: ChannelFeature[]): string => features.map((f) => `${f.name} (${f.variable})`).join(', ');
+
+/** The log channel is refused in production only while a feature that sends through it is on; the refusal names them. */
+function channelRule(channel: keyof typeof channels, features: ChannelFeature[], isLog: (env: Env) => boolean): MustChange {
+  const { variables, what, fix, set } = channels[channel];
+  const on = (env: Env) => features.filter((f) => channelFeatures(env)[f.feature]);
+  return {
+    variables: [...variables, ...features.map((f) => f.variable)],
+    applies: (env) => isLog(env) && on(env).length > 0,
+    refusal: (env) => `${fix} in production while ${listed(on(env))} ${on(env).length > 1 ? 'are' : 'is'} on; or turn ${on(env).length > 1 ? 'them' : 'it'} off (${on(env).map((f) => `${f.variable}=false`).join(', ')})`,
+    warning: (env) => `${channels[channel].variables[0]} is log, so the ${what} of ${listed(on(env))} are printed, not sent; ${set}`,
+  };
+}
 
 const rules: MustChange[] = [
   {
@@ -68,18 +107,8 @@ const rules: MustChange[] = [
     refusal: 'METRICS_TOKEN is required in production when METRICS_ENABLED is true: /metrics must not be served unauthenticated',
     warning: () => 'METRICS_TOKEN is unset while METRICS_ENABLED is true, so /metrics is served unauthenticated; set METRICS_TOKEN (at least 32 characters)',
   },
-  {
-    variables: ['EMAIL_PROVIDER', 'SMTP_URL'],
-    applies: (env) => (emailProvider(env) ?? 'log') === 'log',
-    refusal: 'EMAIL_PROVIDER must be smtp or ses in production (set SMTP_URL or EMAIL_PROVIDER=ses): printing messages to the log is for development',
-    warning: () => 'EMAIL_PROVIDER is log, so emails are printed, not sent; set SMTP_URL or EMAIL_PROVIDER=ses',
-  },
-  {
-    variables: ['SMS_PROVIDER', 'TWILIO_ACCOUNT_SID'],
-    applies: (env) => (smsProvider(env) ?? 'log') === 'log',
-    refusal: 'SMS_PROVIDER must be twilio or sns in production (set TWILIO_ACCOUNT_SID or SMS_PROVIDER=sns): printing messages to the log is for development',
-    warning: () => 'SMS_PROVIDER is log, so SMS are printed, not sent; set TWILIO_ACCOUNT_SID or SMS_PROVIDER=sns',
-  },
+  channelRule('email', emailFeatures, (env) => (emailProvider(env) ?? 'log') === 'log'),
+  channelRule('sms', smsFeatures, (env) => (smsProvider(env) ?? 'log') === 'log'),
   {
     variables: ['FEDERATION_ALLOW_HTTP_ISSUERS'],
     applies: (env) => env.FEDERATION_ALLOW_HTTP_ISSUERS,
@@ -91,6 +120,6 @@ const rules: MustChange[] = [
 /** In production, the refusals; elsewhere, the warnings ("… before production"). */
 export function mustChange(env: Env): { problems: Problem[]; warnings: string[] } {
   const applying = rules.filter((rule) => rule.applies(env));
-  if (env.NODE_ENV === 'production') return { problems: applying.map((rule) => problem(rule.variables, rule.refusal)), warnings: [] };
+  if (env.NODE_ENV === 'production') return { problems: applying.map((rule) => problem(rule.variables, typeof rule.refusal === 'string' ? rule.refusal : rule.refusal(env))), warnings: [] };
   return { problems: [], warnings: applying.map((rule) => `${rule.warning(env)} before production (refused there).`) };
 }

@@ -8,6 +8,22 @@ export const selfService = z.object({
     bool,
     'Let people create their own accounts at /account/register (and from the sign-in page). Defaults to true in development, false otherwise.',
   ),
+  PASSWORD_RECOVERY_ENABLED: optional(
+    bool,
+    'Password reset by email ("Forgot your password?"). Unset: on, except in production without an email channel (EMAIL_PROVIDER / SMTP_URL).',
+  ),
+  EMAIL_VERIFICATION_ENABLED: optional(
+    bool,
+    'Email verification and email changes on /account (codes sent by email). Unset: on, except in production without an email channel.',
+  ),
+  NEW_DEVICE_EMAIL_ENABLED: optional(
+    bool,
+    'Email a person when their account signs in from a browser it has not seen. Unset: on, except in production without an email channel.',
+  ),
+  PHONE_VERIFICATION_ENABLED: optional(
+    bool,
+    'Phone numbers on /account and at sign-up, verified by an SMS code. Unset: on, except in production without an SMS channel (SMS_PROVIDER / TWILIO_ACCOUNT_SID).',
+  ),
   PASSWORD_MIN_LENGTH: setting(
     z.coerce.number({ error: 'must be a whole number' }).int().min(8, 'must be at least 8 (NIST SP 800-63B)').max(64),
     '12',

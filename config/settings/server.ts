@@ -16,6 +16,10 @@ export const server = z.object({
     'Public issuer URL (OpenID Connect `iss`). Defaults to http://localhost:PORT in development.',
   ),
   TRUST_PROXY: setting(bool, 'false', 'Trust X-Forwarded-* headers from a TLS-terminating reverse proxy. Required in production.'),
+  LOG_FORMAT: optional(
+    z.enum(['pretty', 'json']),
+    'Log lines as JSON (one object a line, for collectors) or pretty (coloured, one readable line each, via pino-pretty). Unset: pretty in development, json otherwise.',
+  ),
   LOG_LEVEL: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'pino log level.'),
   // Node refuses a headers timeout longer than the request timeout (rules/cross-field.ts).
   HTTP_HEADERS_TIMEOUT: setting(seconds.max(300, 'must be at most 300'), '10', 'Time (s) a client has to send the request headers (slow-loris bound).'),

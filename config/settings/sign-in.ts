@@ -24,6 +24,10 @@ export const signIn = z.object({
     'true',
     'Feature flag for multi-factor authentication. false: no second factor is asked for or offered, whatever clients request.',
   ),
+  MFA_SMS_ENABLED: optional(
+    bool,
+    'Offer SMS codes as a second factor (to a verified phone number) when MFA_ENABLED. Unset: on, except in production without an SMS channel.',
+  ),
   MFA_TRUSTED_DEVICE_TTL: setting(
     seconds,
     '2592000',

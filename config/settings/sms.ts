@@ -6,7 +6,7 @@ import { optional, setting } from './setting.js';
 export const sms = z.object({
   SMS_PROVIDER: optional(
     z.enum(['twilio', 'sns', 'log']),
-    'How SMS leave: twilio, sns (Amazon SNS) or log (printed, development only). Unset: twilio when TWILIO_ACCOUNT_SID is set, else log; required in production.',
+    'How SMS leave: twilio, sns (Amazon SNS) or log (printed, development only). Unset: twilio when TWILIO_ACCOUNT_SID is set, else log. Production refuses log while a feature that sends SMS is on.',
   ),
   TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be an account SID (AC + 32 hex digits)'), 'Twilio account SID.'),
   TWILIO_AUTH_TOKEN: optional(z.string().min(16), 'Twilio auth token: authenticates API calls and verifies status callback signatures.', { secret: true }),

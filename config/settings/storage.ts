@@ -1,6 +1,6 @@
 /** Where records live: Postgres or the embedded database, Redis (direct or through Sentinel), purges. */
 import { z } from 'zod';
-import { positiveInt, seconds, url } from './kinds.js';
+import { bool, positiveInt, seconds, url } from './kinds.js';
 import { optional, setting } from './setting.js';
 
 export interface HostPort {
@@ -29,6 +29,10 @@ const sentinels = z.string().transform((text, ctx) => {
 
 export const storage = z.object({
   DATABASE_URL: optional(url(['postgres:', 'postgresql:']), 'Postgres connection string. Unset: the embedded PGlite database in DATA_DIR (development only).', { secret: true }),
+  MIGRATE_ON_START: optional(
+    bool,
+    'Apply pending migrations at start-up. Safe with many replicas: they take turns under a Postgres advisory lock. Unset: true outside production; in production false, and a stale schema stops the start (run `oidc-server migrate`, a migration Job, or set true).',
+  ),
   DATABASE_POOL_MAX: setting(positiveInt, '10', 'Maximum Postgres connections per process.'),
   DATA_DIR: setting(z.string().min(1), './data', 'Directory of the embedded database and of development secrets generated on first start.'),
   REDIS_URL: optional(

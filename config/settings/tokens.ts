@@ -25,6 +25,14 @@ export const tokens = z.object({
   ID_TOKEN_TTL: setting(seconds, '3600', 'ID token lifetime (s).'),
   AUTHORIZATION_CODE_TTL: setting(seconds, '60', 'Authorization code lifetime (s); RFC 9700 asks for short-lived codes.'),
   REFRESH_TOKEN_TTL: setting(seconds, '1209600', 'Refresh token lifetime (s); each rotation issues a new one.'),
+  // 5 s covers two tabs refreshing together and a client retrying after a lost response, yet keeps
+  // the time a copied, just-rotated token is honoured short; 60 s is the ceiling (RFC 9700 §4.14.2
+  // wants reuse detected), 0 switches the window off.
+  REFRESH_TOKEN_REUSE_WINDOW: setting(
+    z.coerce.number({ error: 'must be a number of seconds' }).int().min(0).max(60),
+    '5',
+    'Seconds after a rotation during which the same client presenting the rotated refresh token again (same DPoP key where bound) gets the same successor tokens instead of the grant being revoked; 0 disables.',
+  ),
   SESSION_TTL: setting(seconds, '1209600', 'Browser session lifetime at the provider (s).'),
   GRANT_TTL: setting(seconds, '1209600', 'Lifetime of a consent (Grant) record (s).'),
   INTERACTION_TTL: setting(seconds, '3600', 'Time a user has to finish a login / consent interaction (s).'),

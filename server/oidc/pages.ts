@@ -20,7 +20,11 @@ export interface ProviderPages {
   postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void>;
 }
 
-export function pagesWith(renderer: Renderer): ProviderPages {
+/** Only a web address may become a link on the page. */
+const webAddress = (value: unknown): string | undefined => (typeof value === 'string' && /^https?:\/\//.test(value) ? value : undefined);
+
+/** @param options.development adds what helps a developer and would help an attacker: the registered redirect URIs. */
+export function pagesWith(renderer: Renderer, options: { development?: boolean } = {}): ProviderPages {
   return {
     async renderError(ctx, out, error) {
       // An outage that reached the provider unmapped is still a 503 page, not "something went wrong".
@@ -30,13 +34,21 @@ export function pagesWith(renderer: Renderer): ProviderPages {
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');
       const locale = localeOf(ctx, renderer);
+      const t = renderer.translator(locale);
+      // What the person can do, in their language; the provider's description (technical,
+      // English) stays below it for the application's developer.
+      const explained = serverError ? '' : t(`errors.messages.${out.error}`, { defaultValue: '' });
+      const client = ctx.oidc?.client;
       ctx.body = renderer.render('errors/error', {
-        title: renderer.translator(locale)('errors.title'),
+        title: t('errors.title'),
         locale,
         serverError,
         unavailable,
-        // Protocol error descriptions are technical and stay as the provider wrote them.
-        message: serverError ? undefined : out.error_description,
+        message: serverError ? undefined : explained || out.error_description,
+        detail: explained ? out.error_description : undefined,
+        registeredRedirectUris: options.development && out.error === 'invalid_redirect_uri' ? client?.redirectUris : undefined,
+        clientUri: serverError ? undefined : webAddress(client?.clientUri),
+        clientName: client?.clientName,
         code: unavailable ? 'temporarily_unavailable' : out.error,
         requestId: ctx.state.requestId,
       });

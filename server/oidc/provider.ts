@@ -14,19 +14,23 @@ import { resourceIndicatorsWith, type GrantedScopesLookup, type ResourceServerLo
 import type { ProviderPages } from './pages.js';
 import { ACR_VALUES } from '../modules/auth/index.js';
 import { extraClientMetadata } from './client-metadata.js';
-import { buildInteractionPolicy } from './interaction-policy.js';
+import { buildInteractionPolicy, promptValuesSupported } from './interaction-policy.js';
 import { registrationFeatures } from './registration.js';
 import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from './role-claims.js';
 import { markOutages, outageAwareAdapter, outageAwareFindAccount } from './outage.js';
+import { loadExistingGrantWith, type ExistingGrantLookup } from './existing-grant.js';
+import { providerWithReuseWindow, refreshReuseAdapter, rotateRefreshToken } from './refresh-reuse.js';
 
 export interface ProviderDeps {
-  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration'>>;
+  config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration' | 'refreshTokenReuseWindow' | 'selfService'>>;
   jwks: Jwk[];
   adapter: (model: string) => Adapter;
   accounts: AccountLookup;
   resourceServers: ResourceServerLookup;
   permissions: GrantedScopesLookup & RoleClaimsLookup;
   pages: ProviderPages;
+  /** Consent remembered across browsers (existing-grant.ts); without it, per browser session. */
+  grants?: ExistingGrantLookup;
 }
 
 function isConfidential(client: { clientAuthMethod?: string | undefined }): boolean {
@@ -37,9 +41,12 @@ export function buildProvider(deps: ProviderDeps): Provider {
   const { config } = deps;
   const ttl = config.ttl;
   const claimNames = config.claimNames ?? { roles: 'roles', permissions: 'permissions' };
+  const reuseWindow = config.refreshTokenReuseWindow ?? 0;
+  const storage = outageAwareAdapter(deps.adapter);
+  const policy = buildInteractionPolicy({ mfaEnabled: config.mfa.enabled, signupEnabled: config.selfService?.registration ?? false });
   const configuration: Configuration = {
     // Storage failures reach the provider as temporarily_unavailable, not server_error (outage.ts).
-    adapter: outageAwareAdapter(deps.adapter),
+    adapter: reuseWindow > 0 ? outageAwareAdapter(refreshReuseAdapter(deps.adapter)) : storage,
     clients: [],
     jwks: { keys: deps.jwks as never[] },
     findAccount: outageAwareFindAccount(findAccountWith(deps.accounts, deps.permissions, claimNames)),
@@ -114,14 +121,15 @@ export function buildProvider(deps: ProviderDeps): Provider {
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: buildInteractionPolicy({ mfaEnabled: config.mfa.enabled }),
+      policy,
     },
     // The assurance levels a login can reach (auth/domain/authentication-context.ts): password only,
     // or password plus a second factor. Clients ask for the second with acr_values.
     acrValues: [...ACR_VALUES],
     // Rotate on every use, so a stolen refresh token is detected at its first reuse
-    // (RFC 9700 §4.14.2); oidc-provider then revokes the whole grant.
-    rotateRefreshToken: true,
+    // (RFC 9700 §4.14.2); oidc-provider then revokes the whole grant. Within
+    // REFRESH_TOKEN_REUSE_WINDOW a repeat gets the same successor instead (refresh-reuse.ts).
+    rotateRefreshToken: reuseWindow > 0 ? rotateRefreshToken : true,
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     ttl: {
@@ -136,12 +144,15 @@ export function buildProvider(deps: ProviderDeps): Provider {
       DeviceCode: 600,
       BackchannelAuthenticationRequest: 600,
     },
+    ...(deps.grants ? { loadExistingGrant: loadExistingGrantWith(deps.grants) } : {}),
+    discovery: { prompt_values_supported: promptValuesSupported(policy) },
     renderError: deps.pages.renderError,
     // OIDC Core §5.4: in the code flow, claims requested by scope are released at userinfo, not in
     // the ID token (claims asked for through the `claims` parameter still go in).
     conformIdTokenClaims: true,
   };
-  const provider = new Provider(config.issuer, configuration);
+  const OurProvider = providerWithReuseWindow(reuseWindow, () => storage('RefreshToken'));
+  const provider = new OurProvider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
   markOutages(provider);
   return provider;

@@ -5,6 +5,7 @@
  */
 import { errors, type Configuration } from 'oidc-provider';
 import { clientAllowance, grantableScopes, type ResourceScopes, type ResourceServer } from '../modules/permissions/index.js';
+import { checkMachineScope, refuseScopeWithoutResource } from './machine-scope.js';
 
 export interface ResourceServerLookup {
   find(identifier: string): Promise<ResourceServer | undefined>;
@@ -60,7 +61,10 @@ export function resourceIndicatorsWith(lookup: ResourceServerLookup, permissions
   };
   return {
     enabled: true,
-    defaultResource: async (_ctx, _client, oneOf) => oneOf ?? undefined,
+    defaultResource: async (ctx, _client, oneOf) => {
+      if (oneOf === undefined) refuseScopeWithoutResource(ctx);
+      return oneOf ?? undefined;
+    },
     // Refresh and code exchanges without `resource` get a token for the resource that was granted.
     useGrantedResource: async () => true,
     async getResourceServerInfo(ctx, indicator, client) {
@@ -72,7 +76,9 @@ export function resourceIndicatorsWith(lookup: ResourceServerLookup, permissions
       // The account of this issuance: the token endpoint loads it; at the authorization endpoint it is the session's.
       const accountId = ctx.oidc.entities.Account?.accountId ?? ctx.oidc.entities.Session?.accountId;
       const userGranted = accountId ? await permissions.grantedScopes(accountId, indicator) : undefined;
-      const scope = (grantableScopes({ apiScopes: scopesOf(server), clientAllowed, userGranted }) ?? []).join(' ');
+      const grantable = grantableScopes({ apiScopes: scopesOf(server), clientAllowed, userGranted }) ?? [];
+      checkMachineScope(ctx, scopesOf(server), grantable);
+      const scope = grantable.join(' ');
       return {
         audience: server.identifier,
         scope,

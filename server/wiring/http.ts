@@ -14,7 +14,8 @@ import { createTokenVerifier } from '../../adapters/crypto/access-token-verifier
 import type { AdminApiDeps } from '../http/routes/admin/index.js';
 import type { ReadinessCheck } from '../http/routes/health.js';
 import type { Renderer } from '../shared/rendering.js';
-import { ACCOUNT_CONSOLE_CLIENT_ID } from '../modules/bootstrap/index.js';
+import { ACCOUNT_CONSOLE_CLIENT_ID, DEMO_SPA_CLIENT_ID, demoCallbackUrl } from '../modules/bootstrap/index.js';
+import { createDemoRelyingParty } from '../../adapters/demo/demo-relying-party.js';
 import type { AuditTrail } from '../modules/compliance/index.js';
 import { recordDeliveryStatus } from '../modules/notifications/index.js';
 import type { SelfServiceServices } from '../modules/self-service/index.js';
@@ -24,6 +25,7 @@ import type { Auth } from './modules/auth.js';
 import type { Outbound } from './modules/delivery.js';
 import type { ProviderHolder } from './provider.js';
 import type { ResolvedConfig, Stores } from './stores.js';
+import type { BrandAssets } from './branding.js';
 
 /** Everything buildApp needs except what only the running server knows. */
 export type HttpDeps = Omit<AppDeps, 'isShuttingDown'>;
@@ -32,6 +34,7 @@ export function buildHttp(deps: {
   config: ResolvedConfig;
   logger: Logger;
   renderer: Renderer;
+  brand: BrandAssets;
   metrics: PrometheusMetrics;
   stores: Pick<Stores, 'database' | 'redis' | 'users' | 'clients' | 'limiter'>;
   audit: AuditTrail;
@@ -57,7 +60,13 @@ export function buildHttp(deps: {
     trustedDeviceDays: Math.round(config.mfa.trustedDeviceTtlSeconds / 86_400),
     passkeys: !!auth.passkeys,
     ...(auth.federation ? { federation: auth.federation } : {}),
-    selfService: { renderer, services: deps.selfService, registration: config.selfService.registration },
+    selfService: {
+      renderer,
+      services: deps.selfService,
+      registration: config.selfService.registration,
+      passwordRecovery: config.features.passwordRecovery,
+      newDeviceEmail: config.features.newDeviceEmail,
+    },
   };
 
   const selfService: SelfServiceDeps = {
@@ -69,6 +78,9 @@ export function buildHttp(deps: {
     ...(auth.passkeys ? { passkeys: auth.passkeys } : {}),
     options: {
       registration: config.selfService.registration,
+      passwordRecovery: config.features.passwordRecovery,
+      emailVerification: config.features.emailVerification,
+      phoneVerification: config.features.phoneVerification,
       passwordMinLength: config.selfService.passwordMinLength,
       reauthWindowSeconds: config.selfService.reauthWindow,
       accountClientId: ACCOUNT_CONSOLE_CLIENT_ID,
@@ -116,6 +128,16 @@ export function buildHttp(deps: {
     isRegisteredOrigin: async (origin) => (await stores.clients.origins()).has(origin),
     readiness,
     adminApi,
+    home: {
+      renderer,
+      development: config.env === 'development',
+      issuer: config.issuer,
+      homeUrl: config.homeUrl,
+      demo: config.env === 'development' && config.demoClients ? createDemoRelyingParty({ issuer: config.issuer, clientId: DEMO_SPA_CLIENT_ID, redirectUri: demoCallbackUrl(config.issuer) }) : undefined,
+      apiReference: '/admin/v1/openapi.json',
+    },
+    assets: deps.brand.files,
+    explainGrantErrors: config.env === 'development',
     metrics: deps.metrics,
     outageRetryAfterSeconds: config.outageRetryAfterSeconds,
     ...(config.metrics.enabled ? { metricsEndpoint: { exposition: deps.metrics, token: config.metrics.token } } : {}),

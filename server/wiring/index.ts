@@ -17,6 +17,7 @@ import { createPrometheusMetrics, type PrometheusMetrics } from '../../adapters/
 import type { Logger } from '../shared/logger.js';
 import { createTranslations } from '../../adapters/i18n/i18next-translations.js';
 import { createRenderer } from '../../adapters/views/eta-renderer.js';
+import { brandAssets } from './branding.js';
 import type { Renderer } from '../shared/rendering.js';
 import type { Lockout, LockoutSchedules, MfaService } from '../modules/auth/index.js';
 import type { ApplySeedDeps } from '../modules/bootstrap/index.js';
@@ -92,7 +93,8 @@ export async function buildContainer(config: Config, logger: Logger, options: Co
   const metrics = createPrometheusMetrics({ processMetrics: config.metrics.enabled });
   const translations = createTranslations();
   // Templates are re-read on every render only in development, where they are being edited.
-  const renderer = createRenderer({ cache: config.env !== 'development', productName: config.brandName, translations, logoUrl: config.brandLogoUrl });
+  const brand = brandAssets(config);
+  const renderer = createRenderer({ cache: config.env !== 'development', productName: config.brandName, translations, logoUrl: config.brandLogoUrl, stylesheets: brand.stylesheets });
 
   const outbound = buildOutbound({ config, logger, stores, translations, metrics });
   const audit = buildAudit({ config, logger, stores, webhooks: outbound.webhooks, metrics });
@@ -107,7 +109,7 @@ export async function buildContainer(config: Config, logger: Logger, options: Co
   const delivery = buildOutboxWorker({ config, logger, outbound, audit: audit.trail, metrics, tasks: selfServiceTaskHandler(selfService) });
   const administration = buildAdministration({ config, stores, outbound, provider, audit: audit.trail, env: options.env });
 
-  const http = buildHttp({ config: settings, logger, renderer, metrics, stores, audit: audit.trail, compliance: audit.compliance, outbound, provider, auth, selfService, administration });
+  const http = buildHttp({ config: settings, logger, renderer, brand, metrics, stores, audit: audit.trail, compliance: audit.compliance, outbound, provider, auth, selfService, administration });
   const jobs = buildJobs({ config, logger, stores, delivery, provider, compliance: audit.compliance });
 
   return {

@@ -12,6 +12,7 @@ import type { Renderer } from '../shared/rendering.js';
 import { keyRotationEvents, type AuditTrail } from '../modules/compliance/index.js';
 import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys } from '../modules/keys/index.js';
 import { subscribeProviderEvents } from '../oidc/events.js';
+import { explainGrantErrors } from '../oidc/development-errors.js';
 import { pagesWith } from '../oidc/pages.js';
 import { buildProvider } from '../oidc/provider.js';
 import { cachedLookup } from '../oidc/resource-servers.js';
@@ -21,7 +22,7 @@ import type { Stores } from './stores.js';
 export async function createProviderHolder(deps: {
   config: Config;
   logger: Logger;
-  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles' | 'cacheTtl' | 'invalidation'>;
+  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles' | 'cacheTtl' | 'invalidation' | 'grants'>;
   audit: AuditTrail;
   metrics: Metrics;
   renderer: Renderer;
@@ -30,12 +31,13 @@ export async function createProviderHolder(deps: {
   // Shared with the consent page, so it names APIs exactly as the provider resolves them.
   const resourceServers = cachedLookup(stores.apis, Date.now, stores.cacheTtl);
   stores.invalidation.on('resource-servers', (identifier) => resourceServers.forget(identifier));
-  const pages = pagesWith(deps.renderer);
+  const pages = pagesWith(deps.renderer, { development: config.env === 'development' });
 
   const make = async () => {
     const loaded = await loadSigningKeys(stores.keys);
-    const provider = buildProvider({ config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages });
+    const provider = buildProvider({ config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages, grants: stores.grants });
     subscribeProviderEvents(provider, { logger, audit, metrics: deps.metrics });
+    if (config.env === 'development') explainGrantErrors(provider);
     // Kept with the provider, so the admin API verifies tokens against exactly the keys it publishes.
     return { provider, version: loaded.version, publicJwks: publicJwks(loaded.jwks) };
   };

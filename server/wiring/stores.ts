@@ -36,6 +36,7 @@ import { createCredentialRepository, createUserRepository } from '../../adapters
 import { activeSubscriptions, createSubscriptionRepository } from '../../adapters/db/webhook-subscriptions-repository.js';
 import { createAccountRecords } from '../../adapters/oidc/account-records.js';
 import { createProviderArtifacts } from '../../adapters/oidc/account-artifacts.js';
+import { createGrantFinder } from '../../adapters/oidc/account-grants.js';
 import { createAdapterFactory } from '../../adapters/oidc/factory.js';
 import { createBackoffStore } from '../../adapters/redis/backoff-store.js';
 import { openRedis } from '../../adapters/redis/client.js';
@@ -128,7 +129,9 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
     onChange: () => void invalidation.announce('subscriptions'),
   });
   invalidation.on('subscriptions', () => subscriptions.forget());
-  const oidc = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens });
+  const oidc = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens,
+    refreshReuse: { windowSeconds: config.refreshTokenReuseWindow, sealer },
+  });
   return {
     database,
     redis,
@@ -150,6 +153,8 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
     oidc,
     accountRecords: createAccountRecords(knex, oidc),
     artifacts: createProviderArtifacts(knex, oidc),
+    /** The account's newest grant for a client: consent remembered across browsers. */
+    grants: createGrantFinder(knex),
     audit: auditChain(knex, config.keyEncryptionKey),
     mfa: {
       credentials: createMfaCredentialRepository(knex),

@@ -153,7 +153,8 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
 
   it('signs in with a recovery code, submitted with the Enter key', async () => {
     const { page, open, context } = await tab();
-    const flow = await open(WEB);
+    // prompt=consent: Bob's consent to the web app is remembered from the previous browser.
+    const flow = await open(WEB, { prompt: 'consent' });
     await signInWithPassword(page, BOB.username, BOB.password);
     await page.getByText('Use a recovery code').click();
     await page.getByLabel('Recovery code').fill(bobCodes[0]!);
@@ -227,7 +228,8 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
   it('lays out on a phone-sized screen and signs out through the translated logout page', async () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 740 }, extraHTTPHeaders: { 'accept-language': 'de' } });
     const { page, open } = await tab(context);
-    const flow = await open(WEB);
+    // prompt=consent: Alice's consent is remembered from an earlier browser; this shows the German consent page.
+    const flow = await open(WEB, { prompt: 'consent' });
     await page.getByLabel('Benutzername oder E-Mail-Adresse').fill(TEST_USER.username);
     await page.getByLabel('Passwort').fill(TEST_USER.password);
     await screenshot(page, 'login-mobile');

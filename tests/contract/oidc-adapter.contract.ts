@@ -115,6 +115,17 @@ export function runAdapterContract(
         expect(payload.consumed).toBeUndefined();
       });
 
+      it('a payload with U+0000 and lone surrogates in client-sent values comes back exactly (jsonb holds neither)', async () => {
+        const id = newId();
+        const payload = samplePayload('Interaction', id, {
+          uid: newId('uid'),
+          params: { state: 'a\u0000b', nonce: '\ud800', login_hint: 'x\udfffy', nested: [{ deep: '\u0000' }], fine: 'ok 🔑' },
+        });
+        await adapter('Interaction').upsert(id, payload, 3600);
+        expect(await adapter('Interaction').find(id)).toStrictEqual(payload);
+        expect(await adapter('Interaction').findByUid(payload.uid!)).toStrictEqual(payload);
+      });
+
       it('find of an unknown id resolves to undefined', async () => {
         for (const model of STORED_MODELS) {
           expect(await adapter(model).find(newId('missing'))).toBeUndefined();

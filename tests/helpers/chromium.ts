@@ -2,7 +2,8 @@
  * Debian's Chromium driven by playwright-core (never a downloaded browser). Flags from the
  * machine notes: no background networking, since this machine has no network beyond loopback.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe } from 'vitest';
@@ -37,4 +38,34 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   console.log(`screenshot: ${path}`);
   return path;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.x A/AA rules on the page as it is: @returns the ids of the rules it breaks.
+ * Evaluated through the DevTools protocol, which the page's CSP (rightly) does not let a script tag do.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(`${axeSource};0`);
+  return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }).then((r) => r.violations.map((v) => v.id))`);
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * The page as people see it at desktop and phone width: a screenshot of each (`<name>-desktop`,
+ * `<name>-phone`) and axe's violations at each. @returns the violations, `width: rule` each.
+ */
+export async function lookAtBothWidths(page: Page, name: string): Promise<string[]> {
+  const violations: string[] = [];
+  const original = page.viewportSize();
+  for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    await page.setViewportSize(viewport);
+    await screenshot(page, `${name}-${label}`);
+    violations.push(...(await axeViolations(page)).map((rule) => `${label}: ${rule}`));
+  }
+  if (original) await page.setViewportSize(original);
+  return violations;
 }

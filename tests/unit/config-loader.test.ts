@@ -179,9 +179,12 @@ describe('production', () => {
     ['a missing KEY_ENCRYPTION_KEY', { KEY_ENCRYPTION_KEY: undefined }, 'KEY_ENCRYPTION_KEY'],
     ['the embedded database (no DATABASE_URL)', { DATABASE_URL: undefined }, 'DATABASE_URL'],
     ['DEMO_CLIENTS=true', { DEMO_CLIENTS: 'true' }, 'DEMO_CLIENTS'],
-    ['no email channel', { SMTP_URL: undefined }, 'EMAIL_PROVIDER'],
-    ['the log email channel', { EMAIL_PROVIDER: 'log' }, 'EMAIL_PROVIDER'],
-    ['no SMS channel', { TWILIO_ACCOUNT_SID: undefined }, 'SMS_PROVIDER'],
+    ['sign-up without an email channel', { SMTP_URL: undefined, SIGNUP_ENABLED: 'true' }, 'Sign-up (SIGNUP_ENABLED)'],
+    ['recovery on the log email channel', { EMAIL_PROVIDER: 'log', PASSWORD_RECOVERY_ENABLED: 'true' }, 'Password recovery (PASSWORD_RECOVERY_ENABLED)'],
+    ['email verification without an email channel', { SMTP_URL: undefined, EMAIL_VERIFICATION_ENABLED: 'true' }, 'EMAIL_VERIFICATION_ENABLED=false'],
+    ['new-device mail without an email channel', { SMTP_URL: undefined, NEW_DEVICE_EMAIL_ENABLED: 'true' }, 'New-device email (NEW_DEVICE_EMAIL_ENABLED)'],
+    ['SMS codes without an SMS channel', { TWILIO_ACCOUNT_SID: undefined, MFA_SMS_ENABLED: 'true' }, 'SMS sign-in codes (MFA_SMS_ENABLED)'],
+    ['phone verification on the log SMS channel', { SMS_PROVIDER: 'log', PHONE_VERIFICATION_ENABLED: 'true' }, 'Phone verification (PHONE_VERIFICATION_ENABLED)'],
   ];
 
   it.each(refusals)('refuses %s, naming the variable', (_what, change, variable) => {
@@ -189,6 +192,34 @@ describe('production', () => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(variable);
+  });
+
+  it('starts with only the required settings: no channel, so no feature that sends messages', () => {
+    const { SMTP_URL: _s, EMAIL_FROM: _e, TWILIO_ACCOUNT_SID: _t, TWILIO_AUTH_TOKEN: _a, TWILIO_FROM: _f, ...required } = productionEnv();
+    const config = loadConfig(required);
+    expect(config.delivery.email.provider).toBe('log');
+    expect(config.delivery.sms.provider).toBe('log');
+    expect(config.features).toEqual({ signup: false, passwordRecovery: false, emailVerification: false, newDeviceEmail: false, phoneVerification: false, smsCodes: false });
+  });
+
+  it('needs no SMS channel for MFA by authenticator app (the issue: MFA_ENABLED=false was refused without SMS)', () => {
+    expect(loadConfig(productionEnv({ MFA_ENABLED: 'false', MFA_SMS_ENABLED: 'true', TWILIO_ACCOUNT_SID: '' })).features.smsCodes).toBe(false);
+    expect(loadConfig(productionEnv({ TWILIO_ACCOUNT_SID: '' })).features).toMatchObject({ smsCodes: false, phoneVerification: false, passwordRecovery: true });
+  });
+
+  it('turns every feature on where its channel is configured', () => {
+    expect(loadConfig(productionEnv()).features).toEqual({ signup: false, passwordRecovery: true, emailVerification: true, newDeviceEmail: true, phoneVerification: true, smsCodes: true });
+  });
+
+  it('names every feature that needs the missing channel, in one refusal per channel', () => {
+    const problems = problemsOf(productionEnv({ SMTP_URL: '', TWILIO_ACCOUNT_SID: '', PASSWORD_RECOVERY_ENABLED: 'true', SIGNUP_ENABLED: 'true', PHONE_VERIFICATION_ENABLED: 'true' }));
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toBe(
+      'EMAIL_PROVIDER must be smtp or ses (set SMTP_URL or EMAIL_PROVIDER=ses) in production while Sign-up (SIGNUP_ENABLED), Password recovery (PASSWORD_RECOVERY_ENABLED) are on; or turn them off (SIGNUP_ENABLED=false, PASSWORD_RECOVERY_ENABLED=false)',
+    );
+    expect(problems[1]).toBe(
+      'SMS_PROVIDER must be twilio or sns (set TWILIO_ACCOUNT_SID or SMS_PROVIDER=sns) in production while Phone verification (PHONE_VERIFICATION_ENABLED) is on; or turn it off (PHONE_VERIFICATION_ENABLED=false)',
+    );
   });
 
   it('lists every missing setting of an empty production environment', () => {
@@ -224,7 +255,7 @@ describe('sign-in and message policy numbers', () => {
     const config = loadConfig({});
     expect(config.loginFailures).toMatchObject({ perIpFactor: 10, lockoutWindowSeconds: 3600 });
     expect(config.selfService.perIpFactor).toBe(10);
-    expect(config.brandName).toBe('Sign in');
+    expect(config.brandName).toBe('localhost');
   });
 
   it('reads LOCKOUT_WINDOW, LOGIN_FAILURE_IP_FACTOR, SELF_SERVICE_IP_FACTOR and BRAND_NAME', () => {

@@ -1,7 +1,8 @@
 /**
  * Static assets (stylesheet, logo, page scripts), read once at startup and served with a long
- * cache lifetime. The WebAuthn browser library is served from its installed package (never a CDN:
- * CSP script-src 'self', and the version is the one the lockfile pins).
+ * cache lifetime; plus the files the configuration makes (the theme, the operator's stylesheet).
+ * The WebAuthn browser library is served from its installed package (never a CDN: CSP
+ * script-src 'self', and the version is the one the lockfile pins).
  */
 import Router from '@koa/router';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,8 +12,11 @@ import { publicDir } from '../../../config/paths.js';
 
 const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.js': 'text/javascript; charset=utf-8' };
 
-export function assetRoutes(): Router {
-  const files = new Map<string, { body: Buffer; type: string }>();
+export type Asset = { body: Buffer; type: string };
+
+/** @param generated files by name that the configuration made (theme.css, brand.css). */
+export function assetRoutes(generated: ReadonlyMap<string, Asset> = new Map()): Router {
+  const files = new Map<string, Asset>(generated);
   for (const name of readdirSync(publicDir)) {
     const type = TYPES[extname(name)];
     if (type) files.set(name, { body: readFileSync(join(publicDir, name)), type });

@@ -3,13 +3,13 @@ export { MAX_CODE_ATTEMPTS, presentCode, presentLink, startVerification, superse
 export type { VerificationFlow, VerificationKind, VerificationOutcome, VerificationState } from './domain/verification-flow.js';
 export { completeReset, openResetLink, requestReset, supersedeReset, type RecoveryFlow, type RecoveryState } from './domain/recovery-flow.js';
 export { maskEmail, normalizeEmail, normalizePhone } from './domain/contact.js';
-export type { DeviceRepository, FlowRepository, IdGenerator, DeferredTasks, SelfServiceTask, GrantInfo, ListPage, ListRequest, ProviderArtifacts, SecretDigester, SecretGenerator, SessionInfo, StoredFlow, TrustedDeviceReset } from './ports.js';
+export type { DeviceRepository, FlowRepository, IdGenerator, DeferredTasks, DeferredRegistration, SelfServiceTask, GrantInfo, ListPage, ListRequest, ProviderArtifacts, SecretDigester, SecretGenerator, SessionInfo, StoredFlow, TrustedDeviceReset } from './ports.js';
 export type { RequestContext, SelfServiceLimits, SelfServiceSettings } from './use-cases/context.js';
 export { sendVerification, CODE_DIGITS, type SendResult, type SendVerificationDeps } from './use-cases/send-verification.js';
 export { verifyByCode, verifyByLink, type VerifyDeps, type VerifyResult } from './use-cases/verify.js';
 export { register, type RegisterDeps, type RegistrationInput, type RegistrationResult } from './use-cases/register.js';
 export { checkResetLink, requestPasswordReset, fulfilResetRequest, resetPassword, type RecoveryDeps } from './use-cases/recovery.js';
-export { selfServiceTaskHandler, parseSelfServiceTask } from './use-cases/deferred-tasks.js';
+export { selfServiceTaskHandler, parseSelfServiceTask, runSelfServiceTask } from './use-cases/deferred-tasks.js';
 export { changeOwnPassword, endSession, removePhone, revokeApp, setPhone, startEmailChange, updateProfile, type AccountDeps, type ProfileChanges } from './use-cases/account.js';
 export { noteSignIn, type DeviceDeps } from './use-cases/devices.js';
 

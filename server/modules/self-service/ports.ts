@@ -36,7 +36,25 @@ export interface SecretDigester {
  * account exists: the request writes one task whatever the address, and a worker does the
  * account-specific part later (through the outbox, so it is durable and retried).
  */
-export type SelfServiceTask = { type: 'password-reset'; email: string; locale: string; facts: { ip?: string; userAgent?: string; requestId?: string } };
+/** Who asked, as the task's audit records and messages need it. */
+export type TaskFacts = { ip?: string; userAgent?: string; requestId?: string };
+
+/** What a sign-up writes once answered: ids chosen in the request, the password already hashed. */
+export interface DeferredRegistration {
+  userId: string;
+  flowId: string;
+  username: string;
+  email: string;
+  passwordHash: string;
+  phone?: string;
+  /** The budgets the request spent: a refused one sends nothing (the account is still created). */
+  emailAllowed: boolean;
+  phoneAllowed: boolean;
+}
+
+export type SelfServiceTask =
+  | { type: 'password-reset'; email: string; locale: string; facts: TaskFacts }
+  | { type: 'registration'; registration: DeferredRegistration; locale: string; facts: TaskFacts };
 
 export interface DeferredTasks {
   defer(task: SelfServiceTask): Promise<void>;

@@ -50,6 +50,7 @@ export function buildAuth(deps: {
   const mfa = createMfaService({
     enabled: config.mfa.enabled,
     passkeys: passkeys ? stores.passkeys.credentials : undefined,
+    smsEnabled: config.features.smsCodes,
     credentials: stores.mfa.credentials,
     sms: stores.mfa.sms,
     devices: stores.mfa.devices,

@@ -75,7 +75,7 @@ function emailChannel(config: Config, logger: Logger): EmailChannel & { close?()
   const settings = config.delivery.email;
   if (settings.provider === 'smtp') return createSmtpChannel({ url: settings.url, from: settings.from, requireTls: settings.requireTls });
   if (settings.provider === 'ses') return createSesChannel({ region: settings.region, from: settings.from, endpoint: settings.endpoint, configurationSet: settings.configurationSet });
-  return createLogEmailChannel(logger);
+  return createLogEmailChannel(logger, blockPrinter(config));
 }
 
 function smsChannel(config: Config, logger: Logger): SmsChannel {
@@ -90,8 +90,11 @@ function smsChannel(config: Config, logger: Logger): SmsChannel {
     });
   }
   if (settings.provider === 'sns') return createSnsChannel({ region: settings.region, endpoint: settings.endpoint, senderId: settings.senderId });
-  return createLogSmsChannel(logger);
+  return createLogSmsChannel(logger, blockPrinter(config));
 }
+
+/** LOG_FORMAT=pretty: development messages as readable blocks on stdout, beside the pretty log. */
+const blockPrinter = (config: Config) => (config.logFormat === 'pretty' ? (block: string) => void process.stdout.write(block) : undefined);
 
 function retryPolicy(config: Config) {
   const { outbox } = config.delivery;

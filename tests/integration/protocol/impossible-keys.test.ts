@@ -42,6 +42,21 @@ for (const kind of ['postgres', 'embedded'] as const) {
         expect(await logout.text()).toContain('invalid_client');
       });
 
+      it(`state, nonce and login_hint with ${name} never reach a 500 (stored in the interaction on PGlite as jsonb)`, async () => {
+        for (const parameter of ['state', 'nonce', 'login_hint']) {
+          const auth = new URL(`${op.issuer}/auth`);
+          const params = { client_id: WEB_CLIENT.client_id, response_type: 'code', scope: 'openid', redirect_uri: WEB_CLIENT.redirect_uri, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', [parameter]: value };
+          for (const [key, v] of Object.entries(params)) auth.searchParams.set(key, v);
+          const authorization = await fetch(auth, { redirect: 'manual', headers: { accept: 'text/html' } });
+          expect(authorization.status, `${parameter}=${JSON.stringify(value).slice(0, 20)}`).toBeLessThan(500);
+          if (authorization.status === 303) {
+            // The interaction was stored: its page loads.
+            const page = await fetch(new URL(authorization.headers.get('location')!, op.issuer), { headers: { cookie: authorization.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') } });
+            expect(page.status, parameter).toBe(200);
+          }
+        }
+      });
+
       it(`refresh_token, introspection and revocation token and resource with ${name} get the RFC answer`, async () => {
         const refresh = await postForm(endpoints(op).token, { grant_type: 'refresh_token', refresh_token: value }, web());
         expect(refresh.status).toBe(400);

@@ -201,7 +201,8 @@ describe('authorization endpoint', () => {
   });
 
   it('a denied consent answers access_denied at the redirect URI', async () => {
-    const flow = await authorizeOnly(op, config, { consent: 'deny', extra: { state: 'deny-state' } });
+    // prompt=consent: earlier tests of this file already granted these scopes, and consent is remembered.
+    const flow = await authorizeOnly(op, config, { consent: 'deny', prompt: 'consent', extra: { state: 'deny-state' } });
     expect(flow.callback.searchParams.get('error')).toBe('access_denied');
     expect(flow.callback.searchParams.get('state')).toBe('deny-state');
     expect(flow.callback.searchParams.get('code')).toBeNull();

@@ -10,7 +10,8 @@ import { expectOAuthError, introspect, signIn, webClient } from './support.js';
 
 let op: TestProvider;
 beforeAll(async () => {
-  op = await startTestProvider();
+  // Strict rotation as oidc-provider does it: no reuse window (refresh-races.test.ts covers the window).
+  op = await startTestProvider({ env: { REFRESH_TOKEN_REUSE_WINDOW: '0' } });
 });
 afterAll(async () => {
   await op?.stop();

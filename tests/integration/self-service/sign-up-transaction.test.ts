@@ -15,7 +15,7 @@ import { createUnitOfWork } from '../../../adapters/db/unit-of-work.js';
 import { createCredentialRepository, createUserRepository } from '../../../adapters/db/users-repository.js';
 import type { AuditEvent } from '../../../server/modules/compliance/index.js';
 import type { MessageIntent, Notifier } from '../../../server/modules/notifications/index.js';
-import { register, startEmailChange, type RegisterDeps } from '../../../server/modules/self-service/index.js';
+import { register, runSelfServiceTask, startEmailChange, type RecoveryDeps, type RegisterDeps, type SelfServiceTask } from '../../../server/modules/self-service/index.js';
 import { systemClock } from '../../../server/shared/clock.js';
 import { newId } from '../../../server/shared/ids.js';
 import type { InTransaction } from '../../../server/shared/unit-of-work.js';
@@ -62,6 +62,8 @@ async function setup(kind: 'pglite' | 'postgres', failAfter: { template?: string
     clock: systemClock,
     settings: { issuer: 'https://id.example.com', verificationTtl: 600, resetTtl: 1800 },
     limits: { messagesPerAddress: countingLimiter(10), messagesPerIp: countingLimiter(100) },
+    // The outbox worker's part of a sign-up, run at once: its transaction is what is tested here.
+    tasks: { defer: (task) => runSelfServiceTask(deps as RegisterDeps & RecoveryDeps, task) },
   };
   const count = async (table: string) => Number((await knex(table).count('* as n').first())?.n ?? 0);
   return { db, deps, events, count };
@@ -92,6 +94,30 @@ describe.each(kinds)('sign-up in one transaction on %s', (kind) => {
     // Nothing half-done: the same sign-up works afterwards.
     w.deps.notifier = outboxNotifier(w.db, {});
     expect((await register(w.deps, input, context)).userId).toBeTruthy();
+  });
+
+  it('a sign-up that lost a race after its answer creates nothing and says why', async () => {
+    const w = await setup(kind, {});
+    const deferred: SelfServiceTask[] = [];
+    const held = { ...w.deps, tasks: { defer: async (task: SelfServiceTask) => void deferred.push(task) } };
+    // Two sign-ups answered before either task ran: one for the same username, one for the same address.
+    await register(held, input, context);
+    await register(held, { ...input, email: 'other@example.com' }, context);
+    await register(held, { ...input, username: 'someone-else' }, context);
+    expect(await w.count('users')).toBe(0);
+    const [first, sameUsername, sameAddress] = deferred;
+    await runSelfServiceTask(w.deps as RegisterDeps & RecoveryDeps, first!);
+    await runSelfServiceTask(w.deps as RegisterDeps & RecoveryDeps, sameUsername!);
+    await runSelfServiceTask(w.deps as RegisterDeps & RecoveryDeps, sameAddress!);
+    expect(await w.count('users')).toBe(1);
+    expect(w.events.map((e) => [e.type, e.outcome, e.details?.reason])).toEqual([
+      ['user.registered', 'success', undefined],
+      ['user.email.verification_sent', 'success', undefined],
+      ['user.registered', 'denied', 'username_taken'],
+      ['user.registered', 'denied', 'email_in_use'],
+    ]);
+    const templates = (await w.db.database.knex('outbox_messages').select('topic')).map((row: { topic: string }) => row.topic).sort();
+    expect(templates).toEqual(['account-exists', 'verify-email']);
   });
 
   it('an email change writes its flow and its message together, or neither', async () => {

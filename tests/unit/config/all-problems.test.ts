@@ -19,6 +19,7 @@ describe('every problem at once', () => {
         DEMO_CLIENTS: 'true',
         TRUST_PROXY: 'false',
         EMAIL_PROVIDER: 'log',
+        SIGNUP_ENABLED: 'true',
       }),
     );
     const starts = problems.map((p) => p.split(/[ :[]/)[0]).sort();

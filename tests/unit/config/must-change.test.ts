@@ -32,8 +32,9 @@ describe('must-change warnings', () => {
     ['a missing KEY_ENCRYPTION_KEY', { KEY_ENCRYPTION_KEY: undefined }, 'KEY_ENCRYPTION_KEY'],
     ['the embedded database', { DATABASE_URL: undefined }, 'DATABASE_URL'],
     ['DEMO_CLIENTS=true', { DEMO_CLIENTS: 'true' }, 'DEMO_CLIENTS'],
-    ['the log email channel', { EMAIL_PROVIDER: 'log' }, 'EMAIL_PROVIDER'],
-    ['no SMS channel', { TWILIO_ACCOUNT_SID: undefined }, 'SMS_PROVIDER'],
+    // Production turns the features of a missing channel off unless they are switched on: these are.
+    ['the log email channel', { EMAIL_PROVIDER: 'log', PASSWORD_RECOVERY_ENABLED: 'true' }, 'EMAIL_PROVIDER'],
+    ['no SMS channel', { TWILIO_ACCOUNT_SID: undefined, PHONE_VERIFICATION_ENABLED: 'true' }, 'SMS_PROVIDER'],
     ['an open /metrics', { METRICS_ENABLED: 'true' }, 'METRICS_TOKEN'],
     ['http upstream issuers', { FEDERATION_ALLOW_HTTP_ISSUERS: 'true' }, 'FEDERATION_ALLOW_HTTP_ISSUERS'],
   ];

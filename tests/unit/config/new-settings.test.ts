@@ -10,7 +10,7 @@ describe('new settings: defaults', () => {
     const config = load();
     expect(config.loginFailures).toEqual({ points: 10, windowSeconds: 900, lockoutWindowSeconds: 3600, perIpFactor: 10 });
     expect(config.selfService.perIpFactor).toBe(10);
-    expect(config.brandName).toBe('Sign in');
+    expect(config.brandName).toBe('localhost');
     expect(config.mfa.smsResendIntervalSeconds).toBe(30);
     expect(config.http).toEqual({ headersTimeoutSeconds: 10, requestTimeoutSeconds: 30, keepAliveTimeoutSeconds: 65 });
     expect(config.redisCommandTimeoutMs).toBe(1000);

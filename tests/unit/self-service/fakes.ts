@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createSecretDigester } from '../../../adapters/crypto/secret-digester.js';
 import type { AuditEvent } from '../../../server/modules/compliance/index.js';
 import type { MessageIntent } from '../../../server/modules/notifications/index.js';
-import { fulfilResetRequest, type FlowRepository, type RecoveryDeps, type SelfServiceTask, type StoredFlow } from '../../../server/modules/self-service/index.js';
+import { runSelfServiceTask, type FlowRepository, type RecoveryDeps, type RegisterDeps, type SelfServiceTask, type StoredFlow } from '../../../server/modules/self-service/index.js';
 import type { Transaction } from '../../../server/shared/unit-of-work.js';
 
 /** Stands for an open transaction where there is none (in-memory fakes ignore it). */
@@ -63,7 +63,7 @@ export function world(now = new Date('2026-11-28T10:00:00Z')) {
     // In memory there is nothing to commit: the work runs as it is.
     unitOfWork: { run: <T>(work: (transaction: Transaction) => Promise<T>) => work(MEMORY_TRANSACTION) },
     // Deferred work runs at once here, so a test sees its effects right after the request.
-    tasks: { defer: async (task: SelfServiceTask) => fulfilResetRequest(deps as unknown as RecoveryDeps, task.email, { facts: task.facts, locale: task.locale }) },
+    tasks: { defer: async (task: SelfServiceTask) => runSelfServiceTask(deps as unknown as RecoveryDeps & RegisterDeps, task) },
     limits: { messagesPerAddress: countingLimiter(3), messagesPerIp: countingLimiter(30), codeAttemptsPerIp: countingLimiter(50) },
     users: {
       findById: async (id: string) => users.get(id),

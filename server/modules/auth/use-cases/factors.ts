@@ -17,11 +17,14 @@ export interface FactorDeps {
   users: Pick<UserRepository, 'findById'>;
   /** Passkeys count as a second factor after a password (security keys); absent: passkeys are off. */
   passkeys?: Pick<PasskeyStore, 'listFor'> | undefined;
+  /** SMS codes as a factor (MFA_SMS_ENABLED); off: a verified phone is not offered. Default on. */
+  smsEnabled?: boolean;
 }
 
-/** Active factors of the account: TOTP (when confirmed), SMS (when the phone is verified), recovery codes (when any are left). */
+/** Active factors of the account: TOTP (when confirmed), SMS (when on and the phone is verified), recovery codes (when any are left). */
 export async function listFactors(deps: FactorDeps, userId: string): Promise<FactorSummary[]> {
-  const [totp, codes, phone, passkeys] = await Promise.all([deps.credentials.findTotp(userId), deps.credentials.findRecoveryCodes(userId), verifiedPhone(deps, userId), deps.passkeys?.listFor(userId) ?? []]);
+  const sms = deps.smsEnabled === false ? undefined : verifiedPhone(deps, userId);
+  const [totp, codes, phone, passkeys] = await Promise.all([deps.credentials.findTotp(userId), deps.credentials.findRecoveryCodes(userId), sms, deps.passkeys?.listFor(userId) ?? []]);
   const factors: FactorSummary[] = [];
   const passkey = passkeysSummary(passkeys);
   if (passkey) factors.push(passkey);

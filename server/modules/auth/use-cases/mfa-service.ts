@@ -58,7 +58,8 @@ export function createMfaService(deps: MfaDeps): MfaService {
     removeTotp: (userId, facts) => removeTotp(deps, userId, facts),
     generateRecoveryCodes: (userId, facts) => generateRecoveryCodes(deps, userId, facts),
     useRecoveryCode: (userId, code, facts) => useRecoveryCode(deps, userId, code, facts),
-    sendSmsCode: (userId, locale, facts) => sendSmsCode(deps, userId, locale, facts),
+    // SMS codes off (MFA_SMS_ENABLED): as for an account without a verified phone.
+    sendSmsCode: async (userId, locale, facts) => (deps.smsEnabled === false ? { ok: false, reason: 'no_verified_phone' } : sendSmsCode(deps, userId, locale, facts)),
     verifySmsCode: (userId, challengeId, code) => verifySmsCode(deps, userId, challengeId, code),
     trustDevice: (userId, userAgent, facts) => trustDevice(devices, userId, userAgent, facts),
     isTrustedDevice: (userId, deviceId) => isTrustedDevice(devices, userId, deviceId),

@@ -37,8 +37,11 @@ export const DEMO_WEB_CLIENT_ID = 'demo-web';
 export const DEMO_SPA_CLIENT_ID = 'demo-spa';
 export const DEMO_API = 'https://api.demo.localhost';
 
-/** The demo clients and API, as a seed document. */
-export function demoSeed(): SeedDocument {
+/** Where the built-in demo sign-in (development start page) receives the demo SPA's code. */
+export const demoCallbackUrl = (issuer: string) => `${issuer}/demo/callback`;
+
+/** The demo clients and API, as a seed document; the SPA also comes back to this server's demo callback. */
+export function demoSeed(issuer: string): SeedDocument {
   return parseSeedDocument(
     {
       apis: [
@@ -66,8 +69,8 @@ export function demoSeed(): SeedDocument {
           client_id: DEMO_SPA_CLIENT_ID,
           client_name: 'Demo single-page application',
           token_endpoint_auth_method: 'none',
-          redirect_uris: ['http://localhost:5173/callback'],
-          post_logout_redirect_uris: ['http://localhost:5173/'],
+          redirect_uris: ['http://localhost:5173/callback', demoCallbackUrl(issuer)],
+          post_logout_redirect_uris: ['http://localhost:5173/', `${issuer}/`],
           grant_types: ['authorization_code', 'refresh_token'],
           scope: 'openid profile email offline_access roles',
           resource_scopes: { [DEMO_API]: ['demo:read'] },

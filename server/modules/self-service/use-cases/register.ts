@@ -1,20 +1,22 @@
 /**
  * Sign-up: a username, an email, a password under the policy, optionally a phone number. The
- * account starts with an unverified email and a verification is sent at once: the account, its
- * password, the verification flow and its message are written in one transaction, so neither is
- * left without the other.
- * No enumeration by email: when the email belongs to an account already, the answer is the same
- * as for a new one (a flow id that will never verify) and the existing address is told instead;
- * both paths spend the same budgets, one argon2 hash and one outbox message before answering.
- * Usernames are public handles (OWASP Authentication Cheat Sheet: where identifiers must be
- * unique, sign-up cannot hide that one is taken): a taken one is reported so the person can
- * choose another, but every look-up spends the per-IP sign-up budget, so probing names is as
- * slow as creating accounts.
+ * account starts with an unverified email and a verification is sent.
+ * No enumeration by email (OWASP Authentication Cheat Sheet, "user IDs" and "account creation"):
+ * the request does the same work for any address — it validates, spends the budgets, hashes the
+ * password, chooses the account and flow ids, and writes one outbox task — and answers the same.
+ * Whether the address has an account is looked up only by the task, after the answer
+ * (fulfilRegistration): then either the account, its verification flow and its message are
+ * written in one transaction, or the existing address is told that someone tried to sign up.
+ * Usernames are public handles (the cheat sheet's case of identifiers that must be unique and are
+ * shown to others): sign-up cannot hide that one is taken, so a taken one is reported and the
+ * person chooses another; every look-up spends the per-IP sign-up budget first, so probing names
+ * is as slow as creating accounts.
  */
 import { AppError, type FieldProblem } from '../../../shared/errors.js';
-import { createUser, passwordProblems, USERNAME_PATTERN, type CredentialRepository, type PasswordHasher, type PasswordPolicy, type UserRepository } from '../../users/index.js';
+import { createUser, passwordProblems, USERNAME_PATTERN, type CredentialRepository, type PasswordHasher, type PasswordPolicy, type User, type UserRepository } from '../../users/index.js';
 import { normalizeEmail, normalizePhone } from '../domain/contact.js';
 import { audit, type RequestContext } from './context.js';
+import type { DeferredRegistration, DeferredTasks } from '../ports.js';
 import { spendForVerification, verificationSent, writeVerification, type SendVerificationDeps } from './send-verification.js';
 
 export interface RegisterDeps extends SendVerificationDeps {
@@ -22,6 +24,8 @@ export interface RegisterDeps extends SendVerificationDeps {
   credentials: CredentialRepository;
   hasher: PasswordHasher;
   policy: PasswordPolicy;
+  /** Where the account-specific part goes, so the answer takes as long for any address. */
+  tasks: DeferredTasks;
 }
 
 export interface RegistrationInput {
@@ -31,8 +35,12 @@ export interface RegistrationInput {
   phone?: string;
 }
 
-/** What the browser keeps: the flow to type the code for, and (only for a real sign-up) the account. */
-export type RegistrationResult = { flowId: string; userId: string | undefined };
+/**
+ * What the browser keeps: the flow to type the code for and the account it is for. Both are
+ * chosen for any address, so the answer (and its cookie) has the same shape whether or not the
+ * address had an account; for a taken address the flow never exists and never verifies.
+ */
+export type RegistrationResult = { flowId: string; userId: string };
 
 const TAKEN = () => new AppError('invalid_input', 'taken', { fields: [{ field: 'username', message: 'username_taken' }] });
 
@@ -54,44 +62,68 @@ export async function register(deps: RegisterDeps, input: RegistrationInput, con
   if (!creation.allowed) throw new AppError('rate_limited', 'too many sign-ups from this address', { retryAfterSeconds: creation.retryAfterSeconds });
   if (await deps.users.findByUsername(username)) throw TAKEN();
 
-  // From here both paths do the same work before answering.
-  const existing = await deps.users.findByLogin(email);
+  // From here every address gets the same work before the answer.
   const emailBudget = await spendForVerification(deps, { kind: 'verify_email', target: email }, context);
   const phoneBudget = phone ? await spendForVerification(deps, { kind: 'verify_phone', target: phone }, context) : undefined;
-  const passwordHash = await deps.hasher.hash(input.password);
+  const registration: DeferredRegistration = {
+    userId: deps.ids.newId(),
+    flowId: deps.ids.newId(),
+    username,
+    email,
+    passwordHash: await deps.hasher.hash(input.password),
+    ...(phone ? { phone } : {}),
+    emailAllowed: emailBudget.allowed,
+    phoneAllowed: phoneBudget?.allowed ?? false,
+  };
+  await deps.tasks.defer({ type: 'registration', registration, locale: context.locale, facts: context.facts });
+  return { flowId: registration.flowId, userId: registration.userId };
+}
 
-  if (existing) {
-    // A refused budget answers like a refused send for a new account: the page gives nothing away.
-    if (emailBudget.allowed) {
-      await deps.notifier.enqueue({
-        channel: 'email',
-        template: 'account-exists',
-        locale: context.locale,
-        to: existing.email!,
-        data: { username: existing.username, resetLink: `${deps.settings.issuer}/account/recover` },
-      });
-    }
-    await audit(deps.audit, context, { type: 'user.registered', outcome: 'denied', actor: { type: 'anonymous' }, subject: { type: 'user', id: existing.id }, details: { reason: 'email_in_use' } });
-    return { flowId: deps.ids.newId(), userId: undefined };
-  }
+/**
+ * The account-specific part of a sign-up, run by the outbox worker. Lost races (another sign-up
+ * took the username or the address between the request and now) are recorded, not retried.
+ */
+export async function fulfilRegistration(deps: RegisterDeps, registration: DeferredRegistration, context: RequestContext): Promise<void> {
+  const { email, phone } = registration;
+  const existing = await deps.users.findByLogin(email);
+  if (existing) return tellExistingAddress(deps, existing, registration, context);
 
   let created;
   try {
     created = await deps.unitOfWork.run(async (transaction) => {
-      const user = await createUser(deps, { username, email, emailVerified: false, passwordHash, profile: phone ? { phone_number: phone, phone_number_verified: false } : {} }, { transaction });
+      const user = await createUser(
+        deps,
+        { id: registration.userId, username: registration.username, email, emailVerified: false, passwordHash: registration.passwordHash, profile: phone ? { phone_number: phone, phone_number_verified: false } : {} },
+        { transaction },
+      );
       // A refused send still creates the account: the person can ask for a new code later.
-      const emailFlow = emailBudget.allowed ? await writeVerification(deps, { kind: 'verify_email', user, target: email }, context, { transaction }) : undefined;
-      const phoneFlow = phone && phoneBudget?.allowed ? await writeVerification(deps, { kind: 'verify_phone', user, target: phone }, context, { transaction }) : undefined;
+      const emailFlow = registration.emailAllowed ? await writeVerification(deps, { kind: 'verify_email', user, target: email, flowId: registration.flowId }, context, { transaction }) : undefined;
+      const phoneFlow = phone && registration.phoneAllowed ? await writeVerification(deps, { kind: 'verify_phone', user, target: phone }, context, { transaction }) : undefined;
       return { user, emailFlow, phoneFlow };
     });
   } catch (error) {
-    // Lost a race with another sign-up for the same username or email.
-    if (error instanceof AppError && error.code === 'conflict') throw TAKEN();
-    throw error;
+    if (!(error instanceof AppError && error.code === 'conflict')) throw error;
+    const winner = await deps.users.findByLogin(email);
+    if (winner) return tellExistingAddress(deps, winner, registration, context);
+    await audit(deps.audit, context, { type: 'user.registered', outcome: 'denied', actor: { type: 'anonymous' }, details: { reason: 'username_taken' } });
+    return;
   }
   const { user, emailFlow, phoneFlow } = created;
   await audit(deps.audit, context, { type: 'user.registered', outcome: 'success', actor: { type: 'user', id: user.id }, subject: { type: 'user', id: user.id }, details: { phone: !!phone } });
   if (emailFlow) await verificationSent(deps, { kind: 'verify_email', user }, context);
   if (phoneFlow) await verificationSent(deps, { kind: 'verify_phone', user }, context);
-  return { flowId: emailFlow ?? deps.ids.newId(), userId: user.id };
+}
+
+/** The address has an account: its owner is told (within the budget the request spent), nothing is created. */
+async function tellExistingAddress(deps: RegisterDeps, existing: User, registration: DeferredRegistration, context: RequestContext): Promise<void> {
+  if (registration.emailAllowed && existing.email) {
+    await deps.notifier.enqueue({
+      channel: 'email',
+      template: 'account-exists',
+      locale: context.locale,
+      to: existing.email,
+      data: { username: existing.username, resetLink: `${deps.settings.issuer}/account/recover` },
+    });
+  }
+  await audit(deps.audit, context, { type: 'user.registered', outcome: 'denied', actor: { type: 'anonymous' }, subject: { type: 'user', id: existing.id }, details: { reason: 'email_in_use' } });
 }

@@ -41,7 +41,7 @@ export function spendForVerification(deps: SendVerificationDeps, input: { kind: 
  */
 export async function writeVerification(
   deps: SendVerificationDeps,
-  input: { kind: VerificationKind; user: Pick<User, 'id' | 'username'>; target: string },
+  input: { kind: VerificationKind; user: Pick<User, 'id' | 'username'>; target: string; flowId?: string },
   context: RequestContext,
   options: InTransaction = {},
 ): Promise<string> {
@@ -50,7 +50,7 @@ export async function writeVerification(
   await deps.flows.supersedePending(input.user.id, input.kind, now, options);
   const token = deps.secrets.token();
   const code = deps.secrets.code(CODE_DIGITS);
-  const flow = startVerification({ id: deps.ids.newId(), kind: input.kind, userId: input.user.id, target: input.target }, now, deps.settings.verificationTtl);
+  const flow = startVerification({ id: input.flowId ?? deps.ids.newId(), kind: input.kind, userId: input.user.id, target: input.target }, now, deps.settings.verificationTtl);
   await deps.flows.create({ ...flow, tokenDigest: input.kind === 'verify_phone' ? null : deps.digester.digest(token), codeDigest: deps.digester.digest(code) }, options);
   const validMinutes = minutes(deps.settings.verificationTtl);
   if (input.kind === 'verify_phone') {

@@ -7,6 +7,8 @@ import { USERNAME_PATTERN } from '../domain/user.js';
 import type { CredentialRepository, PasswordHasher, UserRepository } from '../ports.js';
 
 export interface CreateUserInput {
+  /** Chosen by the caller when it must be known before the account exists (deferred sign-up). */
+  id?: string;
   username: string;
   email?: string | null;
   emailVerified?: boolean;
@@ -31,7 +33,7 @@ export async function createUser(deps: CreateUserDeps, input: CreateUserInput, o
     });
   }
   const user = await deps.users.create({
-    id: newId(),
+    id: input.id ?? newId(),
     username: input.username,
     email: input.email ?? null,
     emailVerified: input.emailVerified ?? false,
