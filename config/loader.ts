@@ -117,6 +117,12 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'hig
       totpIssuer: env.MFA_TOTP_ISSUER ?? new URL(issuer).hostname,
       smsResendIntervalSeconds: env.SMS_RESEND_INTERVAL,
     },
+    passkeys: {
+      enabled: env.PASSKEYS_ENABLED,
+      rpId: env.WEBAUTHN_RP_ID ?? new URL(issuer).hostname,
+      origins: [...new Set([new URL(issuer).origin, ...env.WEBAUTHN_RELATED_ORIGINS])],
+      aaguidAllowList: env.WEBAUTHN_AAGUID_ALLOWLIST,
+    },
     brandName: env.BRAND_NAME ?? new URL(issuer).hostname,
     brandLogoUrl: env.BRAND_LOGO_URL,
     brandPrimaryColor: env.BRAND_PRIMARY_COLOR,

@@ -58,6 +58,7 @@ export function buildHttp(deps: {
     username: auth.username,
     audit,
     trustedDeviceDays: Math.round(config.mfa.trustedDeviceTtlSeconds / 86_400),
+    passkeys: !!auth.passkeys,
     ...(auth.federation ? { federation: auth.federation } : {}),
     selfService: {
       renderer,
@@ -74,6 +75,7 @@ export function buildHttp(deps: {
     sessions: createAccountSessionGateway(provider.provider),
     services: deps.selfService,
     mfa: auth.mfa,
+    ...(auth.passkeys ? { passkeys: auth.passkeys } : {}),
     options: {
       registration: config.selfService.registration,
       passwordRecovery: config.features.passwordRecovery,
