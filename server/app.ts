@@ -1,7 +1,7 @@
 /**
  * The Koa application and its middleware order:
  *   request id + access log → metrics → problem details → security headers → health, assets →
- *   token rate limit → admin API (/admin/v1) → interactions → self-service (/account) → oidc-provider (mounted last, at the root).
+ *   token rate limit → admin API (/admin/v1) → interactions → self-service (/account) → admin console (/console) → oidc-provider (mounted last, at the root).
  * The provider is reached through a getter so a rotated key set can swap it in without a restart.
  */
 import Koa from 'koa';
@@ -25,6 +25,7 @@ import type { Metrics, MetricsExposition } from './shared/metrics.js';
 import { notificationCallbackRoutes, type CallbackDeps } from './http/routes/notification-callbacks.js';
 import type { Renderer } from './shared/rendering.js';
 import { selfServiceRoutes, type SelfServiceDeps } from '../account/index.js';
+import { consoleRoutes, type ConsoleDeps } from '../console/index.js';
 import { allowedMethods } from './http/middleware/allowed-methods.js';
 
 export interface AppDeps {
@@ -36,6 +37,8 @@ export interface AppDeps {
   provider: () => Provider;
   interactions: InteractionDeps;
   selfService: SelfServiceDeps;
+  /** The admin console at /console (CONSOLE_ENABLED); absent: not mounted. */
+  console?: ConsoleDeps;
   tokenLimiters: TokenLimiters;
   isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
@@ -95,6 +98,10 @@ export function buildApp(deps: AppDeps): Koa {
     app.use(onlyUnder(['/notifications/v1/callbacks/'], compose([allowedMethods(['POST']), callbacks.routes(), callbacks.allowedMethods({ throw: true })]) as Koa.Middleware));
   }
   app.use(onlyUnder(['/account'], compose([selfService.routes(), selfService.allowedMethods()]) as Koa.Middleware));
+  if (deps.console) {
+    const adminConsole = consoleRoutes(deps.console);
+    app.use(onlyUnder(['/console'], compose([adminConsole.routes(), adminConsole.allowedMethods()]) as Koa.Middleware));
+  }
   app.use(providerOutages(retryAfter));
   app.use(providerMiddleware);
 

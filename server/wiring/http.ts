@@ -14,7 +14,8 @@ import { createTokenVerifier } from '../../adapters/crypto/access-token-verifier
 import type { AdminApiDeps } from '../http/routes/admin/index.js';
 import type { ReadinessCheck } from '../http/routes/health.js';
 import type { Renderer } from '../shared/rendering.js';
-import { ACCOUNT_CONSOLE_CLIENT_ID } from '../modules/bootstrap/index.js';
+import { ACCOUNT_CONSOLE_CLIENT_ID, ADMIN_CONSOLE_CLIENT_ID } from '../modules/bootstrap/index.js';
+import { ACR_MFA } from '../modules/auth/index.js';
 import type { AuditTrail } from '../modules/compliance/index.js';
 import { recordDeliveryStatus } from '../modules/notifications/index.js';
 import type { SelfServiceServices } from '../modules/self-service/index.js';
@@ -107,6 +108,9 @@ export function buildHttp(deps: {
     provider: provider.provider,
     interactions,
     selfService,
+    ...(config.console.enabled
+      ? { console: { renderer, options: { issuer: config.issuer, apiUrl: config.console.apiUrl, clientId: ADMIN_CONSOLE_CLIENT_ID, audience: config.adminApi.audience, mfaAcr: config.console.mfaRequired ? ACR_MFA : undefined } } }
+      : {}),
     tokenLimiters: {
       perClient: stores.limiter('ratelimit', config.tokenRateLimit.points, config.tokenRateLimit.windowSeconds),
       authFailures: stores.limiter('ratelimit-authfail', config.tokenRateLimit.authFailures, config.tokenRateLimit.windowSeconds),
