@@ -8,6 +8,7 @@ import { formParser } from '../server/http/browser/form-body.js';
 import type { ConsoleDeps } from './deps.js';
 import { registerConsoleSession, requireSession } from './session.js';
 import { registerUsers } from './users.js';
+import { registerClients } from './clients.js';
 
 export type { ConsoleDeps, ConsoleOptions } from './deps.js';
 
@@ -19,6 +20,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   pages.use(requireSession());
   pages.get('/console', (ctx) => ctx.redirect('/console/users'));
   registerUsers(pages, deps);
+  registerClients(pages, deps);
   router.use(pages.routes(), pages.allowedMethods());
   return router;
 }

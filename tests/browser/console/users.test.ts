@@ -92,7 +92,7 @@ describeInChromium(`console users in Chromium (${chromiumPath})`, () => {
     const { context, page } = await openConsolePage(browser);
     await signInToConsole(page, op.issuer);
     await page.getByRole('link', { name: TEST_USER.username }).click();
-    await page.getByText('Disable', { exact: true }).first().click();
+    await page.locator('summary', { hasText: 'Disable' }).click();
     await page.getByRole('button', { name: 'Disable' }).click();
     await page.getByText('User disabled.').waitFor();
     await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
