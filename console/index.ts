@@ -9,6 +9,8 @@ import type { ConsoleDeps } from './deps.js';
 import { registerConsoleSession, requireSession } from './session.js';
 import { registerUsers } from './users.js';
 import { registerClients } from './clients.js';
+import { registerRoles } from './roles.js';
+import { registerApis } from './apis.js';
 
 export type { ConsoleDeps, ConsoleOptions } from './deps.js';
 
@@ -21,6 +23,8 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   pages.get('/console', (ctx) => ctx.redirect('/console/users'));
   registerUsers(pages, deps);
   registerClients(pages, deps);
+  registerApis(pages, deps);
+  registerRoles(pages, deps);
   router.use(pages.routes(), pages.allowedMethods());
   return router;
 }
