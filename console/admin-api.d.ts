@@ -37,6 +37,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the hash chain of the whole trail now
+         * @description Walks every record after the latest retention checkpoint (whose signature is checked) up to the head read at the start, and names the first record that breaks the chain. Costs one pass over the trail.
+         */
+        get: operations["verifyAuditChain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/clients": {
         parameters: {
             query?: never;
@@ -535,6 +555,17 @@ export interface components {
             }[];
             next_cursor?: string;
         };
+        AuditVerification: {
+            /** @description Sequence of the first record that breaks the chain (not ok only) */
+            broken_at?: number;
+            /** @description Records checked */
+            count: number;
+            /** @description The last record checked (ok only) */
+            head_seq?: number;
+            ok: boolean;
+            /** @description Why that record breaks it */
+            reason?: string;
+        };
         Client: {
             client_id: string;
             client_secret?: unknown;
@@ -1022,6 +1053,48 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or not for this API (RFC 6750 invalid_token). */
+            401: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope this operation needs (RFC 6750 insufficient_scope). */
+            403: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyAuditChain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
                 };
             };
             /** @description No token, or a token that is invalid, expired or not for this API (RFC 6750 invalid_token). */

@@ -11,6 +11,8 @@ import { registerUsers } from './users.js';
 import { registerClients } from './clients.js';
 import { registerRoles } from './roles.js';
 import { registerApis } from './apis.js';
+import { registerAudit } from './audit.js';
+import { registerWebhooks } from './webhooks.js';
 
 export type { ConsoleDeps, ConsoleOptions } from './deps.js';
 
@@ -25,6 +27,8 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   registerClients(pages, deps);
   registerApis(pages, deps);
   registerRoles(pages, deps);
+  registerAudit(pages, deps);
+  registerWebhooks(pages, deps);
   router.use(pages.routes(), pages.allowedMethods());
   return router;
 }

@@ -39,7 +39,7 @@ import { rolesResource } from './roles.js';
 import { usersResource } from './users.js';
 import { webhooksResource } from './webhooks.js';
 import { userSessionsResource } from './user-sessions.js';
-import { auditResource } from './audit.js';
+import { auditResource, type AuditVerification } from './audit.js';
 import type { AuditQueries } from '../../../modules/compliance/index.js';
 
 export { ADMIN_PREFIX } from './kit/router.js';
@@ -57,7 +57,7 @@ export interface AdminApiDeps {
   resourceServers: ResourceServerAdministration;
   clients: ClientAdministration;
   /** Reading the audit trail (search, export); exports are recorded in `audit`. */
-  auditLog: AuditQueries;
+  auditLog: AuditQueries & AuditVerification;
   webhooks: WebhookAdministration;
 }
 
