@@ -208,6 +208,23 @@ export interface paths {
         patch: operations["updateRole"];
         trace?: never;
     };
+    "/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The effective configuration, secrets redacted */
+        get: operations["getEffectiveSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -612,6 +629,16 @@ export interface components {
             updated_at: string;
         } & {
             [key: string]: unknown;
+        };
+        EffectiveSettings: {
+            items: {
+                /** @description Path in the loaded configuration, e.g. adminApi.tokenTtl */
+                name: string;
+                /** @description A secret: its value is never shown */
+                redacted: boolean;
+                /** @description The value; "(set)" for a redacted secret */
+                value: string | number | boolean | null;
+            }[];
         };
         Grant: {
             client_id: string;
@@ -2418,6 +2445,48 @@ export interface operations {
             /** @description If-Match is required: send the ETag of the representation you read. */
             428: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEffectiveSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every setting by its path in the configuration */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectiveSettings"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or not for this API (RFC 6750 invalid_token). */
+            401: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope this operation needs (RFC 6750 insufficient_scope). */
+            403: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -13,6 +13,8 @@ import { registerRoles } from './roles.js';
 import { registerApis } from './apis.js';
 import { registerAudit } from './audit.js';
 import { registerWebhooks } from './webhooks.js';
+import { registerOverview } from './overview.js';
+import { registerSettings } from './settings.js';
 
 export type { ConsoleDeps, ConsoleOptions } from './deps.js';
 
@@ -22,13 +24,14 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   registerConsoleSession(router, deps);
   const pages = new Router();
   pages.use(requireSession());
-  pages.get('/console', (ctx) => ctx.redirect('/console/users'));
+  registerOverview(pages, deps);
   registerUsers(pages, deps);
   registerClients(pages, deps);
   registerApis(pages, deps);
   registerRoles(pages, deps);
   registerAudit(pages, deps);
   registerWebhooks(pages, deps);
+  registerSettings(pages, deps);
   router.use(pages.routes(), pages.allowedMethods());
   return router;
 }

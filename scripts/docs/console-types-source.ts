@@ -11,7 +11,7 @@ import { adminApi, type AdminApiDeps } from '../../server/http/routes/admin/inde
 const unused = new Proxy({}, { get: () => () => { throw new Error('not called while building the document'); } });
 
 export function adminApiDocument(): Record<string, unknown> {
-  const deps = { issuer: 'https://issuer.example', audience: 'https://issuer.example/admin/v1', auth: unused, audit: unused, users: unused, accountRecords: unused, roles: unused, resourceServers: unused, clients: unused, auditLog: unused, webhooks: unused } as unknown as AdminApiDeps;
+  const deps = { issuer: 'https://issuer.example', audience: 'https://issuer.example/admin/v1', auth: unused, audit: unused, users: unused, accountRecords: unused, roles: unused, resourceServers: unused, clients: unused, auditLog: unused, webhooks: unused, settings: unused } as unknown as AdminApiDeps;
   return adminApi(deps).document;
 }
 

@@ -4,6 +4,7 @@
  * start adds only what belongs to one running server (its bootstrap readiness, shutdown flag).
  */
 import type { Config } from '../../config/loader.js';
+import { effectiveSettings } from '../../config/effective.js';
 import type { PrometheusMetrics } from '../../adapters/metrics/prometheus.js';
 import { createAccountSessionGateway, createInteractionGateway } from '../../interactions/gateway.js';
 import type { InteractionDeps } from '../../interactions/index.js';
@@ -88,6 +89,7 @@ export function buildHttp(deps: {
     audit,
     ...deps.administration.api,
     auditLog: deps.compliance,
+    settings: () => effectiveSettings(config),
   };
 
   const { knex } = stores.database;

@@ -40,6 +40,7 @@ import { usersResource } from './users.js';
 import { webhooksResource } from './webhooks.js';
 import { userSessionsResource } from './user-sessions.js';
 import { auditResource, type AuditVerification } from './audit.js';
+import { settingsResource, type EffectiveSettingView } from './settings.js';
 import type { AuditQueries } from '../../../modules/compliance/index.js';
 
 export { ADMIN_PREFIX } from './kit/router.js';
@@ -59,6 +60,8 @@ export interface AdminApiDeps {
   /** Reading the audit trail (search, export); exports are recorded in `audit`. */
   auditLog: AuditQueries & AuditVerification;
   webhooks: WebhookAdministration;
+  /** The effective configuration, secrets already redacted (config/effective.ts). */
+  settings: () => EffectiveSettingView[];
 }
 
 function documentResource(document: () => unknown): AdminResource {
@@ -96,6 +99,7 @@ export function adminApi(deps: AdminApiDeps): AdminApi {
     clientsResource(deps.clients),
     auditResource({ queries: deps.auditLog, trail: deps.audit }),
     webhooksResource(deps.webhooks),
+    settingsResource(deps.settings),
   ];
   document = buildDocument(RESOURCES, { issuer: deps.issuer, audience: deps.audience, scopes: ADMIN_API_SCOPES });
   const router = buildRouter(RESOURCES, deps.auth, deps.audit);
