@@ -18,6 +18,7 @@ import { corsPreflightGate } from './http/middleware/cors-preflight.js';
 import { tokenRateLimit, type TokenLimiters } from './http/middleware/token-rate-limit.js';
 import { adminApi, ADMIN_PREFIX, type AdminApiDeps } from './http/routes/admin/index.js';
 import { assetRoutes } from './http/routes/assets.js';
+import { apiDocsRoutes } from './http/routes/api-docs.js';
 import { healthRoutes, type ReadinessCheck } from './http/routes/health.js';
 import { httpMetrics } from './http/middleware/http-metrics.js';
 import { metricsRoute } from './http/routes/metrics.js';
@@ -90,6 +91,9 @@ export function buildApp(deps: AppDeps): Koa {
   if (deps.metricsEndpoint) app.use(metricsRoute(deps.metricsEndpoint.exposition, deps.metricsEndpoint.token));
   app.use(corsPreflightGate(CORS_PATHS, deps.isRegisteredOrigin));
   app.use(tokenRateLimit(deps.tokenLimiters, '/token'));
+  // The API reference (Swagger UI from its npm package) before the API, which answers every other path under it.
+  const apiDocs = apiDocsRoutes();
+  app.use(onlyUnder([`${ADMIN_PREFIX}/docs`], compose([apiDocs.routes(), apiDocs.allowedMethods()]) as Koa.Middleware));
   app.use(onlyUnder([`${ADMIN_PREFIX}/`], admin.middleware));
   app.use(onlyUnder(['/interaction/', '/federation/'], compose([interactions.routes(), interactions.allowedMethods()]) as Koa.Middleware));
   if (deps.notificationCallbacks) {
