@@ -4,11 +4,14 @@
  * first screen's JavaScript size is printed for the CI log.
  */
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { chromiumPath, describeInChromium, hasChromium, launchChromium, screenshot } from '../../helpers/chromium.js';
 import { startTestProvider, type TestProvider } from '../../helpers/provider.js';
 import { axeViolations, consoleSeed, openConsolePage, PHONE } from './support.js';
+
+// Whole screens driven end to end, on a loaded two-core machine and on embedded PGlite.
+vi.setConfig({ testTimeout: 120_000 });
 
 let op: TestProvider;
 let browser: Browser;

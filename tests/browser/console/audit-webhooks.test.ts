@@ -4,12 +4,15 @@
  * audit log filters by type, shows a record's detail, exports NDJSON, and "verify chain" says
  * intact — and names the record after it was altered in the database.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { chromiumPath, describeInChromium, hasChromium, launchChromium } from '../../helpers/chromium.js';
 import { startTestProvider, type TestProvider } from '../../helpers/provider.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
 import { checkScreen, consoleSeed, openConsolePage, signInToConsole } from './support.js';
+
+// Whole screens driven end to end, on a loaded two-core machine and on embedded PGlite.
+vi.setConfig({ testTimeout: 120_000 });
 
 let op: TestProvider;
 let browser: Browser;

@@ -4,13 +4,16 @@
  * API's error by its field; "try sign-in" starts a real authorization request; rotate and
  * delete need a confirmation.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { chromiumPath, describeInChromium, hasChromium, launchChromium } from '../../helpers/chromium.js';
 import { startTestProvider, type TestProvider } from '../../helpers/provider.js';
 import { discover } from '../../helpers/rp.js';
 import { signIn } from '../../integration/protocol/support.js';
 import { checkScreen, consoleSeed, openConsolePage, signInToConsole } from './support.js';
+
+// Whole screens driven end to end, on a loaded two-core machine and on embedded PGlite.
+vi.setConfig({ testTimeout: 120_000 });
 
 let op: TestProvider;
 let browser: Browser;

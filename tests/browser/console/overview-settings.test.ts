@@ -4,11 +4,14 @@
  * configuration with secrets redacted; with CONSOLE_MFA_REQUIRED the sign-in asks for a second
  * factor (enrolment) before the console opens.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { chromiumPath, describeInChromium, hasChromium, launchChromium } from '../../helpers/chromium.js';
 import { startTestProvider, type TestProvider } from '../../helpers/provider.js';
 import { ADMIN, checkScreen, consoleSeed, openConsolePage, signInToConsole } from './support.js';
+
+// Whole screens driven end to end, on a loaded two-core machine and on embedded PGlite.
+vi.setConfig({ testTimeout: 120_000 });
 
 let op: TestProvider;
 let browser: Browser;

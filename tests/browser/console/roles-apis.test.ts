@@ -3,12 +3,15 @@
  * show in the user's next JWT access token; an API registered and edited (scopes, token format,
  * lifetime) and deleted behind a confirmation.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { chromiumPath, describeInChromium, hasChromium, launchChromium } from '../../helpers/chromium.js';
 import { API, startTestProvider, type TestProvider } from '../../helpers/provider.js';
 import { signIn, webClient } from '../../integration/protocol/support.js';
 import { checkScreen, consoleSeed, openConsolePage, signInToConsole } from './support.js';
+
+// Whole screens driven end to end, on a loaded two-core machine and on embedded PGlite.
+vi.setConfig({ testTimeout: 120_000 });
 
 let op: TestProvider;
 let browser: Browser;

@@ -3,13 +3,16 @@
  * PKCE, admin role required), search and paging, create, edit (and a stale edit's 412 message),
  * roles, disable — after which the user's refresh token is refused (openid-client) — and enable.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { chromiumPath, describeInChromium, hasChromium, launchChromium } from '../../helpers/chromium.js';
 import { startTestProvider, TEST_USER, type TestProvider } from '../../helpers/provider.js';
 import { client } from '../../helpers/rp.js';
 import { signIn, webClient } from '../../integration/protocol/support.js';
 import { checkScreen, consoleSeed, openConsolePage, signInToConsole } from './support.js';
+
+// Whole screens driven end to end, on a loaded two-core machine and on embedded PGlite.
+vi.setConfig({ testTimeout: 120_000 });
 
 let op: TestProvider;
 let browser: Browser;
@@ -35,7 +38,7 @@ describeInChromium(`console users in Chromium (${chromiumPath})`, () => {
 
   it('lists, searches, creates and edits users; a stale edit shows the 412 message', async () => {
     const { context, page, csp } = await openConsolePage(browser);
-    await signInToConsole(page, op.issuer);
+    await signInToConsole(page, op.issuer, undefined, '/console/users');
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     // No token is readable by the page's scripts: nothing in storage, the session cookie HttpOnly.
     expect(await page.evaluate('JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie')).not.toMatch(/ey[A-Za-z0-9_-]{20,}/);
@@ -90,7 +93,7 @@ describeInChromium(`console users in Chromium (${chromiumPath})`, () => {
     const { tokens } = await signIn(op, config, { scope: 'openid offline_access', prompt: 'consent' });
     expect(tokens.refresh_token).toBeTruthy();
     const { context, page } = await openConsolePage(browser);
-    await signInToConsole(page, op.issuer);
+    await signInToConsole(page, op.issuer, undefined, '/console/users');
     await page.getByRole('link', { name: TEST_USER.username }).click();
     await page.locator('summary', { hasText: 'Disable' }).click();
     await page.getByRole('button', { name: 'Disable' }).click();
