@@ -156,7 +156,7 @@ describe('SEED_FILE', () => {
     expect((await container.users.findByUsername(CAROL.username))?.profile.name).toBe('Carol Danvers');
     expect(await container.http.interactions.authenticate(CAROL.username, CAROL.password)).toMatchObject({ ok: true });
     expect(await container.http.interactions.authenticate(CAROL.username, 'a password edited in the seed')).toEqual({ ok: false });
-    expect(await counts()).toMatchObject({ clients: 4, users: 2 });
+    expect(await counts()).toMatchObject({ clients: 5, users: 2 });
   });
 
   it('does not reset what a person changed and the seed does not state (verified email, other profile fields)', async () => {
