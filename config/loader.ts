@@ -90,6 +90,7 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'hig
     registration: { enabled: env.CLIENT_REGISTRATION_ENABLED, initialAccessTokens: env.CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS ?? [] },
     highSecurity: parts.highSecurity,
     adminApi: { audience: env.ADMIN_API_AUDIENCE ?? `${issuer}/admin/v1`, tokenTtl: env.ADMIN_API_TOKEN_TTL },
+    console: { enabled: env.CONSOLE_ENABLED, mfaRequired: env.CONSOLE_MFA_REQUIRED ?? env.NODE_ENV === 'production', apiUrl: trimSlash(env.CONSOLE_API_URL ?? issuer) },
     audit: {
       retentionDays: env.AUDIT_RETENTION_DAYS,
       retentionIntervalSeconds: env.AUDIT_RETENTION_INTERVAL,
