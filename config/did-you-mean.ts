@@ -25,6 +25,9 @@ export function editDistance(a: string, b: string): number {
 
 const firstWord = (name: string): string => name.split('_')[0] ?? name;
 
+/** Every shell sets these; one of them near a setting's name (HOME and HOST) is still not a typo. */
+const PROCESS_VARIABLES = new Set(['HOME', 'PATH', 'USER', 'SHELL', 'PWD', 'OLDPWD', 'LANG', 'TERM', 'HOSTNAME', 'HOSTTYPE', 'TMPDIR', 'LOGNAME', 'TZ', 'EDITOR', 'MAIL', 'SHLVL']);
+
 /** Short family words (SMS, AWS, KEY) must match exactly: one typo away from them is most of the alphabet. */
 function sameFamily(word: string, family: string): boolean {
   if (word === family) return true;
@@ -39,7 +42,7 @@ export function misspeltVariables(env: Readonly<Record<string, string | undefine
   const families = new Set([...known].map(firstWord));
   const warnings: string[] = [];
   for (const name of Object.keys(env)) {
-    if (known.has(name) || !/^[A-Z][A-Z0-9_]*$/.test(name)) continue;
+    if (known.has(name) || PROCESS_VARIABLES.has(name) || !/^[A-Z][A-Z0-9_]*$/.test(name)) continue;
     const word = firstWord(name);
     if (![...families].some((family) => sameFamily(word, family))) continue;
     let nearest: string | undefined;
