@@ -7,6 +7,7 @@
  * check: a wrong password, never a server error, never a timing tell.
  */
 import argon2 from 'argon2';
+import { inSpan } from '../../server/shared/tracing.js';
 import bcrypt from 'bcryptjs';
 import { scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { parseScrypt, passwordHashFormat, scryptMemory } from '../../server/modules/users/index.js';
@@ -41,18 +42,19 @@ export function createArgon2Hasher(params: Argon2Parameters): PasswordHasher {
   let dummy: Promise<string> | undefined;
   const verifyDummy = async (password: string): Promise<false> => {
     dummy ??= argon2.hash('dummy-password-for-timing-equalisation', options);
-    await argon2.verify(await dummy, password);
+    const stored = await dummy;
+    await inSpan('argon2.verify', () => argon2.verify(stored, password));
     return false;
   };
   return {
-    hash: (password) => argon2.hash(password, options),
+    hash: (password) => inSpan('argon2.hash', () => argon2.hash(password, options)),
     async verify(hash, password) {
       const format = passwordHashFormat(hash);
       try {
         switch (format) {
           case 'argon2id':
           case 'argon2i':
-            return await argon2.verify(hash, password);
+            return await inSpan('argon2.verify', () => argon2.verify(hash, password));
           // bcryptjs compares the digests without an early exit.
           case 'bcrypt':
             return await bcrypt.compare(password, hash);
