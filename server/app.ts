@@ -109,7 +109,7 @@ export function buildApp(deps: AppDeps): Koa {
   }
   app.use(onlyUnder(['/account'], compose([selfService.routes(), selfService.allowedMethods()]) as Koa.Middleware));
   const homePages = compose([home.routes(), home.allowedMethods()]) as Koa.Middleware;
-  app.use((ctx, next) => (ctx.path === '/' || ctx.path.startsWith('/demo/') ? homePages(ctx, next) : next()));
+  app.use((ctx, next) => (ctx.path === '/' || ctx.path.startsWith('/demo/') || ctx.path === '/dev/mailbox' ? homePages(ctx, next) : next()));
   app.use(providerOutages(retryAfter));
   if (deps.explainGrantErrors) app.use(onlyUnder(['/token'], grantErrorExplanations()));
   app.use(providerMiddleware);
