@@ -7,6 +7,9 @@ import { mfaView } from './account-mfa.js';
 import { FEDERATION_NOTICES, federationView } from './account-federation.js';
 import type { SelfServiceDeps } from './deps.js';
 import { localeOf } from './page.js';
+import { displayPhone } from './phone-display.js';
+import { describeUserAgent } from './user-agent.js';
+import { requestFacts } from '../server/http/browser/request-facts.js';
 import { cursorsOf, listQuery, pageRequest, pagerOf } from './list-pages.js';
 
 export interface AccountExtras {
@@ -39,11 +42,15 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
   // Only the clients of the rows on this page are looked up.
   const names = await deps.sessions.clientNames([...apps.items.map((g) => g.clientId), ...sessions.items.flatMap((s) => s.clientIds)]);
   const now = Date.now();
+  // This request is the current session's latest sign of life: its browser, address and time.
+  const here = requestFacts(ctx);
+  const device = describeUserAgent(here.userAgent);
+  const deviceName = device.browser && device.os ? `${device.browser} · ${device.os}` : (device.browser ?? device.os ?? '');
   return {
     titleId: 'account.title',
     user: { username: user.username, email: user.email ?? '', emailVerified: user.emailVerified },
     profile: { name: user.profile.name ?? '', given_name: user.profile.given_name ?? '', family_name: user.profile.family_name ?? '', nickname: user.profile.nickname ?? '' },
-    phone: { number: user.profile.phone_number ?? '', verified: user.profile.phone_number_verified === true, pending: !!pendingPhone && pendingPhone.expiresAt.getTime() > now },
+    phone: { number: user.profile.phone_number ?? '', display: displayPhone(user.profile.phone_number ?? ''), verified: user.profile.phone_number_verified === true, pending: !!pendingPhone && pendingPhone.expiresAt.getTime() > now },
     emailVerification: deps.options.emailVerification,
     phoneVerification: deps.options.phoneVerification,
     emailChangePending: !!pendingEmail && pendingEmail.expiresAt.getTime() > now,
@@ -58,6 +65,7 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
     sessions: sessions.items.map((s) => ({
       id: s.id,
       current: s.id === session.id,
+      ...(s.id === session.id ? { device: deviceName, ip: here.ip, lastSeen: when(new Date(now)) } : {}),
       signedIn: when(s.loginTs ? new Date(s.loginTs * 1000) : undefined),
       expires: when(s.expiresAt),
       apps: s.clientIds.filter((id) => id !== deps.options.accountClientId).map((id) => names[id] ?? id),

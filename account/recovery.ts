@@ -14,9 +14,16 @@ import type { SelfServiceDeps } from './deps.js';
 import { fieldErrors, renderMessage, renderSelfService, requestContext } from './page.js';
 import { formBody } from '../server/http/browser/form-body.js';
 import { seeOther } from '../server/http/browser/render.js';
+import { clearCookie, readCookie, writeCookie, type CookieSpec } from '../server/http/browser/signed-cookie.js';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
 const uidOf = (value: unknown) => (typeof value === 'string' && UID.test(value) ? value : undefined);
+/**
+ * The sign-in a reset was asked for from, so the finished reset leads back to it (and through it
+ * to the app). Kept as long as the provider keeps an interaction (an hour); a reset link opened in
+ * another browser simply ends at the account pages.
+ */
+export const RESET_RETURN_COOKIE: CookieSpec = { name: 'reset_return', path: '/account', maxAgeMs: 60 * 60 * 1000 };
 const backTo = (uid: string | undefined) => (uid ? `/interaction/${uid}` : '/account');
 
 const requestForm = z.object({ csrf: z.string(), email: z.string().max(320), interaction: z.string().max(64).optional() });
@@ -55,6 +62,7 @@ export function registerRecovery(router: Router, deps: SelfServiceDeps): void {
       ctx.set('Retry-After', String(error.details.retryAfterSeconds ?? 60));
       return showRequest(ctx, deps, { email: parsed.data.email, interaction }, 'fields.rate_limited');
     }
+    if (interaction) writeCookie(ctx, RESET_RETURN_COOKIE, interaction);
     renderMessage(ctx, deps.renderer, { titleId: 'recovery.sentTitle', textId: 'recovery.sent', link: { href: backTo(interaction), labelId: 'recovery.back' } });
   });
 
@@ -87,7 +95,13 @@ export function registerRecovery(router: Router, deps: SelfServiceDeps): void {
     seeOther(ctx, '/account/reset/done');
   });
 
-  router.get('/account/reset/done', (ctx) =>
-    renderMessage(ctx, deps.renderer, { titleId: 'recovery.doneTitle', textId: 'recovery.done', link: { href: '/account', labelId: 'recovery.signIn' } }),
-  );
+  router.get('/account/reset/done', (ctx) => {
+    const interaction = readCookie(ctx, RESET_RETURN_COOKIE, uidOf);
+    if (interaction) clearCookie(ctx, RESET_RETURN_COOKIE);
+    renderMessage(ctx, deps.renderer, {
+      titleId: 'recovery.doneTitle',
+      textId: 'recovery.done',
+      link: interaction ? { href: backTo(interaction), labelId: 'recovery.continueSignIn' } : { href: '/account', labelId: 'recovery.signIn' },
+    });
+  });
 }

@@ -23,6 +23,8 @@ export interface SignupCookie {
   f: string;
   u?: string;
   i?: string;
+  /** The address as typed, shown on the "check your email" page. */
+  e?: string;
 }
 
 export const SIGNUP_COOKIE: CookieSpec = { name: 'signup', path: '/', maxAgeMs: 60 * 60 * 1000 };
@@ -58,8 +60,12 @@ function showForm(ctx: Context, deps: SelfServiceDeps, values: Record<string, st
 }
 
 function showCheckEmail(ctx: Context, deps: SelfServiceDeps, extra: { error?: string; notice?: string } = {}) {
+  const signup = readSignup(ctx);
   renderSelfService(ctx, deps.renderer, 'account/check-email', {
     titleId: 'signup.checkTitle',
+    email: typeof signup?.e === 'string' ? signup.e : '',
+    // A wrong address: the sign-up form again (for the same sign-in), nothing of the first attempt kept.
+    changeHref: signup?.i ? `/account/register?interaction=${encodeURIComponent(signup.i)}` : '/account/register',
     action: '/account/register/verify',
     resendAction: '/account/register/resend',
     ...extra,
@@ -109,7 +115,7 @@ export function registerRegistration(router: Router, deps: SelfServiceDeps): voi
     const values = { username, email, phone, interaction };
     try {
       const result = await register(deps.services, { username, email, password: parsed.data.password, phone }, requestContext(ctx, deps.renderer));
-      writeCookie(ctx, SIGNUP_COOKIE, { f: result.flowId, ...(result.userId ? { u: result.userId } : {}), ...(interaction ? { i: interaction } : {}) } satisfies SignupCookie);
+      writeCookie(ctx, SIGNUP_COOKIE, { f: result.flowId, ...(result.userId ? { u: result.userId } : {}), ...(interaction ? { i: interaction } : {}), e: email.trim().slice(0, 320) } satisfies SignupCookie);
       seeOther(ctx, '/account/register/verify');
     } catch (error) {
       if (!isAppError(error) || (error.code !== 'invalid_input' && error.code !== 'rate_limited')) throw error;

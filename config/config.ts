@@ -1,6 +1,7 @@
 /** The configuration the rest of the code receives: named by meaning, not by variable. */
 import type { ChannelFeatures, DeliverySettings } from './channels.js';
 import type { FederationSettings } from './federation.js';
+import type { HighSecuritySettings } from './high-security.js';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -49,6 +50,10 @@ export interface Config {
   keyRotationOverlap: number;
   keyRefreshInterval: number;
   tokenRateLimit: { points: number; windowSeconds: number; authFailures: number };
+  /** RFC 8628: code lifetime, polling interval, and wrong user codes allowed per IP and in total per window. */
+  deviceFlow: { codeTtl: number; pollInterval: number; guessesPerIp: number; guessesTotal: number; guessWindowSeconds: number };
+  /** RFC 8693: issuers whose JWTs may be exchanged (besides our own tokens). */
+  tokenExchange: { trustedIssuers: string[] };
   /** Sign-in failures: per login name and IP, per IP (× perIpFactor), and the account lockout memory. */
   loginFailures: { points: number; windowSeconds: number; lockoutWindowSeconds: number; perIpFactor: number };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
@@ -58,6 +63,8 @@ export interface Config {
   claimNames: { roles: string; permissions: string };
   /** Dynamic client registration; `initialAccessTokens` is non-empty when enabled. */
   registration: { enabled: boolean; initialAccessTokens: string[] };
+  /** PAR, DPoP nonces, request objects, mTLS, pairwise subjects (config/high-security.ts). */
+  highSecurity: HighSecuritySettings;
   /** The admin API as a resource server: its audience and the lifetime of its tokens. */
   adminApi: { audience: string; tokenTtl: number };
   audit: { retentionDays: number; retentionIntervalSeconds: number; flushIntervalMs: number; batchSize: number; maxQueue: number };

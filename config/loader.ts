@@ -8,6 +8,7 @@ import { channelFeatures, readDeliverySettings } from './channels.js';
 import type { Config } from './config.js';
 import { misspeltVariables } from './did-you-mean.js';
 import { readFederationSettings } from './federation.js';
+import { readHighSecuritySettings } from './high-security.js';
 import { parseEnv, type EnvInput } from './parse.js';
 import { ConfigError, type Problem } from './problems.js';
 import { crossFieldProblems } from './rules/cross-field.js';
@@ -24,7 +25,7 @@ function report(problems: Problem[], invalid: ReadonlySet<string>): string[] {
 
 const trimSlash = (url: string): string => url.replace(/\/$/, '');
 
-function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'warnings'>): Config {
+function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'highSecurity' | 'warnings'>): Config {
   const issuer = trimSlash(env.ISSUER ?? `http://localhost:${env.PORT}`);
   return {
     env: env.NODE_ENV,
@@ -68,6 +69,14 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'war
     keyRotationOverlap: env.KEY_ROTATION_OVERLAP,
     keyRefreshInterval: env.KEY_REFRESH_INTERVAL,
     tokenRateLimit: { points: env.TOKEN_RATE_LIMIT, windowSeconds: env.TOKEN_RATE_LIMIT_WINDOW, authFailures: env.TOKEN_AUTH_FAILURE_LIMIT },
+    deviceFlow: {
+      codeTtl: env.DEVICE_CODE_TTL,
+      pollInterval: env.DEVICE_POLL_INTERVAL,
+      guessesPerIp: env.DEVICE_USER_CODE_LIMIT_IP,
+      guessesTotal: env.DEVICE_USER_CODE_LIMIT_TOTAL,
+      guessWindowSeconds: env.DEVICE_USER_CODE_LIMIT_WINDOW,
+    },
+    tokenExchange: { trustedIssuers: env.TOKEN_EXCHANGE_TRUSTED_ISSUERS ?? [] },
     loginFailures: {
       points: env.LOGIN_FAILURE_LIMIT,
       windowSeconds: env.LOGIN_FAILURE_WINDOW,
@@ -79,6 +88,7 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'war
     shutdownGraceSeconds: env.SHUTDOWN_GRACE,
     claimNames: { roles: env.ROLES_CLAIM, permissions: env.PERMISSIONS_CLAIM },
     registration: { enabled: env.CLIENT_REGISTRATION_ENABLED, initialAccessTokens: env.CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS ?? [] },
+    highSecurity: parts.highSecurity,
     adminApi: { audience: env.ADMIN_API_AUDIENCE ?? `${issuer}/admin/v1`, tokenTtl: env.ADMIN_API_TOKEN_TTL },
     audit: {
       retentionDays: env.AUDIT_RETENTION_DAYS,
@@ -127,14 +137,15 @@ export function loadConfig(env: EnvInput = process.env): Config {
   const production = values.NODE_ENV === 'production';
   const delivery = readDeliverySettings(values, production);
   const federation = readFederationSettings(values, production);
+  const highSecurity = readHighSecuritySettings(values);
   const changes = mustChange(values);
   const problems = [
     ...parsed.problems.map((p) => p.message),
-    ...report([...changes.problems, ...delivery.problems, ...federation.problems, ...crossFieldProblems(values)], parsed.invalid),
+    ...report([...changes.problems, ...delivery.problems, ...federation.problems, ...highSecurity.problems, ...crossFieldProblems(values)], parsed.invalid),
   ];
   if (problems.length) throw new ConfigError(problems);
   const warnings = [...misspeltVariables(env, settingNames), ...changes.warnings];
-  return toConfig(values, { delivery: delivery.settings, federation: federation.settings, warnings });
+  return toConfig(values, { delivery: delivery.settings, federation: federation.settings, highSecurity: highSecurity.settings, warnings });
 }
 
 export interface DatabaseSettings {

@@ -11,6 +11,7 @@ import { branding } from './settings/branding.js';
 import { clients } from './settings/clients.js';
 import { email } from './settings/email.js';
 import { federation } from './settings/federation.js';
+import { highSecurity } from './settings/high-security.js';
 import { keys } from './settings/keys.js';
 import { outbox } from './settings/outbox.js';
 import { selfService } from './settings/self-service.js';
@@ -21,6 +22,7 @@ import { storage } from './settings/storage.js';
 import { telemetry } from './settings/telemetry.js';
 import { metaOf, type SettingMeta } from './settings/setting.js';
 import { tokens } from './settings/tokens.js';
+import { grants } from './settings/grants.js';
 
 /** The sections in documentation order, each with its heading. */
 export const sections = [
@@ -29,7 +31,9 @@ export const sections = [
   { title: 'Keys and secrets', schema: keys },
   { title: 'Start-up data', schema: bootstrap },
   { title: 'Tokens and claims', schema: tokens },
+  { title: 'Device sign-in and token exchange', schema: grants },
   { title: 'Clients and the admin API', schema: clients },
+  { title: 'High-security clients', schema: highSecurity },
   { title: 'Sign-in and MFA', schema: signIn },
   { title: 'Self-service', schema: selfService },
   { title: 'Branding', schema: branding },
@@ -48,7 +52,9 @@ export const envSchema = z.object({
   ...keys.shape,
   ...bootstrap.shape,
   ...tokens.shape,
+  ...grants.shape,
   ...clients.shape,
+  ...highSecurity.shape,
   ...signIn.shape,
   ...selfService.shape,
   ...branding.shape,

@@ -24,6 +24,22 @@ export interface ConsentDeps {
 
 const consentForm = z.object({ csrf: z.string(), decision: z.enum(['allow', 'deny']) });
 
+/**
+ * "Not you?": the same authorization request again with `prompt=login` (OIDC Core §3.1.2.1),
+ * so the provider asks for a sign-in and the other account's answer goes to the same client.
+ * Only the request's string parameters are repeated; a pushed request (request_uri) is single-use
+ * and cannot be replayed, so then the link is left out.
+ */
+function signInAgainHref(interaction: PendingInteraction): string | undefined {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(interaction.params)) {
+    if (typeof value === 'string' && name !== 'prompt') params.set(name, value);
+  }
+  if (params.has('request_uri') || params.has('request') || !params.has('client_id')) return undefined;
+  params.set('prompt', 'login');
+  return `/auth?${params}`;
+}
+
 export async function showConsent(ctx: Context, deps: ConsentDeps, interaction: PendingInteraction) {
   if (interaction.client.firstParty) {
     return continueTo(ctx, await deps.gateway.grantConsent(ctx, interaction));
@@ -43,6 +59,7 @@ export async function showConsent(ctx: Context, deps: ConsentDeps, interaction: 
     policyUri: interaction.client.policyUri,
     tosUri: interaction.client.tosUri,
     username: interaction.accountId ? await deps.username(interaction.accountId) : undefined,
+    notYouHref: signInAgainHref(interaction),
   });
 }
 

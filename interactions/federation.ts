@@ -111,7 +111,7 @@ export function registerFederation(router: Router, deps: FederationDeps): void {
       const wait = outcome.retryAfter ?? 1;
       ctx.status = 429;
       ctx.set('Retry-After', String(wait));
-      return showLink(ctx, interaction, t('login.throttledSeconds', { seconds: wait }));
+      return showLink(ctx, interaction, t('login.throttledSeconds', { count: wait }));
     }
     if (outcome.next === 'error') {
       ctx.status = 401;

@@ -59,7 +59,7 @@ export async function showLogin(ctx: Context, deps: LoginDeps, interaction: Pend
 
 /** "Try again in …": seconds under two minutes, else minutes. */
 export function waitMessage(t: (id: string, v?: Record<string, number>) => string, seconds: number): string {
-  return seconds < 120 ? t('login.throttledSeconds', { seconds }) : t('login.throttled', { minutes: Math.ceil(seconds / 60) });
+  return seconds < 120 ? t('login.throttledSeconds', { count: seconds }) : t('login.throttled', { count: Math.ceil(seconds / 60) });
 }
 
 export function registerLogin(router: Router, deps: LoginDeps): void {

@@ -72,7 +72,7 @@ export function registerMfaEnrolment(router: Router, deps: SignInDeps): void {
       const wait = outcome.retryAfter ?? 1;
       ctx.status = 429;
       ctx.set('Retry-After', String(wait));
-      return showEnrolment(ctx, deps, interaction, t('mfa.throttled', { seconds: wait }));
+      return showEnrolment(ctx, deps, interaction, t('mfa.throttled', { count: wait }));
     }
     ctx.status = 401;
     return showEnrolment(ctx, deps, interaction, t(outcome.next === 'error' && outcome.error === 'enrolment_expired' ? 'mfa.enrolExpired' : 'mfa.invalidCode'));

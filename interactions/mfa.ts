@@ -24,12 +24,29 @@ const codeForm = z.object({
 interface PageState {
   error?: { method: ChallengeMethod; message: string };
   notice?: string;
+  /** The method asked for with `?method=` ("use another method"). */
+  method?: unknown;
+}
+
+/**
+ * One method at a time: the one asked for, else the one an error or a sent SMS is about, else
+ * the first the account has (authenticator app, text message, recovery code); the others are
+ * links under "use another method", so switching needs no script.
+ */
+function chosenMethod(available: ChallengeMethod[], view: ChallengeView, state: PageState): ChallengeMethod | undefined {
+  const asked = available.find((m) => m === state.method);
+  return state.error?.method ?? asked ?? (view.smsSent && available.includes('sms') ? 'sms' : undefined) ?? available[0];
 }
 
 function showChallenge(ctx: Context, deps: SignInDeps, interaction: PendingInteraction, view: ChallengeView, state: PageState = {}) {
   const has = (type: ChallengeView['factors'][number]['type']) => view.factors.find((f) => f.type === type);
+  const available = CHALLENGE_METHODS.filter((m) => !!has(m === 'recovery' ? 'recovery_codes' : m));
+  const method = chosenMethod(available, view, state);
+  const page = `/interaction/${interaction.uid}/mfa`;
   renderInteractionPage(ctx, deps.renderer, interaction, 'interactions/mfa', {
     titleId: 'mfa.title',
+    method,
+    others: available.filter((m) => m !== method).map((m) => ({ method: m, href: `${page}?method=${m}` })),
     action: `/interaction/${interaction.uid}/mfa`,
     smsAction: `/interaction/${interaction.uid}/mfa/sms`,
     abortAction: `/interaction/${interaction.uid}/abort`,
@@ -62,7 +79,7 @@ async function load(ctx: Context, deps: SignInDeps) {
 export function registerMfa(router: Router, deps: SignInDeps): void {
   router.get('/interaction/:uid/mfa', async (ctx) => {
     const loaded = await load(ctx, deps);
-    if (loaded) showChallenge(ctx, deps, loaded.interaction, loaded.view);
+    if (loaded) showChallenge(ctx, deps, loaded.interaction, loaded.view, { method: ctx.query.method });
   });
 
   router.post('/interaction/:uid/mfa/sms', async (ctx) => {
@@ -95,7 +112,7 @@ export function registerMfa(router: Router, deps: SignInDeps): void {
       const wait = outcome.retryAfter ?? 1;
       ctx.status = 429;
       ctx.set('Retry-After', String(wait));
-      return showChallenge(ctx, deps, interaction, view, { error: { method, message: t('mfa.throttled', { seconds: wait }) } });
+      return showChallenge(ctx, deps, interaction, view, { error: { method, message: t('mfa.throttled', { count: wait }) } });
     }
     ctx.status = 401;
     return showChallenge(ctx, deps, interaction, view, { error: { method, message: t('mfa.invalidCode') } });

@@ -31,6 +31,9 @@ import { homeRoutes, type HomeDeps } from './http/routes/home.js';
 import { htmlNotFound } from './http/middleware/not-found.js';
 import { grantErrorExplanations } from './oidc/development-errors.js';
 import type { Asset } from './http/routes/assets.js';
+import { deviceCodeGuesses, type DeviceGuessLimiters } from './http/middleware/device-code-guesses.js';
+import type { AuditTrail } from './modules/compliance/index.js';
+import { documentCache } from './http/middleware/document-cache.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -59,6 +62,8 @@ export interface AppDeps {
   explainGrantErrors?: boolean;
   /** Assets the configuration made (theme, operator stylesheet). */
   assets?: ReadonlyMap<string, Asset>;
+  /** Wrong user codes at the device page (RFC 8628 §5.1), limited per IP and overall. */
+  deviceGuesses?: { limiters: DeviceGuessLimiters; audit: AuditTrail };
 }
 
 /** The provider's endpoints that answer browsers cross-origin (oidc-provider's clientBasedCORS routes). */
@@ -108,10 +113,13 @@ export function buildApp(deps: AppDeps): Koa {
     app.use(onlyUnder(['/notifications/v1/callbacks/'], compose([allowedMethods(['POST']), callbacks.routes(), callbacks.allowedMethods({ throw: true })]) as Koa.Middleware));
   }
   app.use(onlyUnder(['/account'], compose([selfService.routes(), selfService.allowedMethods()]) as Koa.Middleware));
+  if (deps.deviceGuesses) app.use(deviceCodeGuesses(deps.deviceGuesses.limiters, { audit: deps.deviceGuesses.audit, renderer: deps.renderer }, '/device'));
   const homePages = compose([home.routes(), home.allowedMethods()]) as Koa.Middleware;
   app.use((ctx, next) => (ctx.path === '/' || ctx.path.startsWith('/demo/') || ctx.path === '/dev/mailbox' ? homePages(ctx, next) : next()));
   app.use(providerOutages(retryAfter));
   if (deps.explainGrantErrors) app.use(onlyUnder(['/token'], grantErrorExplanations()));
+  // Their bodies change only when the provider (its key set) does.
+  app.use(documentCache(['/.well-known/openid-configuration', '/jwks'], deps.provider));
   app.use(providerMiddleware);
 
   // Koa's default handler prints stacks to stderr; ours logs a sanitized line instead.

@@ -10,6 +10,7 @@ import argon2 from 'argon2';
 import { inSpan } from '../../server/shared/tracing.js';
 import bcrypt from 'bcryptjs';
 import { scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { parseScrypt, passwordHashFormat, scryptMemory } from '../../server/modules/users/index.js';
 
 export interface Argon2Parameters {
@@ -37,36 +38,46 @@ async function verifyScrypt(hash: string, password: string): Promise<boolean> {
   return timingSafeEqual(derived, params.hash);
 }
 
-export function createArgon2Hasher(params: Argon2Parameters): PasswordHasher {
+/**
+ * At most `limit` of `task` at once, the rest queued in order. Each argon2 computation holds its
+ * memory cost (19 MiB by default) for its whole run, on a thread-pool thread: more at once than
+ * there are cores finishes none sooner, only multiplies the memory held and takes every pool
+ * thread from the work that shares the pool (JWT signing, file reads).
+ */
+function limited(limit: number) {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter (running stays counted for it).
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}
+
+/** @param maxConcurrent password computations at once (default: the cores available to the process). */
+export function createArgon2Hasher(params: Argon2Parameters, maxConcurrent = availableParallelism()): PasswordHasher {
   const options = { type: argon2.argon2id as 2, ...params };
+  const slot = limited(Math.max(1, maxConcurrent));
   let dummy: Promise<string> | undefined;
   const verifyDummy = async (password: string): Promise<false> => {
-    dummy ??= argon2.hash('dummy-password-for-timing-equalisation', options);
+    dummy ??= slot(() => argon2.hash('dummy-password-for-timing-equalisation', options));
     const stored = await dummy;
-    await inSpan('argon2.verify', () => argon2.verify(stored, password));
+    await slot(() => inSpan('argon2.verify', () => argon2.verify(stored, password)));
     return false;
   };
   return {
-    hash: (password) => inSpan('argon2.hash', () => argon2.hash(password, options)),
+    hash: (password) => slot(() => inSpan('argon2.hash', () => argon2.hash(password, options))),
     async verify(hash, password) {
       const format = passwordHashFormat(hash);
-      try {
-        switch (format) {
-          case 'argon2id':
-          case 'argon2i':
-            return await inSpan('argon2.verify', () => argon2.verify(hash, password));
-          // bcryptjs compares the digests without an early exit.
-          case 'bcrypt':
-            return await bcrypt.compare(password, hash);
-          case 'scrypt':
-            return await verifyScrypt(hash, password);
-          default:
-            return await verifyDummy(password);
-        }
-      } catch {
-        // A malformed stored hash must read as "wrong password", never as a server error.
-        return false;
-      }
+      if (format !== 'argon2id' && format !== 'argon2i' && format !== 'bcrypt' && format !== 'scrypt') return verifyDummy(password).catch(() => false);
+      return slot(() => verifyKnown(format, hash, password));
     },
     needsRehash(hash) {
       if (passwordHashFormat(hash) !== 'argon2id') return true;
@@ -78,4 +89,22 @@ export function createArgon2Hasher(params: Argon2Parameters): PasswordHasher {
     },
     verifyAgainstDummy: verifyDummy,
   };
+}
+
+/** A malformed stored hash reads as "wrong password", never as a server error. */
+async function verifyKnown(format: 'argon2id' | 'argon2i' | 'bcrypt' | 'scrypt', hash: string, password: string): Promise<boolean> {
+  try {
+    switch (format) {
+      case 'argon2id':
+      case 'argon2i':
+        return await inSpan('argon2.verify', () => argon2.verify(hash, password));
+      // bcryptjs compares the digests without an early exit.
+      case 'bcrypt':
+        return await bcrypt.compare(password, hash);
+      case 'scrypt':
+        return await verifyScrypt(hash, password);
+    }
+  } catch {
+    return false;
+  }
 }

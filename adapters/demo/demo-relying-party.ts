@@ -5,7 +5,7 @@
  */
 import * as client from 'openid-client';
 import { decodeJwt } from 'jose';
-import type { DemoOutcome, DemoRelyingParty, PendingDemo } from '../../server/http/routes/home.js';
+import type { DemoOutcome, DemoRelyingParty, PendingDemo } from '../../server/shared/demo-relying-party.js';
 
 const SCOPE = 'openid profile email offline_access';
 

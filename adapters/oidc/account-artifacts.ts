@@ -11,6 +11,7 @@ import type { AdapterFactory } from './factory.js';
 import { keysetPage, type KeyedRow } from './keyset-page.js';
 import { GRANT_BOUND_MODELS } from './models.js';
 import { stored } from './sql-store.js';
+import { announceEnd, type SessionEndListener } from './ended-session.js';
 
 interface PayloadRow {
   id: string;
@@ -56,7 +57,8 @@ function toGrant(row: KeyedRow): GrantInfo {
   };
 }
 
-export function createProviderArtifacts(knex: Knex, adapterFor: AdapterFactory): ProviderArtifacts {
+/** @param sessions told about each session ended here, before its record goes (back-channel logout). */
+export function createProviderArtifacts(knex: Knex, adapterFor: AdapterFactory, sessions?: SessionEndListener): ProviderArtifacts {
   const liveRows = (model: string, accountId: string) =>
     knex('oidc_payloads')
       .where({ model, account_id: accountId })
@@ -72,6 +74,7 @@ export function createProviderArtifacts(knex: Knex, adapterFor: AdapterFactory):
 
   const endSessionRow = async (row: PayloadRow): Promise<number> => {
     const payload = stored(row.payload) as SessionPayload;
+    await announceEnd(sessions, payload as unknown as Record<string, unknown>);
     await adapterFor('Session').destroy(row.id);
     // As oidc-provider's own logout: grants of the session end with it, unless they were meant
     // to outlive it (offline access sets persistsLogout).

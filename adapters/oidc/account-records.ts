@@ -9,6 +9,7 @@ import type { AccountRecords, UserGrant, UserSession } from '../../server/module
 import { toPage } from '../../server/shared/pagination.js';
 import { revokeGrantEverywhere, type AdapterFactory } from './factory.js';
 import { MODEL_STORE } from './models.js';
+import { announceEnd, type SessionEndListener } from './ended-session.js';
 
 // Listing by account is a SQL query: it works only while these models are routed to the database.
 if (MODEL_STORE.Session !== 'durable' || MODEL_STORE.Grant !== 'durable') throw new Error('account records expect sessions and grants in the database');
@@ -57,7 +58,8 @@ function toGrant(id: string, payload: GrantPayload): UserGrant {
   };
 }
 
-export function createAccountRecords(knex: Knex, adapterFor: AdapterFactory): AccountRecords {
+/** @param sessions told about each session revoked here, before its record goes (back-channel logout). */
+export function createAccountRecords(knex: Knex, adapterFor: AdapterFactory, sessions?: SessionEndListener): AccountRecords {
   const live = (model: 'Session' | 'Grant', accountId: string) =>
     knex(TABLE)
       .where({ model, account_id: accountId })
@@ -73,8 +75,9 @@ export function createAccountRecords(knex: Knex, adapterFor: AdapterFactory): Ac
       return toPage(rows.map((r) => toSession(r.payload)), page.limit, (s) => s.id);
     },
     async revokeSession(userId, sessionId) {
-      const row = (await live('Session', userId).andWhere({ uid: sessionId }).first('id')) as { id: string } | undefined;
+      const row = (await live('Session', userId).andWhere({ uid: sessionId }).first('id', 'payload')) as { id: string; payload: Record<string, unknown> } | undefined;
       if (!row) return false;
+      await announceEnd(sessions, row.payload);
       await adapterFor('Session').destroy(row.id);
       return true;
     },
@@ -95,8 +98,11 @@ export function createAccountRecords(knex: Knex, adapterFor: AdapterFactory): Ac
       return ids.length;
     },
     async revokeAllSessions(userId) {
-      const rows = (await live('Session', userId).select('id')) as Array<{ id: string }>;
-      for (const row of rows) await adapterFor('Session').destroy(row.id);
+      const rows = (await live('Session', userId).select('id', 'payload')) as Array<{ id: string; payload: Record<string, unknown> }>;
+      for (const row of rows) {
+        await announceEnd(sessions, row.payload);
+        await adapterFor('Session').destroy(row.id);
+      }
       return rows.length;
     },
   };

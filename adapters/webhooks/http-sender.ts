@@ -30,14 +30,14 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
-function pinned(endpoint: ResolvedEndpoint): LookupFunction {
+export function pinned(endpoint: ResolvedEndpoint): LookupFunction {
   return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
     if (options?.all) callback(null, [{ address: endpoint.address, family: endpoint.family }]);
     else callback(null, endpoint.address, endpoint.family);
   }) as unknown as LookupFunction;
 }
 
-function readExcerpt(response: IncomingMessage): Promise<string> {
+export function readExcerpt(response: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

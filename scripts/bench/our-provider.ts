@@ -24,7 +24,8 @@ const running = await startServer({
     DATA_DIR: dir,
     SEED_FILE: seedFile,
     COOKIE_KEYS: randomBytes(32).toString('base64url'),
-    KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+    // Given by run.ts, so `audit verify` can check the chain this run wrote.
+    KEY_ENCRYPTION_KEY: process.env.BENCH_KEY_ENCRYPTION_KEY ?? randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'warn',
     TOKEN_RATE_LIMIT: '1000000000',
     BOOTSTRAP_ADMIN: 'false',

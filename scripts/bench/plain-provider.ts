@@ -1,10 +1,14 @@
 /**
  * The baseline: a plain oidc-provider with its in-memory adapter and the same client, API and
  * token settings as ours. Started as a child process by run.ts; prints its URL when ready.
+ * GET /bench/user-tokens mints two user access tokens for userinfo (directly: the plain provider
+ * has no login pages), the second DPoP-bound to BENCH_DPOP_JKT. They are minted anew before each
+ * run: the in-memory adapter keeps only the last 1,000 records, so a token minted before the
+ * client credentials runs would be gone by then.
  */
 import { generateKeyPair, exportJWK } from 'jose';
 import Provider, { errors } from 'oidc-provider';
-import { BENCH_API, BENCH_CLIENT } from './fixture.js';
+import { BENCH_API, BENCH_CLIENT, BENCH_USER } from './fixture.js';
 
 const port = Number(process.env.PORT ?? 0);
 const issuer = `http://127.0.0.1:${port}`;
@@ -32,6 +36,21 @@ const provider = new Provider(issuer, {
     },
   },
   ttl: { ClientCredentials: 600, AccessToken: 3600 },
+});
+
+async function userToken(jkt?: string): Promise<string> {
+  const client = await provider.Client.find(BENCH_CLIENT.client_id);
+  const grant = new provider.Grant({ accountId: BENCH_USER.username, clientId: BENCH_CLIENT.client_id });
+  grant.addOIDCScope('openid');
+  const grantId = await grant.save();
+  const token = new provider.AccessToken({ accountId: BENCH_USER.username, client: client!, grantId, scope: 'openid', gty: 'authorization_code' });
+  if (jkt) token.setThumbprint('jkt', jkt);
+  return token.save();
+}
+
+provider.use(async (ctx, next) => {
+  if (ctx.path !== '/bench/user-tokens') return next();
+  ctx.body = { user: await userToken(), dpopUser: await userToken(process.env.BENCH_DPOP_JKT) };
 });
 const server = provider.listen(port, '127.0.0.1', () => {
   process.stdout.write(`ready ${issuer}\n`);

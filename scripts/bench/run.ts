@@ -1,170 +1,103 @@
 /**
  * `npm run bench`: load on loopback against our provider and, in the same run, a plain
  * oidc-provider with its in-memory adapter and the same client configuration. Prints, for each
- * scenario, requests/s and p99 latency of both and the ratio ours / plain, then the
- * authorization-code flow rate against the argon2 verification rate it is bounded by.
+ * scenario, requests/s and p99 latency of both and the ratio ours / plain; the DPoP rows also
+ * give their ratio to the same request without DPoP. Then the rows only ours has (refresh-token
+ * grant, full code flow), the code flow against the argon2 verification it is bounded by, and
+ * the peak RSS of both providers. The results are also written as JSON.
  *
- * Env: BENCH_DURATION (s per scenario, default 10), BENCH_CONNECTIONS (default 20),
- * DATABASE_URL / REDIS_URL (our provider on Postgres + Redis; else the embedded database).
+ * Options: --embedded (ours on the embedded database even when DATABASE_URL is set),
+ * --out FILE (JSON results, default bench-result.json), --compare FILE (print the change per
+ * row against an earlier JSON result), --mixed (only the mixed load: client credentials,
+ * introspection and code flows together for BENCH_MIXED_SECONDS, default 120; peak RSS).
+ * Env: BENCH_DURATION (s per scenario, default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS
+ * (default 20), DATABASE_URL / REDIS_URL (our provider on Postgres + Redis; else embedded).
  */
-import autocannon from 'autocannon';
 import argon2 from 'argon2';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import pg from 'pg';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
 import { loadConfig } from '../../config/loader.js';
-import { BENCH_API, BENCH_CLIENT, BENCH_USER, BENCH_WEB_CLIENT } from './fixture.js';
+import { dpopKey, dpopProof, proofPool, type DpopKey } from './dpop.js';
+import { BENCH_USER, BENCH_WEB_CLIENT } from './fixture.js';
+import { benchDatabase, fetchToken, form, launch, load, measured, peakRssMiB, stop, type Launched, type LoadRequest, type Measure } from './harness.js';
+import { CLIENT_CREDENTIALS, CLIENT_CREDENTIALS_JWT, DISCOVERY, INTROSPECTION, JWKS, USERINFO, type Scenario } from './scenarios.js';
 import { authorize, UserAgent } from './user-agent.js';
 
+const { values: options } = parseArgs({
+  options: { embedded: { type: 'boolean' }, out: { type: 'string' }, compare: { type: 'string' }, mixed: { type: 'boolean' } },
+});
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
-const here = dirname(fileURLToPath(import.meta.url));
-const basic = `Basic ${Buffer.from(`${BENCH_CLIENT.client_id}:${BENCH_CLIENT.client_secret}`).toString('base64')}`;
-const form = 'application/x-www-form-urlencoded';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARM_UP_SECONDS = 2;
+const webBasic = `Basic ${Buffer.from(`${BENCH_WEB_CLIENT.client_id}:${BENCH_WEB_CLIENT.client_secret}`).toString('base64')}`;
+// Flow concurrency matches the libuv threadpool (4 threads), where argon2 runs.
+const FLOW_CONCURRENCY = 4;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+interface Row {
+  name: string;
+  ours: Measure;
+  plain?: Measure;
+  /** For a DPoP row: the same request without DPoP, on each provider. */
+  withoutDpop?: { ours: Measure; plain?: Measure };
+  /** Server CPU per request (rows measured with our own client loop). */
+  cpuMs?: number;
 }
 
-/** A fresh Postgres database for this run, so nothing from an earlier run (or test) interferes. */
-async function benchDatabase(): Promise<{ url: string | undefined; drop(): Promise<void> }> {
-  const admin = process.env.DATABASE_URL;
-  if (!admin) return { url: undefined, drop: async () => undefined };
-  const name = `oidc_bench_${randomBytes(4).toString('hex')}`;
-  const query = async (sql: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await query(`CREATE DATABASE ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
-async function launch(script: string, env: Record<string, string | undefined> = {}): Promise<{ url: string; info: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(here, script)], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.startsWith('ready '));
-      if (line) {
-        const [, , ...info] = line.split(' ');
-        resolve({ url: `http://127.0.0.1:${port}`, info: info.join(' '), child });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${out}`)));
-  });
-}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const pick = (list: Measure[]): Measure => ({
+  rps: median(list.map((m) => m.rps)),
+  p99: median(list.map((m) => m.p99)),
+  errors: list.reduce((sum, m) => sum + m.errors, 0),
+  requests: list.reduce((sum, m) => sum + m.requests, 0),
+});
 
-async function stop(child: ChildProcess) {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+/** One side's load: a fixed request, or one that needs a fresh DPoP proof per request. */
+interface Load {
+  request: LoadRequest;
+  proof?: () => Promise<string>;
 }
-
-interface Measure {
-  rps: number;
-  p99: number;
-  errors: number;
-}
-
-async function load(
-  url: string,
-  options: { method?: 'GET' | 'POST'; path: string; body?: string; headers?: Record<string, string> },
-  seconds = duration,
-): Promise<Measure> {
-  const result = await autocannon({
-    url: `${url}${options.path}`,
-    method: options.method ?? 'GET',
-    body: options.body,
-    headers: options.headers,
-    connections,
-    duration: seconds,
-  });
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors };
-}
-
-async function fetchToken(url: string, body: string): Promise<string> {
-  const response = await fetch(`${url}/token`, { method: 'POST', headers: { authorization: basic, 'content-type': form }, body });
-  if (!response.ok) throw new Error(`token request failed: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
-const SCENARIOS = [
-  { name: 'client_credentials (opaque)', request: () => ({ method: 'POST' as const, path: '/token', body: 'grant_type=client_credentials', headers: { authorization: basic, 'content-type': form } }) },
-  {
-    name: 'client_credentials (JWT, RFC 9068)',
-    request: () => ({
-      method: 'POST' as const,
-      path: '/token',
-      body: `grant_type=client_credentials&resource=${encodeURIComponent(BENCH_API.identifier)}&scope=bench%3Aread`,
-      headers: { authorization: basic, 'content-type': form },
-    }),
-  },
-  {
-    name: 'introspection',
-    // With the hint, as resource servers send it (RFC 7662 §2.1): the token is looked up where access tokens live.
-    request: (token: string) => ({
-      method: 'POST' as const,
-      path: '/token/introspection',
-      body: `token=${token}&token_type_hint=access_token`,
-      headers: { authorization: basic, 'content-type': form },
-    }),
-  },
-  { name: 'discovery', request: () => ({ path: '/.well-known/openid-configuration' }) },
-  { name: 'jwks', request: () => ({ path: '/jwks' }) },
-];
 
 /**
  * Both providers run side by side and each scenario alternates between them for ROUNDS rounds,
- * so drift in machine load affects both alike; the median round is reported.
+ * so drift in machine load affects both alike; the median round is reported. A load with proofs
+ * runs for a number of requests (`budget` req/s × duration, plus a margin), its proofs made
+ * before the measured run.
  */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-async function compareScenarios(oursUrl: string, plainUrl: string): Promise<Array<{ ours: Measure; plain: Measure }>> {
-  const tokens = { ours: await fetchToken(oursUrl, 'grant_type=client_credentials'), plain: await fetchToken(plainUrl, 'grant_type=client_credentials') };
-  const results: Array<{ ours: Measure; plain: Measure }> = [];
-  for (const scenario of SCENARIOS) {
-    const runs: { ours: Measure[]; plain: Measure[] } = { ours: [], plain: [] };
-    // A short warm-up lets the JIT and connection pools settle before the measured runs.
-    await load(oursUrl, scenario.request(tokens.ours), WARM_UP_SECONDS);
-    await load(plainUrl, scenario.request(tokens.plain), WARM_UP_SECONDS);
-    for (let round = 0; round < ROUNDS; round += 1) {
-      runs.ours.push(await load(oursUrl, scenario.request(tokens.ours)));
-      runs.plain.push(await load(plainUrl, scenario.request(tokens.plain)));
-    }
-    const pick = (list: Measure[]): Measure => ({
-      rps: median(list.map((m) => m.rps)),
-      p99: median(list.map((m) => m.p99)),
-      errors: list.reduce((sum, m) => sum + m.errors, 0),
-    });
-    results.push({ ours: pick(runs.ours), plain: pick(runs.plain) });
+async function compare(urls: { ours: string; plain: string }, make: (side: 'ours' | 'plain') => Promise<Load>, budget?: (side: 'ours' | 'plain') => number) {
+  const runs: { ours: Measure[]; plain: Measure[] } = { ours: [], plain: [] };
+  const once = async (side: 'ours' | 'plain', seconds: number) => {
+    const { request, proof } = await make(side);
+    if (!proof) return load(urls[side], request, connections, seconds);
+    const amount = Math.max(200, Math.round((budget?.(side) ?? 500) * seconds));
+    return load(urls[side], { ...request, perRequest: await proofPool(amount, proof) }, connections, seconds, amount);
+  };
+  await once('ours', WARM_UP_SECONDS);
+  await once('plain', WARM_UP_SECONDS);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    runs.ours.push(await once('ours', duration));
+    runs.plain.push(await once('plain', duration));
   }
-  return results;
+  return { ours: pick(runs.ours), plain: pick(runs.plain) };
 }
 
-async function oneFlow(url: string): Promise<void> {
+/** An authorization-code flow through the login and consent pages; @returns the token response. */
+async function codeFlow(url: string, options: { scope?: string; dpop?: DpopKey } = {}) {
+  const scope = options.scope ?? 'openid';
   const verifier = randomBytes(32).toString('base64url');
   const auth = new URL(`${url}/auth`);
   auth.search = new URLSearchParams({
     client_id: BENCH_WEB_CLIENT.client_id,
     response_type: 'code',
-    scope: 'openid',
+    scope,
+    // offline_access is granted only with prompt=consent (OIDC Core §11).
+    ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}),
     redirect_uri: BENCH_WEB_CLIENT.redirect_uri,
     state: randomBytes(8).toString('hex'),
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
@@ -175,100 +108,229 @@ async function oneFlow(url: string): Promise<void> {
   if (!code) throw new Error(`flow ended without code: ${callback}`);
   const response = await fetch(`${url}/token`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${BENCH_WEB_CLIENT.client_id}:${BENCH_WEB_CLIENT.client_secret}`).toString('base64')}`, 'content-type': form },
+    headers: { authorization: webBasic, 'content-type': form, ...(options.dpop ? { dpop: await dpopProof(options.dpop, 'POST', `${url}/token`) } : {}) },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: BENCH_WEB_CLIENT.redirect_uri, code_verifier: verifier }).toString(),
   });
-  if (!response.ok) throw new Error(`code exchange failed: ${response.status}`);
+  if (!response.ok) throw new Error(`code exchange failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { access_token: string; refresh_token?: string };
 }
 
-/** CPU seconds a child process has used so far (Linux /proc; undefined elsewhere). */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime, fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
+async function refreshGrant(url: string, refreshToken: string): Promise<string> {
+  const response = await fetch(`${url}/token`, {
+    method: 'POST',
+    headers: { authorization: webBasic, 'content-type': form },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
+  });
+  if (!response.ok) throw new Error(`refresh failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { refresh_token: string }).refresh_token;
+}
+
+/**
+ * Tokens made just before each run: the plain provider's in-memory adapter evicts all but the
+ * last 1,000 records (a token minted earlier would be introspected as inactive, and cheaply), and
+ * a client credentials token lives only ClientCredentials TTL.
+ */
+async function freshTokens(urls: { ours: string; plain: string }, side: 'ours' | 'plain', ours: { user: string; dpopUser: string }) {
+  const service = (await fetchToken(urls[side], 'grant_type=client_credentials')).access_token!;
+  if (side === 'ours') return { service, ...ours };
+  const users = (await (await fetch(`${urls.plain}/bench/user-tokens`)).json()) as { user: string; dpopUser: string };
+  return { service, ...users };
+}
+
+async function protocolRows(urls: { ours: string; plain: string }, key: DpopKey, users: { user: string; dpopUser: string }): Promise<Row[]> {
+  const rows: Row[] = [];
+  const tokens = (side: 'ours' | 'plain') => freshTokens(urls, side, users);
+  for (const scenario of [CLIENT_CREDENTIALS, CLIENT_CREDENTIALS_JWT, INTROSPECTION, USERINFO, DISCOVERY, JWKS]) {
+    rows.push({ name: scenario.name, ...(await compare(urls, async (side) => ({ request: scenario.request(await tokens(side)) }))) });
+  }
+  // DPoP (RFC 9449): a fresh proof per request, against the same request without DPoP.
+  const dpopRow = async (name: string, base: Row, make: (side: 'ours' | 'plain') => Promise<Load>) => {
+    rows.push({ name, ...(await compare(urls, make, (side) => base[side]!.rps)), withoutDpop: { ours: base.ours, plain: base.plain! } });
+  };
+  await dpopRow('client_credentials with DPoP', rows[0]!, async (side) => ({
+    request: CLIENT_CREDENTIALS.request(await tokens(side)),
+    proof: () => dpopProof(key, 'POST', `${urls[side]}/token`),
+  }));
+  await dpopRow('userinfo with DPoP', rows[3]!, async (side) => {
+    const { dpopUser } = await tokens(side);
+    return { request: { path: '/me', headers: { authorization: `DPoP ${dpopUser}` } }, proof: () => dpopProof(key, 'GET', `${urls[side]}/me`, dpopUser) };
+  });
+  return rows;
+}
+
+/** The rows only ours has (no login pages in the plain provider): refresh-token grant and the full code flow. */
+async function ourOnlyRows(ours: Launched): Promise<{ rows: Row[]; flowCpuMs: number | undefined; flowsPerSecond: number }> {
+  const pid = ours.child.pid;
+  // Each worker holds one refresh token and rotates it with every request (RFC 9700 §4.14.2).
+  const refreshTokens = await Promise.all(Array.from({ length: FLOW_CONCURRENCY }, async () => (await codeFlow(ours.url, { scope: 'openid offline_access' })).refresh_token!));
+  const refresh = await measured(
+    duration,
+    FLOW_CONCURRENCY,
+    async (worker) => void (refreshTokens[worker] = await refreshGrant(ours.url, refreshTokens[worker]!)),
+    pid,
+  );
+  const flows = await measured(duration, FLOW_CONCURRENCY, async () => void (await codeFlow(ours.url)), pid);
+  const asMeasure = (m: Awaited<ReturnType<typeof measured>>): Measure => ({ rps: m.perSecond, p99: m.p99, errors: m.errors, requests: m.requests });
+  return {
+    rows: [
+      { name: `refresh_token grant (${FLOW_CONCURRENCY} concurrent)`, ours: asMeasure(refresh), ...(refresh.cpuMsEach !== undefined ? { cpuMs: refresh.cpuMsEach } : {}) },
+      { name: `full code flow (${FLOW_CONCURRENCY} concurrent)`, ours: asMeasure(flows), ...(flows.cpuMsEach !== undefined ? { cpuMs: flows.cpuMsEach } : {}) },
+    ],
+    flowCpuMs: flows.cpuMsEach,
+    flowsPerSecond: flows.perSecond,
+  };
+}
+
+const fmt = (n: number | undefined, digits = 0, width = 11) => (n === undefined ? 'n/a' : n.toFixed(digits)).padStart(width);
+
+function printTable(rows: Row[]) {
+  console.log(`\n${'scenario'.padEnd(40)}${'ours req/s'.padStart(11)}${'ours p99'.padStart(11)}${'plain req/s'.padStart(12)}${'plain p99'.padStart(11)}${'ours/plain'.padStart(11)}  notes`);
+  for (const row of rows) {
+    const { ours, plain } = row;
+    const notes: string[] = [];
+    if (row.withoutDpop) {
+      const o = ours.rps / row.withoutDpop.ours.rps;
+      const p = plain && row.withoutDpop.plain ? plain.rps / row.withoutDpop.plain.rps : undefined;
+      notes.push(`vs without DPoP: ours ${o.toFixed(2)}${p === undefined ? '' : `, plain ${p.toFixed(2)}`}`);
+    }
+    if (row.cpuMs !== undefined) notes.push(`server CPU ${row.cpuMs.toFixed(1)} ms each`);
+    if (ours.errors || plain?.errors) notes.push(`non-2xx/errors: ours ${ours.errors}${plain ? `, plain ${plain.errors}` : ''}`);
+    console.log(
+      `${row.name.padEnd(40)}${fmt(ours.rps)}${fmt(ours.p99, 1)}${fmt(plain?.rps, 0, 12)}${fmt(plain?.p99, 1)}${fmt(plain ? ours.rps / plain.rps : undefined, 2)}  ${notes.join('; ')}`,
+    );
   }
 }
 
-/** Runs `task` with `concurrency` workers for `seconds`; @returns completions per second. */
-async function rate(seconds: number, concurrency: number, task: () => Promise<void>): Promise<number> {
-  return (await measured(seconds, concurrency, task)).perSecond;
+interface Result {
+  date: string;
+  node: string;
+  storage: string;
+  settings: { duration: number; rounds: number; connections: number };
+  loadAverage: number[];
+  rows: Row[];
+  signIn?: { argon2VerifiesPerSecond: number; argon2CpuMs: number | undefined; flowCpuMs: number | undefined; flowsPerSecond: number };
+  peakRssMiB: { ours: number | undefined; plain: number | undefined };
 }
 
-/** As rate(), and the server CPU each completion cost when `serverPid` is given. */
-async function measured(seconds: number, concurrency: number, task: () => Promise<void>, serverPid?: number) {
-  const cpuBefore = cpuSeconds(serverPid);
-  const until = Date.now() + seconds * 1000;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < until) {
-        await task();
-        done += 1;
-      }
-    }),
-  );
-  const cpuAfter = cpuSeconds(serverPid);
-  const cpuMsEach = cpuBefore !== undefined && cpuAfter !== undefined && done ? ((cpuAfter - cpuBefore) * 1000) / done : undefined;
-  return { perSecond: done / seconds, cpuMsEach };
+function printComparison(previous: Result, current: Result) {
+  console.log(`\nchange against ${options.compare} (${previous.date}, ${previous.storage}):`);
+  const change = (now: number, then: number | undefined) => (then ? `${(((now - then) / then) * 100).toFixed(0).padStart(5)} %` : '    n/a');
+  for (const row of current.rows) {
+    const before = previous.rows.find((r) => r.name === row.name);
+    const ratio = row.plain ? row.ours.rps / row.plain.rps : undefined;
+    const ratioBefore = before?.plain ? before.ours.rps / before.plain.rps : undefined;
+    console.log(
+      `${row.name.padEnd(40)} ours req/s ${fmt(before?.ours.rps, 0, 7)} -> ${fmt(row.ours.rps, 0, 7)} ${change(row.ours.rps, before?.ours.rps)}` +
+        (ratio !== undefined ? `   ours/plain ${fmt(ratioBefore, 2, 5)} -> ${fmt(ratio, 2, 5)}` : ''),
+    );
+  }
+  const rss = (r: Result) => r.peakRssMiB.ours;
+  console.log(`${'peak RSS ours (MiB)'.padEnd(40)} ${fmt(rss(previous), 0, 7)} -> ${fmt(rss(current), 0, 7)}`);
 }
 
-const fmt = (n: number, digits = 0) => n.toFixed(digits).padStart(9);
+/** --mixed: client credentials, introspection and code flows at once; the provider's RSS throughout. */
+async function mixed(ours: Launched) {
+  const seconds = Number(process.env.BENCH_MIXED_SECONDS ?? 120);
+  const service = (await fetchToken(ours.url, 'grant_type=client_credentials')).access_token!;
+  let peak = 0;
+  const sampler = setInterval(() => {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${ours.child.pid}/status`, 'utf8'));
+    if (match) peak = Math.max(peak, Number(match[1]) / 1024);
+  }, 500);
+  console.log(`mixed load for ${seconds}s: client credentials + introspection (${connections / 2} connections each) + code flows (2 concurrent)`);
+  try {
+    const [cc, introspection, flows] = await Promise.all([
+      load(ours.url, CLIENT_CREDENTIALS.request({ service }), Math.max(1, connections / 2), seconds),
+      load(ours.url, INTROSPECTION.request({ service }), Math.max(1, connections / 2), seconds),
+      measured(seconds, 2, async () => void (await codeFlow(ours.url))),
+    ]);
+    console.log(`client credentials ${cc.rps.toFixed(0)} req/s, introspection ${introspection.rps.toFixed(0)} req/s, code flows ${flows.perSecond.toFixed(1)}/s (errors ${cc.errors + introspection.errors + flows.errors})`);
+  } finally {
+    clearInterval(sampler);
+  }
+  console.log(`peak RSS of our provider: ${peak.toFixed(0)} MiB sampled, ${fmt(peakRssMiB(ours.child.pid), 0, 0)} MiB high-water mark (VmHWM)`);
+}
+
+/** `audit verify` on the run's database: every event the load caused is in one valid chain. */
+async function verifyAudit(databaseUrl: string | undefined, keyEncryptionKey: string): Promise<string> {
+  if (!databaseUrl) return 'audit verify: skipped (embedded database, removed with its directory)';
+  const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.js');
+  const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl, REDIS_URL: '', KEY_ENCRYPTION_KEY: keyEncryptionKey };
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'audit', 'verify'], { env });
+    return `audit verify: ${stdout.trim()}`;
+  } catch (error) {
+    return `audit verify FAILED: ${String((error as { stdout?: string }).stdout ?? error).trim()}`;
+  }
+}
 
 async function main() {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-  console.log(`Benchmark: ${ROUNDS} rounds x ${duration}s per scenario and provider, ${connections} connections, Node ${process.version}`);
-  const database = await benchDatabase();
-  const ours = await launch('our-provider.js', { DATABASE_URL: database.url });
-  const plain = await launch('plain-provider.js');
+  const admin = options.embedded ? undefined : process.env.DATABASE_URL;
+  const storageEnv = options.embedded ? { DATABASE_URL: '', REDIS_URL: '' } : {};
+  console.log(`Benchmark: ${ROUNDS} rounds x ${duration}s per scenario and provider, ${connections} connections, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const database = await benchDatabase(admin);
+  const key = await dpopKey();
+  const keyEncryptionKey = randomBytes(32).toString('base64url');
+  const ours = await launch('our-provider.js', { ...storageEnv, DATABASE_URL: database.url ?? '', BENCH_KEY_ENCRYPTION_KEY: keyEncryptionKey });
+  if (options.mixed) {
+    try {
+      await mixed(ours);
+    } finally {
+      await stop(ours.child);
+      await database.drop();
+    }
+    return;
+  }
+  const plain = await launch('plain-provider.js', { BENCH_DPOP_JKT: key.jkt });
   console.log(`ours:  ${ours.url} (${ours.info})`);
   console.log(`plain: ${plain.url} (oidc-provider, in-memory adapter, same client and API)`);
-  let results: Array<{ ours: Measure; plain: Measure }>;
-  let flows: { perSecond: number; cpuMsEach: number | undefined };
-  let cheapFlows: { perSecond: number; cpuMsEach: number | undefined };
-  // Flow concurrency matches the libuv threadpool (4 threads), where argon2 runs.
-  const flowConcurrency = 4;
+  let rows: Row[];
+  let own: Awaited<ReturnType<typeof ourOnlyRows>>;
+  let rss: Array<number | undefined>;
+  let auditCheck = '';
   try {
-    results = await compareScenarios(ours.url, plain.url);
+    const users = { user: (await codeFlow(ours.url)).access_token, dpopUser: (await codeFlow(ours.url, { dpop: key })).access_token };
+    rows = await protocolRows({ ours: ours.url, plain: plain.url }, key, users);
+    rss = [undefined, peakRssMiB(plain.child.pid)];
     await stop(plain.child);
-    flows = await measured(duration, flowConcurrency, () => oneFlow(ours.url), ours.child.pid);
+    own = await ourOnlyRows(ours);
+    rss[0] = peakRssMiB(ours.child.pid);
   } finally {
-    if (plain.child.exitCode === null) await stop(plain.child);
+    await stop(plain.child);
+    // Stopping flushes the audit queue: the chain then holds every event of the run.
     await stop(ours.child);
+    auditCheck = await verifyAudit(database.url, keyEncryptionKey);
     await database.drop();
   }
-  // The same flow with argon2 at its minimum cost shows what the rest of the flow costs.
-  const cheapDatabase = await benchDatabase();
-  const cheap = await launch('our-provider.js', { DATABASE_URL: cheapDatabase.url, ARGON2_MEMORY_KIB: '64', ARGON2_TIME_COST: '1' });
-  try {
-    cheapFlows = await measured(duration, flowConcurrency, () => oneFlow(cheap.url), cheap.child.pid);
-  } finally {
-    await stop(cheap.child);
-    await cheapDatabase.drop();
-  }
-
   const hash = await argon2.hash(BENCH_USER.password, { type: argon2.argon2id, ...config.argon2 });
-  const verifiesPerSecond = await rate(duration, flowConcurrency, async () => void (await argon2.verify(hash, BENCH_USER.password)));
-
-  console.log('\nscenario                               ours req/s  ours p99ms  plain req/s plain p99ms  ratio ours/plain');
-  SCENARIOS.forEach((scenario, i) => {
-    const { ours: o, plain: p } = results[i]!;
-    const errors = o.errors + p.errors ? `  (non-2xx/errors: ours ${o.errors}, plain ${p.errors})` : '';
-    console.log(`${scenario.name.padEnd(38)}${fmt(o.rps)}${fmt(o.p99, 1)}   ${fmt(p.rps)}${fmt(p.p99, 1)}   ${fmt(o.rps / p.rps, 2)}${errors}`);
-  });
+  const started = process.cpuUsage();
+  const verify = await measured(duration, FLOW_CONCURRENCY, async () => void (await argon2.verify(hash, BENCH_USER.password)));
+  const used = process.cpuUsage(started);
+  // This process's CPU over the verifications (the thread pool included): one verification's cost.
+  const argon2CpuMs = verify.requests ? (used.user + used.system) / 1000 / verify.requests : undefined;
+  rows.push(...own.rows);
+  printTable(rows);
   const ms = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(1)} ms`);
-  console.log(`\nauthorization-code flow (login POST + consent + token, ${flowConcurrency} concurrent):`);
-  console.log(`  argon2 as configured (m=${config.argon2.memoryCost} KiB, t=${config.argon2.timeCost}): ${flows.perSecond.toFixed(1)} flows/s, server CPU ${ms(flows.cpuMsEach)} per flow`);
-  console.log(`  argon2 at minimum cost (m=64 KiB, t=1):      ${cheapFlows.perSecond.toFixed(1)} flows/s, server CPU ${ms(cheapFlows.cpuMsEach)} per flow`);
-  console.log(`  argon2id verification alone: ${verifiesPerSecond.toFixed(1)}/s (${flowConcurrency} concurrent)`);
-  if (flows.cpuMsEach !== undefined && cheapFlows.cpuMsEach !== undefined) {
-    const share = (flows.cpuMsEach - cheapFlows.cpuMsEach) / flows.cpuMsEach;
-    console.log(`  share of the server's CPU per sign-in spent in argon2: ${(share * 100).toFixed(0)}%`);
-  }
+  console.log(`\nsign-in against argon2id (m=${config.argon2.memoryCost} KiB, t=${config.argon2.timeCost}), ${FLOW_CONCURRENCY} concurrent:`);
+  console.log(`  one verification: ${ms(argon2CpuMs)} CPU; ${verify.perSecond.toFixed(1)} verifications/s`);
+  console.log(`  code flow: ${ms(own.flowCpuMs)} server CPU per flow (${own.flowCpuMs && argon2CpuMs ? (own.flowCpuMs / argon2CpuMs).toFixed(2) : 'n/a'} x one verification); ${own.flowsPerSecond.toFixed(1)} flows/s (${(own.flowsPerSecond / verify.perSecond).toFixed(2)} x the verification rate)`);
+  console.log(`\n${auditCheck}`);
+  console.log(`peak RSS (VmHWM): ours ${fmt(rss[0], 0, 0)} MiB, plain ${fmt(rss[1], 0, 0)} MiB`);
+  const result: Result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    storage: ours.info,
+    settings: { duration, rounds: ROUNDS, connections },
+    loadAverage: loadavg(),
+    rows,
+    signIn: { argon2VerifiesPerSecond: verify.perSecond, argon2CpuMs, flowCpuMs: own.flowCpuMs, flowsPerSecond: own.flowsPerSecond },
+    peakRssMiB: { ours: rss[0], plain: rss[1] },
+  };
+  const out = options.out ?? 'bench-result.json';
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`results written to ${out}`);
+  if (options.compare) printComparison(JSON.parse(readFileSync(options.compare, 'utf8')) as Result, result);
 }
 
 main().catch((error) => {

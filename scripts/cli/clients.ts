@@ -24,6 +24,7 @@ async function definitionFrom(args: ParsedArgs): Promise<Record<string, unknown>
   const grants = listOption(args, 'grant-type');
   const name = stringOption(args, 'name');
   const scope = stringOption(args, 'scope');
+  const backchannel = stringOption(args, 'backchannel-logout-uri');
   return {
     client_id: clientId,
     ...(name ? { client_name: name } : {}),
@@ -34,6 +35,10 @@ async function definitionFrom(args: ParsedArgs): Promise<Record<string, unknown>
     ...(grants.length ? { grant_types: grants } : {}),
     ...(scope ? { scope } : {}),
     ...(flag(args, 'first-party') ? { first_party: true } : {}),
+    ...(backchannel ? { backchannel_logout_uri: backchannel } : {}),
+    ...(flag(args, 'backchannel-logout-session-required') ? { backchannel_logout_session_required: true } : {}),
+    ...(flag(args, 'require-par') ? { require_pushed_authorization_requests: true } : {}),
+    ...(flag(args, 'dpop') ? { dpop_bound_access_tokens: true } : {}),
   };
 }
 
@@ -45,13 +50,19 @@ const createCommand: Command = {
     '  --redirect-uri URI              exact redirect URI (repeatable)',
     '  --post-logout-redirect-uri URI  (repeatable)',
     '  --web-origin ORIGIN             extra browser origin for CORS (repeatable)',
-    '  --grant-type TYPE               authorization_code | refresh_token | client_credentials (repeatable;',
+    '  --grant-type TYPE               authorization_code | refresh_token | client_credentials | the device',
+    '                                  code or token-exchange grant URI (repeatable;',
     '                                  default authorization_code and refresh_token)',
     '  --scope "a b"                   scopes the client may request',
     '  --name NAME                     display name shown on consent',
     '  --public                        a public client (token_endpoint_auth_method none, e.g. an SPA)',
     '  --first-party                   skip the consent page',
-    '  --file FILE                     a full client definition as in SEED_FILE (e.g. with resource_scopes)',
+    '  --backchannel-logout-uri URI    where logout tokens are POSTed when a session ends',
+    '  --backchannel-logout-session-required  logout tokens must name the session (sid)',
+    '  --require-par                   authorization requests must be pushed first (RFC 9126)',
+    '  --dpop                          access tokens must be DPoP-bound (RFC 9449)',
+    '  --file FILE                     a full client definition as in SEED_FILE (e.g. with resource_scopes,',
+    '                                  jwks, fapi_profile: docs/high-security-clients.md)',
     'Refuses a client_id that exists already.',
   ].join('\n'),
   options: {
@@ -63,6 +74,10 @@ const createCommand: Command = {
     name: { type: 'string' },
     public: { type: 'boolean' },
     'first-party': { type: 'boolean' },
+    'backchannel-logout-uri': { type: 'string' },
+    'backchannel-logout-session-required': { type: 'boolean' },
+    'require-par': { type: 'boolean' },
+    dpop: { type: 'boolean' },
     file: { type: 'string' },
   },
   positionals: { min: 0, max: 1 },

@@ -14,11 +14,12 @@
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { CLIENT_MFA_POLICIES } from '../modules/auth/index.js';
 import { isWellFormed } from '../shared/unicode.js';
+import { FAPI_PROFILES, highSecurityIssues, type HighSecurityClient } from '../modules/clients/index.js';
 
-export const EXTRA_CLIENT_METADATA = ['web_origins', 'first_party', 'resource_scopes', 'mfa_policy'];
+export const EXTRA_CLIENT_METADATA = ['web_origins', 'first_party', 'resource_scopes', 'mfa_policy', 'token_exchange', 'fapi_profile'];
 
 /** Metadata a self-registered client may not state. */
-export const PRIVILEGED_METADATA = ['resource_scopes', 'first_party', 'web_origins', 'jwks_uri', 'sector_identifier_uri', 'request_uris'] as const;
+export const PRIVILEGED_METADATA = ['resource_scopes', 'first_party', 'web_origins', 'jwks_uri', 'sector_identifier_uri', 'request_uris', 'token_exchange', 'backchannel_logout_uri'] as const;
 const DYNAMIC_GRANT_TYPES = new Set(['authorization_code', 'refresh_token']);
 const REGISTRATION_ROUTES = new Set(['registration', 'client_update']);
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
@@ -89,6 +90,13 @@ function checkSelfRegistered(metadata: Record<string, unknown>, production: bool
   }
 }
 
+/** @throws InvalidClientMetadata naming the first field a self-registered high-security client gets wrong (FAPI 2.0 included). */
+function checkHighSecurity(metadata: Record<string, unknown>): void {
+  const client = { ...metadata, redirect_uris: stringArray(metadata.redirect_uris, 'redirect_uris'), grant_types: stringArray(metadata.grant_types, 'grant_types') } as HighSecurityClient;
+  const [issue] = highSecurityIssues(client);
+  if (issue) throw invalid(`${issue.path} ${issue.message}`);
+}
+
 /** oidc-provider's `extraClientMetadata`: our properties, validated for every client; the policy for self-registered ones. */
 export function extraClientMetadata(options: { production: boolean }): ExtraClientMetadata {
   return {
@@ -97,7 +105,14 @@ export function extraClientMetadata(options: { production: boolean }): ExtraClie
       // Once per client (the validator runs for each extra property): storable text, and the registration policy.
       if (key === EXTRA_CLIENT_METADATA[0]) {
         checkStorableText(metadata, '');
-        if (ctx?.oidc && REGISTRATION_ROUTES.has(ctx.oidc.route)) checkSelfRegistered(metadata as Record<string, unknown>, options.production);
+        if (ctx?.oidc && REGISTRATION_ROUTES.has(ctx.oidc.route)) {
+          checkSelfRegistered(metadata as Record<string, unknown>, options.production);
+          checkHighSecurity(metadata as Record<string, unknown>);
+        }
+      }
+      // The FAPI 2.0 profile a client is held to (high-security-metadata.ts); seed and admin API check it with the definition schema.
+      if (key === 'fapi_profile' && value !== undefined && !(FAPI_PROFILES as readonly unknown[]).includes(value)) {
+        throw invalid(`fapi_profile must be one of ${FAPI_PROFILES.join(', ')}`);
       }
       if (key === 'web_origins' && value !== undefined) {
         if (!Array.isArray(value) || !value.every((o) => typeof o === 'string' && URL.parse(o)?.origin === o)) {

@@ -100,6 +100,10 @@ export function subscribeProviderEvents(provider: Provider, deps: ProviderEventD
       void audit.record(auditEvent(ctx, ERROR_TYPES[event] ?? 'oidc.protocol.error', denied ? 'denied' : 'failure', { details: errorDetails(event, error) }));
     });
   }
+  // RFC 8628: a device asked for a user code (the user's approval later ends as grant.success).
+  on('device_authorization.success', (ctx: KoaContextWithOIDC) => {
+    void audit.record(auditEvent(ctx, 'oidc.device.authorization', 'success', { details: { scope: String(ctx.oidc.params?.scope ?? '') } }));
+  });
   on('authorization.success', (ctx: KoaContextWithOIDC) => {
     void audit.record(auditEvent(ctx, 'oidc.authorization.success', 'success', { details: { responseType: String(ctx.oidc.params?.response_type ?? '') } }));
   });
@@ -124,6 +128,11 @@ export function subscribeProviderEvents(provider: Provider, deps: ProviderEventD
   on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
     emit(logger, 'info', ctx, () => ({ event: 'grant.revoked', ...oidcFields(ctx), grantId }), 'grant revoked');
     void audit.record(auditEvent(ctx, 'oidc.grant.revoked', 'success', { subject: { type: 'grant', id: grantId }, details: { route: String(ctx?.oidc?.route ?? '') } }));
+  });
+  // Back-channel logout at RP-initiated logout: the notice was queued (backchannel-logout.ts); the
+  // outbox worker audits its delivery.
+  on('backchannel.success', (ctx: KoaContextWithOIDC, client: { clientId: string }, accountId: string) => {
+    void audit.record(auditEvent(ctx, 'oidc.backchannel_logout.queued', 'success', { subject: { type: 'user', id: accountId }, clientId: client.clientId }));
   });
   on('end_session.success', (ctx: KoaContextWithOIDC) => {
     void audit.record(auditEvent(ctx, 'oidc.end_session.success', 'success'));

@@ -67,10 +67,15 @@ export function pagesWith(renderer: Renderer, options: { development?: boolean }
     async postLogoutSuccessSource(ctx) {
       ctx.type = 'html';
       const locale = localeOf(ctx, renderer);
+      const client = ctx.oidc.client;
+      // Where to go next: the app's home (client_uri), signing in to it again (initiate_login_uri,
+      // OIDC Core §4), or, for no app, the account pages (which start a sign-in).
       ctx.body = renderer.render('oidc/logout-success', {
         title: renderer.translator(locale)('logout.doneTitle'),
         locale,
-        clientName: ctx.oidc.client?.clientName,
+        clientName: client?.clientName,
+        appHref: webAddress(client?.clientUri),
+        signInHref: webAddress(client?.initiateLoginUri) ?? '/account',
       });
     },
   };

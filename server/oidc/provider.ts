@@ -20,6 +20,10 @@ import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from '.
 import { markOutages, outageAwareAdapter, outageAwareFindAccount } from './outage.js';
 import { loadExistingGrantWith, type ExistingGrantLookup } from './existing-grant.js';
 import { providerWithReuseWindow, refreshReuseAdapter, rotateRefreshToken } from './refresh-reuse.js';
+import { announcePollInterval, deviceFlowFeature, pollingLimitedAdapter, type DeviceFlowDeps } from './device-flow.js';
+import { BACKCHANNEL_LOGOUT, backchannelLogoutThroughOutbox, type LogoutQueue } from './backchannel-logout.js';
+import { keepActClaim, registerTokenExchange, type TokenExchangeDeps } from './token-exchange.js';
+import { codeTtl, highSecurityConfiguration, holdSecretsToTheirMethod, type HighSecurityOptions } from './high-security.js';
 
 export interface ProviderDeps {
   config: Pick<Config, 'issuer' | 'cookieKeys' | 'ttl' | 'trustProxy' | 'env' | 'mfa'> & Partial<Pick<Config, 'claimNames' | 'registration' | 'refreshTokenReuseWindow' | 'selfService'>>;
@@ -31,6 +35,14 @@ export interface ProviderDeps {
   pages: ProviderPages;
   /** Consent remembered across browsers (existing-grant.ts); without it, per browser session. */
   grants?: ExistingGrantLookup;
+  /** RFC 8628 device sign-in (device-flow.ts); absent: the feature is off. */
+  deviceFlow?: DeviceFlowDeps;
+  /** Back-channel logout notices go to this queue (backchannel-logout.ts); absent: the feature is off. */
+  logoutQueue?: LogoutQueue;
+  /** RFC 8693 token exchange (token-exchange.ts); absent: the grant is not registered. */
+  tokenExchange?: TokenExchangeDeps;
+  /** PAR, DPoP, JAR, JARM, mTLS, FAPI 2.0, pairwise, encryption (high-security.ts). */
+  highSecurity: HighSecurityOptions;
 }
 
 function isConfidential(client: { clientAuthMethod?: string | undefined }): boolean {
@@ -43,10 +55,14 @@ export function buildProvider(deps: ProviderDeps): Provider {
   const claimNames = config.claimNames ?? { roles: 'roles', permissions: 'permissions' };
   const reuseWindow = config.refreshTokenReuseWindow ?? 0;
   const storage = outageAwareAdapter(deps.adapter);
+  // Device codes are polled through a limiter (slow_down, RFC 8628 §3.5).
+  const deviceLimited = deps.deviceFlow ? pollingLimitedAdapter(deps.adapter, deps.deviceFlow.pollLimiter) : deps.adapter;
   const policy = buildInteractionPolicy({ mfaEnabled: config.mfa.enabled, signupEnabled: config.selfService?.registration ?? false });
+  const { features: highSecurityFeatures, ...highSecurity } = highSecurityConfiguration(deps.highSecurity);
   const configuration: Configuration = {
+    ...highSecurity,
     // Storage failures reach the provider as temporarily_unavailable, not server_error (outage.ts).
-    adapter: reuseWindow > 0 ? outageAwareAdapter(refreshReuseAdapter(deps.adapter)) : storage,
+    adapter: outageAwareAdapter(reuseWindow > 0 ? refreshReuseAdapter(deviceLimited) : deviceLimited),
     clients: [],
     jwks: { keys: deps.jwks as never[] },
     findAccount: outageAwareFindAccount(findAccountWith(deps.accounts, deps.permissions, claimNames)),
@@ -118,6 +134,9 @@ export function buildProvider(deps: ProviderDeps): Provider {
       },
       resourceIndicators: resourceIndicatorsWith(deps.resourceServers, deps.permissions),
       ...registrationFeatures(config.registration),
+      ...(deps.deviceFlow ? { deviceFlow: deviceFlowFeature(deps.deviceFlow) } : {}),
+      ...(deps.logoutQueue ? { backchannelLogout: BACKCHANNEL_LOGOUT } : {}),
+      ...highSecurityFeatures,
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -135,13 +154,13 @@ export function buildProvider(deps: ProviderDeps): Provider {
     ttl: {
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.accessToken,
       ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.clientCredentials,
-      AuthorizationCode: ttl.authorizationCode,
+      AuthorizationCode: codeTtl(ttl.authorizationCode) as never,
       IdToken: ttl.idToken,
       RefreshToken: ttl.refreshToken,
       Session: ttl.session,
       Grant: ttl.grant,
       Interaction: ttl.interaction,
-      DeviceCode: 600,
+      DeviceCode: deps.deviceFlow?.codeTtl ?? 600,
       BackchannelAuthenticationRequest: 600,
     },
     ...(deps.grants ? { loadExistingGrant: loadExistingGrantWith(deps.grants) } : {}),
@@ -151,10 +170,17 @@ export function buildProvider(deps: ProviderDeps): Provider {
     // the ID token (claims asked for through the `claims` parameter still go in).
     conformIdTokenClaims: true,
   };
+  configuration.extraTokenClaims = keepActClaim(configuration.extraTokenClaims);
   const OurProvider = providerWithReuseWindow(reuseWindow, () => storage('RefreshToken'));
   const provider = new OurProvider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
   markOutages(provider);
+  if (deps.deviceFlow) announcePollInterval(provider, deps.deviceFlow.pollInterval);
+  if (deps.logoutQueue) backchannelLogoutThroughOutbox(provider, deps.logoutQueue);
+  if (deps.tokenExchange) {
+    registerTokenExchange(provider, deps.tokenExchange, { resourceIndicators: configuration.features!.resourceIndicators!, findAccount: configuration.findAccount! });
+  }
+  holdSecretsToTheirMethod(provider);
   return provider;
 }
 

@@ -10,7 +10,7 @@ export const LOGIN_OUTCOMES = ['success', 'failure', 'throttled', 'locked', 'mfa
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
 
 /** Outbox message kinds and settlement outcomes (labels of outbox_deliveries_total). */
-export const OUTBOX_KINDS = ['email', 'sms', 'webhook', 'task'] as const;
+export const OUTBOX_KINDS = ['email', 'sms', 'webhook', 'task', 'backchannel_logout'] as const;
 export const OUTBOX_OUTCOMES = ['delivered', 'retry', 'dead'] as const;
 
 export interface OutboxSample {

@@ -140,6 +140,13 @@ export function buildHttp(deps: {
     metrics: deps.metrics,
     outageRetryAfterSeconds: config.outageRetryAfterSeconds,
     ...(config.metrics.enabled ? { metricsEndpoint: { exposition: deps.metrics, token: config.metrics.token } } : {}),
+    deviceGuesses: {
+      limiters: {
+        perIp: stores.limiter('device-guess-ip', config.deviceFlow.guessesPerIp, config.deviceFlow.guessWindowSeconds),
+        total: stores.limiter('device-guess-all', config.deviceFlow.guessesTotal, config.deviceFlow.guessWindowSeconds),
+      },
+      audit,
+    },
     notificationCallbacks: {
       ...deps.outbound.callbacks,
       record: (status) => recordDeliveryStatus({ outbox: deps.outbound.outbox, audit }, status),

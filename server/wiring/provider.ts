@@ -18,11 +18,14 @@ import { buildProvider } from '../oidc/provider.js';
 import { cachedLookup } from '../oidc/resource-servers.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { Stores } from './stores.js';
+import { createEndpointGuard } from '../../adapters/webhooks/endpoint-guard.js';
+import { createGuardedFetch, createGuardedJsonFetch } from '../../adapters/webhooks/guarded-fetch.js';
+import { createExchangeTokenVerifier } from '../../adapters/crypto/exchange-token-verifier.js';
 
 export async function createProviderHolder(deps: {
   config: Config;
   logger: Logger;
-  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles' | 'cacheTtl' | 'invalidation' | 'grants'>;
+  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles' | 'cacheTtl' | 'invalidation' | 'grants' | 'limiter' | 'logout'>;
   audit: AuditTrail;
   metrics: Metrics;
   renderer: Renderer;
@@ -32,10 +35,31 @@ export async function createProviderHolder(deps: {
   const resourceServers = cachedLookup(stores.apis, Date.now, stores.cacheTtl);
   stores.invalidation.on('resource-servers', (identifier) => resourceServers.forget(identifier));
   const pages = pagesWith(deps.renderer, { development: config.env === 'development' });
+  const deviceFlow = {
+    renderer: deps.renderer,
+    pollLimiter: stores.limiter('device-poll', 1, config.deviceFlow.pollInterval),
+    codeTtl: config.deviceFlow.codeTtl,
+    pollInterval: config.deviceFlow.pollInterval,
+  };
+
+  // Every URL fetched for a client (jwks_uri, sector_identifier_uri) or a trusted issuer is held to
+  // the webhook address policy (WEBHOOK_ALLOWED_NETWORKS): no calls into our own network.
+  const guard = createEndpointGuard({ allowedNetworks: config.delivery.webhooks.allowedNetworks, requireHttps: config.env === 'production' });
+  const highSecurity = { ...config.highSecurity, fetch: createGuardedFetch(guard) };
+  const getJson = createGuardedJsonFetch({
+    guard,
+    timeoutMs: config.delivery.webhooks.timeoutSeconds * 1000,
+    userAgent: 'oidc-server-token-exchange/1',
+  });
 
   const make = async () => {
     const loaded = await loadSigningKeys(stores.keys);
-    const provider = buildProvider({ config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages, grants: stores.grants });
+    const keys = publicJwks(loaded.jwks);
+    const verifier = createExchangeTokenVerifier({ issuer: config.issuer, keys: () => keys, trustedIssuers: config.tokenExchange.trustedIssuers, getJson });
+    const provider = buildProvider({
+      config, jwks: loaded.jwks, adapter: stores.oidc, accounts: stores.users, resourceServers, permissions: stores.roles, pages, grants: stores.grants,
+      deviceFlow, logoutQueue: stores.logout, tokenExchange: { verifier, audit }, highSecurity,
+    });
     subscribeProviderEvents(provider, { logger, audit, metrics: deps.metrics });
     if (config.env === 'development') explainGrantErrors(provider);
     // Kept with the provider, so the admin API verifies tokens against exactly the keys it publishes.

@@ -35,6 +35,8 @@ import { activeSubscriptions, createSubscriptionRepository } from '../../adapter
 import { createAccountRecords } from '../../adapters/oidc/account-records.js';
 import { createProviderArtifacts } from '../../adapters/oidc/account-artifacts.js';
 import { createGrantFinder } from '../../adapters/oidc/account-grants.js';
+import { cryptoRandom } from '../../adapters/crypto/random.js';
+import { createLogoutAnnouncer } from '../modules/logout/index.js';
 import { createAdapterFactory } from '../../adapters/oidc/factory.js';
 import { createBackoffStore } from '../../adapters/redis/backoff-store.js';
 import { openRedis } from '../../adapters/redis/client.js';
@@ -129,6 +131,13 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
   const oidc = createAdapterFactory({ knex, redis, redisKeyPrefix: config.redisKeyPrefix, clients, initialAccessTokens: config.registration.initialAccessTokens,
     refreshReuse: { windowSeconds: config.refreshTokenReuseWindow, sealer },
   });
+  const outbox = createOutboxRepository(knex, sealer);
+  const logout = createLogoutAnnouncer({
+    clients: { metadataOf: async (clientId) => (await clients.find(clientId))?.metadata },
+    outbox,
+    random: cryptoRandom,
+    maxAttempts: config.delivery.outbox.maxAttempts,
+  });
   return {
     database,
     redis,
@@ -148,10 +157,12 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
       roles: createRolesAdapter(knex),
     },
     oidc,
-    accountRecords: createAccountRecords(knex, oidc),
-    artifacts: createProviderArtifacts(knex, oidc),
+    accountRecords: createAccountRecords(knex, oidc, logout),
+    artifacts: createProviderArtifacts(knex, oidc, logout),
     /** The account's newest grant for a client: consent remembered across browsers. */
     grants: createGrantFinder(knex),
+    /** Queues back-channel logout tokens for the clients of each session that ends (modules/logout). */
+    logout,
     audit: auditChain(knex, config.keyEncryptionKey),
     mfa: {
       credentials: createMfaCredentialRepository(knex),
@@ -165,7 +176,7 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
     devices: createDeviceRepository(knex),
     digester: createSecretDigester(config.keyEncryptionKey),
     federation: { identities: createFederatedIdentityRepository(knex), requests: createFederationRequestRepository(knex) },
-    outbox: createOutboxRepository(knex, sealer),
+    outbox,
     subscriptions,
     unitOfWork: createUnitOfWork(knex),
     /** A Redis-backed budget (in-process without Redis), keyed under REDIS_KEY_PREFIX + name. */

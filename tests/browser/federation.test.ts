@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { describeInChromium, hasChromium, launchChromium, screenshot } from '../helpers/chromium.js';
+import { checkPage, describeInChromium, hasChromium, launchChromium } from '../helpers/chromium.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../helpers/provider.js';
 import { authorizationRequest, client, discover } from '../helpers/rp.js';
 import { startUpstreamIssuer, type UpstreamIssuer } from '../helpers/upstream-issuer.js';
@@ -52,11 +52,11 @@ describeInChromium('"Continue with Google" in Chromium', () => {
     // The logo really loaded from /assets (naturalWidth is 0 for a broken image).
     await expect(button.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).resolves.toBeGreaterThan(0);
     await expect(button.evaluate((a) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(a).backgroundColor)).resolves.toBe('rgb(255, 255, 255)');
-    await screenshot(page, 'federation-login');
+    await checkPage(page, 'federation-login');
 
     await button.click();
     await page.getByRole('heading', { name: /Authorize Web App/ }).waitFor();
-    await screenshot(page, 'federation-consent');
+    await checkPage(page, 'federation-consent');
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL((u) => u.origin === new URL(WEB_CLIENT.redirect_uri).origin);
     const tokens = await client.authorizationCodeGrant(config, landed()!, { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
@@ -69,7 +69,7 @@ describeInChromium('"Continue with Google" in Chromium', () => {
     const { page, csp } = await open();
     await page.getByRole('link', { name: 'Continue with Google' }).click();
     await page.getByRole('heading', { name: 'Link your Google account' }).waitFor();
-    await screenshot(page, 'federation-link');
+    await checkPage(page, 'federation-link');
     await page.getByLabel('Password of the existing account').fill('wrong password');
     await page.getByRole('button', { name: 'Link and continue' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('The password is not correct.');
@@ -84,13 +84,13 @@ describeInChromium('"Continue with Google" in Chromium', () => {
     const { page } = await open();
     await page.getByRole('link', { name: 'Continue with Google' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Sign-in with Google was cancelled or denied.');
-    await screenshot(page, 'federation-denied');
+    await checkPage(page, 'federation-denied');
 
     const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
     const german = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid', ui_locales: 'de' });
     await page.goto(german.url.toString());
     await page.getByRole('link', { name: 'Weiter mit Google' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Die Anmeldung mit Google wurde abgebrochen oder abgelehnt.');
-    await screenshot(page, 'federation-denied-de');
+    await checkPage(page, 'federation-denied-de');
   });
 });

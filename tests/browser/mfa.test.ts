@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ACR_MFA } from '../../server/modules/auth/index.js';
-import { chromiumPath, describeInChromium, hasChromium, launchChromium, screenshot } from '../helpers/chromium.js';
+import { checkPage, chromiumPath, describeInChromium, hasChromium, launchChromium } from '../helpers/chromium.js';
 import { BOB, CAROL, MFA_CLIENT, mfaSeed, nextTotp, smsCode, smsTo, twilioEnv } from '../helpers/mfa.js';
 import { startTwilioStandIn, type TwilioStandIn } from '../helpers/twilio-stand-in.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../helpers/provider.js';
@@ -94,29 +94,29 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
     const { page, open } = await tab();
     const flow = await open(BANK);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await screenshot(page, 'mfa-login');
+    await checkPage(page, 'mfa-login');
     await signInWithPassword(page, BOB.username, BOB.password);
     await page.getByRole('heading', { name: 'Set up two-step verification' }).waitFor();
     const qr = page.getByRole('img', { name: 'QR code for setting up the authenticator app' });
     expect(await qr.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
     bobSecret = (await page.locator('code.secret').textContent())!.replace(/\s/g, '');
-    await screenshot(page, 'mfa-enrol');
+    await checkPage(page, 'mfa-enrol');
 
     await page.getByLabel('Type the 6-digit code the app shows to finish.').fill('000000');
     await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('That code is not valid.');
     await expect(page.getByLabel('Type the 6-digit code the app shows to finish.').getAttribute('aria-describedby')).resolves.toBe('enrol-error');
-    await screenshot(page, 'mfa-enrol-error');
+    await checkPage(page, 'mfa-enrol-error');
     await page.getByLabel('Type the 6-digit code the app shows to finish.').fill(await nextTotp(bobSecret));
     await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
 
     await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
     bobCodes = await page.locator('ul.codes code').allTextContents();
     expect(bobCodes).toHaveLength(10);
-    await screenshot(page, 'mfa-recovery-codes');
+    await checkPage(page, 'mfa-recovery-codes');
     await page.getByRole('button', { name: 'I saved my codes, continue' }).click();
     await page.getByRole('heading', { name: /Authorize Bank App/ }).waitFor();
-    await screenshot(page, 'consent');
+    await checkPage(page, 'consent');
     const claims = await flow.finish({ consent: true });
     expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
     expect(claims.acr).toBe(ACR_MFA);
@@ -128,7 +128,9 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
     const flow = await open(WEB);
     await signInWithPassword(page, BOB.username, BOB.password);
     await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
-    await screenshot(page, 'mfa-challenge');
+    await checkPage(page, 'mfa-challenge');
+    await expect(page.getByRole('button', { name: 'Verify' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('list', { name: 'Use another method' }).getByRole('link').allTextContents()).resolves.toEqual(['A recovery code']);
     await page.getByLabel('Code from your authenticator app').fill(await nextTotp(bobSecret));
     await page.locator('#trust-totp').check();
     await page.locator('form:has(#totp-code)').getByRole('button', { name: 'Verify' }).click();
@@ -143,7 +145,7 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
     // Step-up ignores the trusted device: the client asked for MFA explicitly.
     const stepUp = await open(WEB, { prompt: 'login', acr_values: ACR_MFA });
     await page.getByText('asks you to confirm your identity with a second factor').waitFor();
-    await screenshot(page, 'mfa-step-up-login');
+    await checkPage(page, 'mfa-step-up-login');
     await signInWithPassword(page, BOB.username, BOB.password);
     await page.getByLabel('Code from your authenticator app').fill(await nextTotp(bobSecret));
     await page.locator('form:has(#totp-code)').getByRole('button', { name: 'Verify' }).click();
@@ -156,13 +158,15 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
     // prompt=consent: Bob's consent to the web app is remembered from the previous browser.
     const flow = await open(WEB, { prompt: 'consent' });
     await signInWithPassword(page, BOB.username, BOB.password);
-    await page.getByText('Use a recovery code').click();
+    // One method at a time: the others are links under "use another method".
+    await expect(page.locator('form input[name=method]').count()).resolves.toBe(1);
+    await page.getByRole('link', { name: 'A recovery code' }).click();
     await page.getByLabel('Recovery code').fill(bobCodes[0]!);
-    await screenshot(page, 'mfa-recovery-code');
+    await checkPage(page, 'mfa-recovery-code');
     await page.getByLabel('Recovery code').press('Enter');
     expect((await flow.finish({ consent: true })).amr).toEqual(['pwd', 'otp', 'mfa']);
     await context.close();
-  });
+  }, 120_000);
 
   it('sends an SMS code to the verified phone and signs in with it', async () => {
     const { page, open, context } = await tab();
@@ -171,7 +175,7 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
     const before = smsTo(twilio, CAROL.phone).length;
     await page.getByRole('button', { name: /Text me a code/ }).click();
     await page.getByText('We sent a code to +49*******5678').waitFor();
-    await screenshot(page, 'mfa-sms');
+    await checkPage(page, 'mfa-sms');
     await page.getByLabel('Code from the text message').fill(await smsCode(twilio, CAROL.phone, before + 1));
     await page.locator('form:has(#sms-code)').getByRole('button', { name: 'Verify' }).click();
     expect((await flow.finish({ consent: true })).amr).toEqual(['pwd', 'sms', 'mfa']);
@@ -188,7 +192,7 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
 
     const select = await open(WEB, { prompt: 'select_account' });
     await page.getByRole('heading', { name: 'Choose an account' }).waitFor();
-    await screenshot(page, 'select-account');
+    await checkPage(page, 'select-account');
     await page.getByRole('button', { name: `Continue as ${TEST_USER.username}` }).click();
     expect((await select.finish()).sub).toBe(alice.sub);
 
@@ -211,7 +215,7 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
     const { page, open } = await tab(context);
     await open(WEB, { ui_locales: 'de' });
     await page.getByRole('heading', { name: 'Anmelden' }).waitFor();
-    await screenshot(page, 'login-de');
+    await checkPage(page, 'login-de');
     for (let i = 0; i < 10; i += 1) {
       await page.getByLabel('Benutzername oder E-Mail-Adresse').fill(TEST_USER.username);
       await page.getByLabel('Passwort').fill(`wrong ${i}`);
@@ -221,7 +225,7 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
     }
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Zu viele fehlgeschlagene Versuche');
     await expect(page.getByLabel('Passwort').getAttribute('aria-describedby')).resolves.toBe('form-error');
-    await screenshot(page, 'login-lockout-de');
+    await checkPage(page, 'login-lockout-de');
     await context.close();
   });
 
@@ -232,17 +236,18 @@ describeInChromium(`MFA sign-in pages in Chromium (${chromiumPath})`, () => {
     const flow = await open(WEB, { prompt: 'consent' });
     await page.getByLabel('Benutzername oder E-Mail-Adresse').fill(TEST_USER.username);
     await page.getByLabel('Passwort').fill(TEST_USER.password);
-    await screenshot(page, 'login-mobile');
+    await checkPage(page, 'login-mobile');
     await page.getByRole('button', { name: 'Anmelden' }).click();
     await page.getByRole('button', { name: 'Erlauben' }).click();
     await page.waitForURL((u) => u.origin === new URL(WEB.redirect).origin);
     void flow;
     await page.goto(`${op.issuer}/session/end?client_id=${WEB.id}`);
     await page.getByRole('heading', { name: 'Abmelden' }).waitFor();
-    await screenshot(page, 'logout-de');
+    await checkPage(page, 'logout-de');
     await page.getByRole('button', { name: 'Ja, abmelden' }).click();
     await page.getByRole('heading', { name: 'Abgemeldet' }).waitFor();
-    await screenshot(page, 'logout-success-de');
+    await expect(page.getByRole('link', { name: 'Erneut anmelden' }).getAttribute('href')).resolves.toBe('/account');
+    await checkPage(page, 'logout-success-de');
     await context.close();
   });
 

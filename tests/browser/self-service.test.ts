@@ -4,28 +4,15 @@
  * refresh token dead), the account page (profile, password, email change, sessions, apps), a
  * German page and a phone-sized one. Screenshots of each page go to test-results/screenshots.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumPath, describeInChromium, hasChromium, launchChromium, screenshot } from '../helpers/chromium.js';
+import { axeViolations, checkPage, chromiumPath, describeInChromium, hasChromium, launchChromium, screenshot } from '../helpers/chromium.js';
 import { openMailbox, type Mailbox } from '../helpers/mailbox.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../helpers/provider.js';
 import { authorizationRequest, client, discover } from '../helpers/rp.js';
 import { createUser } from '../../server/modules/users/index.js';
 import { expectOAuthError, signIn, webClient } from '../integration/protocol/support.js';
 import { nextTotp } from '../helpers/mfa.js';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * axe-core's WCAG 2.x A/AA rules on the page as it is: @returns the ids of the rules it breaks.
- * Evaluated through the DevTools protocol, which the page's CSP (rightly) does not let a script tag do.
- */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(`${axeSource};0`);
-  return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations.map((v) => v.id))`);
-}
 
 let op: TestProvider;
 let mailbox: Mailbox;
@@ -69,20 +56,22 @@ describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
     await page.goto(request.url.toString());
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.getByRole('heading', { name: 'Create your account' }).waitFor();
-    await screenshot(page, 'register');
+    await checkPage(page, 'register');
 
     await page.getByLabel('Username').fill('browser-joiner');
     await page.getByLabel('Email').fill('browser-joiner@example.com');
     await page.getByLabel('Password').fill('password1234');
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect(page.getByRole('alert').first().textContent()).resolves.toMatch(/Use at least 12 characters|data breaches/);
-    await screenshot(page, 'register-errors');
+    await checkPage(page, 'register-errors');
 
     const since = mailbox.count();
     await page.getByLabel('Password').fill('joining by browser today');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    await screenshot(page, 'register-check-email');
+    await expect(page.locator('.lead').textContent()).resolves.toContain('browser-joiner@example.com');
+    await expect(page.getByRole('link', { name: 'Sign up with another address' }).getAttribute('href')).resolves.toMatch(/^\/account\/register\?interaction=/);
+    await checkPage(page, 'register-check-email');
     const message = await mailbox.waitFor('browser-joiner@example.com', 'verify-email', { since });
     await page.getByLabel('Code from the email').fill(message.data.code!);
     await page.getByRole('button', { name: 'Verify' }).click();
@@ -107,7 +96,7 @@ describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
     const message = await mailbox.waitFor('link-clicker@example.com', 'verify-email', { since });
     await page.goto(message.data.link!);
     await page.getByRole('heading', { name: 'Email verified' }).waitFor();
-    await screenshot(page, 'register-verified-by-link');
+    await checkPage(page, 'register-verified-by-link');
     expect((await op.running.container.users.findByLogin('link-clicker'))?.emailVerified).toBe(true);
     expect(csp).toEqual([]);
     await context.close();
@@ -121,22 +110,29 @@ describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
     await page.goto(request.url.toString());
     await page.getByRole('link', { name: 'Forgot password?' }).click();
     await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
-    await screenshot(page, 'recover');
+    await checkPage(page, 'recover');
     const since = mailbox.count();
     await page.getByLabel('Email').fill(TEST_USER.email);
     await page.getByRole('button', { name: 'Send reset link' }).click();
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    await screenshot(page, 'recover-sent');
+    await checkPage(page, 'recover-sent');
     const message = await mailbox.waitFor(TEST_USER.email, 'password-reset', { since });
     await page.goto(message.data.link!);
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
-    await screenshot(page, 'reset');
+    await checkPage(page, 'reset');
     await page.getByLabel('New password', { exact: true }).fill('a reset done in chromium');
     await page.getByLabel('Repeat the new password').fill('a reset done in chromium');
     await page.getByRole('button', { name: 'Save new password' }).click();
     await page.getByRole('heading', { name: 'Password changed' }).waitFor();
-    await screenshot(page, 'reset-done');
+    await checkPage(page, 'reset-done');
     await expectOAuthError(client.refreshTokenGrant(config, tokens.refresh_token!), 'invalid_grant');
+    // The finished reset leads back to the sign-in it was asked for from, and through it to the app.
+    await page.getByRole('link', { name: 'Continue signing in' }).click();
+    await signInOnPage(page, TEST_USER.username, 'a reset done in chromium');
+    // The reset revoked every grant: the app asks again.
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL((u) => u.origin === new URL(WEB_CLIENT.redirect_uri).origin);
+    expect(new URL(page.url()).searchParams.get('state')).toBe(request.state);
     expect(csp).toEqual([]);
     await context.close();
   });
@@ -155,32 +151,50 @@ describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
 
     await page.goto(`${op.issuer}/account`);
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
-    await screenshot(page, 'account');
+    await checkPage(page, 'account');
 
+    // Edit forms are closed until used; one primary action per section.
+    expect(await page.locator('details.edit[open]').count()).toBe(0);
+    await expect(page.getByRole('navigation', { name: 'Account sections' }).getByRole('link').allTextContents()).resolves.toEqual(['Profile', 'Sign-in & security', 'Sessions', 'Apps']);
+    await expect(page.locator('#sessions .items > li').first().textContent()).resolves.toMatch(/this device[\s\S]*last seen[\s\S]*IP 127\.0\.0\.1/);
+    await page.locator('summary', { hasText: 'Edit profile' }).click();
+    await checkPage(page, 'account-profile-open');
     await page.getByLabel('Full name').fill('Mana Ger');
     await page.getByRole('button', { name: 'Save profile' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('Your profile was saved.');
 
+    await page.locator('summary', { hasText: 'Change password' }).click();
     await page.getByLabel('Current password').fill('managing my own account');
     await page.getByLabel('New password', { exact: true }).fill('a newer account passphrase');
     await page.getByLabel('Repeat the new password').fill('a newer account passphrase');
-    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.locator('#password form').getByRole('button', { name: 'Change password' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('Your password was changed.');
 
     const since = mailbox.count();
+    await page.locator('summary', { hasText: 'Change email' }).click();
     await page.getByLabel('New email address').fill('manager-new@example.com');
-    await page.getByRole('button', { name: 'Change email' }).click();
+    await page.getByRole('button', { name: 'Send a code to the new address' }).click();
     const message = await mailbox.waitFor('manager-new@example.com', 'verify-email', { since });
     await page.getByLabel('Code sent to your new address').fill(message.data.code!);
-    await screenshot(page, 'account-email-change');
+    await checkPage(page, 'account-email-change');
     await page.getByRole('button', { name: 'Confirm new address' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('Your email address was changed.');
     await mailbox.waitFor('manager@example.com', 'email-changed', { since });
 
+    // An invalid phone number: its form opens again with the error, and the field keeps its red border (WCAG 1.4.11).
+    await page.locator('summary', { hasText: 'Add a phone number' }).click();
+    await page.getByLabel('Phone number').fill('not a phone');
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await expect(page.locator('#phone-error').textContent()).resolves.toContain('international format');
+    const phoneField = page.getByLabel('Phone number');
+    await phoneField.focus();
+    expect(await page.evaluate("getComputedStyle(document.getElementById('new-phone')).borderTopColor")).toBe('rgb(179, 38, 30)');
+    await checkPage(page, 'account-phone-invalid');
+
     await page.getByRole('button', { name: 'Remove access' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('The app no longer has access.');
     await expectOAuthError(client.refreshTokenGrant(config, tokens.refresh_token!), 'invalid_grant');
-    await screenshot(page, 'account-after-changes');
+    await checkPage(page, 'account-after-changes');
 
     await page.getByRole('button', { name: 'Sign out here' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -195,17 +209,50 @@ describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
     await signInOnPage(page, 'totp-user', 'two steps are better than one');
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     await page.getByRole('heading', { name: 'Set up two-step verification' }).waitFor();
-    await screenshot(page, 'account-totp-enrol');
-    const secret = (await page.locator('code.secret').textContent())!.trim();
+    await checkPage(page, 'account-totp-enrol');
+    // The key in groups of four, none broken across lines; copied without the spaces.
+    const groups = await page.locator('code.secret span').allTextContents();
+    expect(groups.every((g) => g.length <= 4)).toBe(true);
+    const secret = groups.join('');
     await page.getByLabel('Type the 6-digit code the app shows to finish.').fill(await nextTotp(secret));
     await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
     await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
     expect(await page.locator('ul.codes li').count()).toBe(10);
-    await screenshot(page, 'account-recovery-codes');
+    // Download needs no script: a data: link holding every code; copy and print are shown by the script.
+    const download = decodeURIComponent((await page.getByRole('link', { name: 'Download' }).getAttribute('href'))!);
+    for (const code of await page.locator('ul.codes code').allTextContents()) expect(download).toContain(code);
+    await expect(page.getByRole('button', { name: 'Copy codes' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Print' }).isVisible()).resolves.toBe(true);
+    await checkPage(page, 'account-recovery-codes');
     await page.getByRole('link', { name: 'I saved my codes, continue' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('two-step verification settings were saved');
-    await expect(page.locator('#security').textContent()).resolves.toContain('Recovery codes left: 10');
-    await screenshot(page, 'account-totp-on');
+    await expect(page.locator('#security').textContent()).resolves.toContain('10 recovery codes left');
+    await checkPage(page, 'account-totp-on');
+    expect(csp).toEqual([]);
+    await context.close();
+  });
+
+  it('asks to confirm it is you in each section whose changes need a recent sign-in', async () => {
+    const user = await createUser(op.running.container, { username: 'stale', email: 'stale@example.com', emailVerified: true, password: 'signed in a while ago', profile: { phone_number: '+4915123456789', phone_number_verified: true } });
+    const { context, page, csp } = await openPage();
+    await page.goto(`${op.issuer}/account`);
+    await signInOnPage(page, 'stale', 'signed in a while ago');
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    // The sign-in is now an hour old, older than ACCOUNT_REAUTH_WINDOW (10 minutes).
+    const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+    await op.running.container.database.knex('oidc_payloads').where({ model: 'Session', account_id: user.id })
+      .update({ payload: op.running.container.database.knex.raw(`jsonb_set(payload, '{loginTs}', to_jsonb(?::bigint))`, [hourAgo]) });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    for (const section of ['#profile', '#security', '#sessions']) {
+      await expect(page.locator(`${section} .reauth`).first().getByRole('link', { name: 'Confirm it is you' }).getAttribute('href')).resolves.toBe('/account/login?return=%2Faccount&reauth=1');
+    }
+    // No change that needs the recent sign-in is offered; the profile and password still are.
+    expect(await page.getByRole('button', { name: 'Sign out here' }).count()).toBe(0);
+    expect(await page.locator('summary', { hasText: 'Change email' }).count()).toBe(0);
+    expect(await page.locator('summary', { hasText: 'Edit profile' }).count()).toBe(1);
+    await expect(page.locator('#phone').textContent()).resolves.toContain('+49 1512 3456789');
+    await checkPage(page, 'account-reauth');
     expect(csp).toEqual([]);
     await context.close();
   });
@@ -247,16 +294,27 @@ describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
     }
   });
 
+  it('speaks French and Spanish', async () => {
+    for (const [locale, heading, lang] of [['fr-FR', 'Créez votre compte', 'fr'], ['es-ES', 'Crea tu cuenta', 'es']] as const) {
+      const { context, page } = await openPage({ locale });
+      await page.goto(`${op.issuer}/account/register`);
+      await page.getByRole('heading', { name: heading }).waitFor();
+      expect(await page.getAttribute('html', 'lang')).toBe(lang);
+      await checkPage(page, `register-${lang}`);
+      await context.close();
+    }
+  });
+
   it('speaks German and fits a phone screen', async () => {
     const { context, page } = await openPage({ locale: 'de-DE', viewport: { width: 375, height: 740 } });
     await page.goto(`${op.issuer}/account/register`);
     await page.getByRole('heading', { name: 'Konto erstellen' }).waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     expect(await page.getAttribute('html', 'lang')).toBe('de');
-    await screenshot(page, 'register-de-mobile');
+    await checkPage(page, 'register-de-mobile');
     await page.goto(`${op.issuer}/account/recover`);
     await page.getByRole('heading', { name: 'Passwort zurücksetzen' }).waitFor();
-    await screenshot(page, 'recover-de-mobile');
+    await checkPage(page, 'recover-de-mobile');
     await context.close();
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumPath, describeInChromium, hasChromium, launchChromium, screenshot } from '../helpers/chromium.js';
+import { checkPage, chromiumPath, describeInChromium, hasChromium, launchChromium } from '../helpers/chromium.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../helpers/provider.js';
 import { authorizationRequest, client, discover } from '../helpers/rp.js';
 
@@ -34,19 +34,28 @@ describeInChromium(`sign-in pages in Chromium (${chromiumPath})`, () => {
 
     await page.goto(url.toString());
     await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
-    await screenshot(page, 'login');
+    await checkPage(page, 'login');
 
     await page.getByLabel('Username or email').fill(TEST_USER.username);
+    // The show-password toggle (public/enhance.js) reveals and hides again.
     await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Show password' }).click();
+    await expect(page.getByLabel('Password').getAttribute('type')).resolves.toBe('text');
+    await page.getByRole('button', { name: 'Hide password' }).click();
+    await expect(page.getByLabel('Password').getAttribute('type')).resolves.toBe('password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Invalid username or password.');
-    await screenshot(page, 'login-error');
+    await checkPage(page, 'login-error');
 
     await page.getByLabel('Password').fill(TEST_USER.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: /Authorize Web App/ }).waitFor();
     await expect(page.locator('ul.scopes').textContent()).resolves.toContain('See your email address');
-    await screenshot(page, 'consent');
+    // Who is signed in, and "not you?": the same request again with prompt=login.
+    await expect(page.locator('.who').textContent()).resolves.toContain(`Signed in as ${TEST_USER.username}`);
+    const notYou = new URL((await page.getByRole('link', { name: 'Not you?' }).getAttribute('href'))!, op.issuer);
+    expect([notYou.pathname, notYou.searchParams.get('prompt'), notYou.searchParams.get('client_id'), notYou.searchParams.get('state')]).toEqual(['/auth', 'login', WEB_CLIENT.client_id, state]);
+    await checkPage(page, 'consent');
 
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL((u) => u.origin === new URL(WEB_CLIENT.redirect_uri).origin);
@@ -65,7 +74,7 @@ describeInChromium(`sign-in pages in Chromium (${chromiumPath})`, () => {
     expect(response?.status()).toBe(400);
     await expect(page.getByRole('heading').first().textContent()).resolves.toContain('cannot be completed');
     expect(page.url().startsWith(op.issuer)).toBe(true);
-    await screenshot(page, 'error-unknown-client');
+    await checkPage(page, 'error-unknown-client');
     await page.close();
   });
 });

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { describe, expect } from 'vitest';
 import { chromiumPath } from './chromium-path.js';
 
 export { chromiumPath };
@@ -67,4 +67,20 @@ export async function lookAtBothWidths(page: Page, name: string): Promise<string
   }
   if (original) await page.setViewportSize(original);
   return violations;
+}
+
+/**
+ * The page as it is now, at desktop and phone width: a full-page screenshot of each
+ * (`<name>-desktop.png`, `<name>-phone.png`), axe with 0 violations at each, and no sideways
+ * scrolling on the phone. The viewport the page had is restored afterwards.
+ */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize();
+  for (const [width, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    await page.setViewportSize(viewport);
+    await screenshot(page, `${name}-${width}`);
+    expect({ page: name, width, violations: await axeViolations(page) }).toEqual({ page: name, width, violations: [] });
+    if (width === 'phone') expect({ page: name, fits: await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth') }).toEqual({ page: name, fits: true });
+  }
+  if (before) await page.setViewportSize(before);
 }

@@ -12,6 +12,10 @@ function ids(tree: Record<string, unknown>, prefix = ''): string[] {
   );
 }
 
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+/** `throttled_one` and `throttled_other` are one message (i18next's plural suffixes). */
+const pluralBase = (id: string) => id.replace(PLURAL, '');
+
 /** A real Koa context, so Accept-Language goes through the same negotiator as in the server. */
 function acceptsFrom(header: string) {
   const request = new IncomingMessage(new Socket());
@@ -27,11 +31,36 @@ describe('translations', () => {
     expect(Object.keys(catalogues).length).toBeGreaterThan(1);
   });
 
-  it('every locale has exactly the message ids English has', () => {
-    const english = ids(catalogues.en!).sort();
+  it('ships French and Spanish besides English and German', () => {
+    expect(Object.keys(catalogues).sort()).toEqual(expect.arrayContaining(['de', 'en', 'es', 'fr']));
+  });
+
+  it('every locale has exactly the message ids English has (plural forms counted as one id)', () => {
+    const english = [...new Set(ids(catalogues.en!).map(pluralBase))].sort();
     for (const [locale, areas] of Object.entries(catalogues)) {
-      expect({ locale, ids: ids(areas).sort() }).toEqual({ locale, ids: english });
+      expect({ locale, ids: [...new Set(ids(areas).map(pluralBase))].sort() }).toEqual({ locale, ids: english });
     }
+  });
+
+  it('every plural message has each form its language needs (Intl.PluralRules), as i18next picks them', () => {
+    const plurals = [...new Set(ids(catalogues.en!).filter((id) => PLURAL.test(id)).map(pluralBase))];
+    expect(plurals.length).toBeGreaterThan(0);
+    for (const [locale, areas] of Object.entries(catalogues)) {
+      const present = new Set(ids(areas));
+      const forms = new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
+      for (const id of plurals) {
+        expect({ locale, id, missing: forms.filter((form) => !present.has(`${id}_${form}`)) }).toEqual({ locale, id, missing: [] });
+      }
+    }
+  });
+
+  it('plurals come from i18next: "1 second", "2 seconds", "1 seconde", "5 segundos"', () => {
+    const translations = createTranslations(catalogues);
+    expect(translations.translator('en')('login.throttledSeconds', { count: 1 })).toMatch(/in 1 second\.$/);
+    expect(translations.translator('en')('login.throttledSeconds', { count: 2 })).toMatch(/in 2 seconds\.$/);
+    expect(translations.translator('fr')('mfa.throttled', { count: 1 })).toMatch(/dans 1 seconde\.$/);
+    expect(translations.translator('es')('mfa.throttled', { count: 5 })).toMatch(/en 5 segundos\.$/);
+    expect(translations.translator('de')('account.codesLeft', { count: 1 })).toBe('1 Wiederherstellungscode übrig');
   });
 
   it('translates, interpolates without escaping (templates escape) and falls back to English', () => {

@@ -6,8 +6,10 @@
 import type { Middleware } from 'koa';
 import type { Metrics } from '../../shared/metrics.js';
 
-function routeName(ctx: { path: string; _matchedRoute?: unknown; oidc?: { route?: unknown } }): string {
+function routeName(ctx: { path: string; _matchedRoute?: unknown; oidc?: { route?: unknown }; state?: { route?: unknown } }): string {
   if (typeof ctx._matchedRoute === 'string') return ctx._matchedRoute;
+  // Set by the document cache when it answered for the provider (document-cache.ts).
+  if (typeof ctx.state?.route === 'string') return ctx.state.route;
   const oidcRoute = ctx.oidc?.route;
   if (typeof oidcRoute === 'string') return `oidc:${oidcRoute}`;
   if (ctx.path.startsWith('/assets/')) return '/assets';

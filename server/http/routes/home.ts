@@ -11,24 +11,7 @@ import { clearCookie, readCookie, writeCookie, type CookieSpec } from '../browse
 import { pageLocale, renderPage } from '../browser/render.js';
 import type { Renderer } from '../../shared/rendering.js';
 import { DEV_MAILBOX_PATH, mailboxRoute, type MailboxMessage } from './dev-mailbox.js';
-
-/** What the demo client's callback needs to finish the flow it started. */
-export interface PendingDemo {
-  state: string;
-  nonce: string;
-  verifier: string;
-}
-
-export type DemoOutcome =
-  | { ok: true; tokens: Record<string, unknown>; idTokenClaims: Record<string, unknown> | undefined; accessTokenClaims: Record<string, unknown> | undefined; userinfo: Record<string, unknown> | undefined }
-  | { ok: false; error: string; description: string | undefined };
-
-/** The demo relying party: a real OpenID Connect client of this provider (adapters/demo). */
-export interface DemoRelyingParty {
-  clientId: string;
-  start(): Promise<{ url: string; pending: PendingDemo }>;
-  finish(callback: URL, pending: PendingDemo): Promise<DemoOutcome>;
-}
+import type { DemoRelyingParty, PendingDemo } from '../../shared/demo-relying-party.js';
 
 export interface HomeDeps {
   renderer: Renderer;

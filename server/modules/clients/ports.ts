@@ -53,3 +53,12 @@ export interface ClientStore {
 export interface ClientChanges {
   changed(clientId: string): void;
 }
+
+/**
+ * Verifies a JWT presented for token exchange (RFC 8693): ours (JWT access tokens, ID tokens)
+ * against our published keys, or a trusted issuer's against its JWKS.
+ * @returns the party it proves, undefined when it is not valid (signature, expiry, issuer, type).
+ */
+export interface ExchangeTokenVerifier {
+  verify(token: string, tokenType: string): Promise<import('./domain/token-exchange.js').ExchangeParty | undefined>;
+}

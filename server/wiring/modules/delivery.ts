@@ -36,6 +36,11 @@ import { systemClock } from '../../shared/clock.js';
 import { cryptoRandom } from '../../../adapters/crypto/random.js';
 import type { DeferredTasks } from '../../modules/self-service/index.js';
 import type { OutboxHandler } from '../../modules/notifications/index.js';
+import { createFormPoster } from '../../../adapters/webhooks/form-poster.js';
+import { createLogoutTokenSigner } from '../../../adapters/crypto/logout-token-signer.js';
+import { logoutHandler, type LogoutClients, type LogoutPoster, type LogoutTokenSigner } from '../../modules/logout/index.js';
+import { loadSigningKeys, type SigningKeyDeps } from '../../modules/keys/index.js';
+import type { ClientRepository } from '../../modules/clients/index.js';
 
 /** The path Twilio posts status callbacks to; the signature covers the full public URL. */
 export const TWILIO_CALLBACK_PATH = '/notifications/v1/callbacks/twilio';
@@ -58,6 +63,8 @@ export interface Outbound {
   mailbox: DevMailbox | undefined;
   /** Posts webhook deliveries through the same endpoint guard that vets subscription URLs. */
   sender: WebhookSender;
+  /** Back-channel logout delivery: clients' registrations, the logout token signer, the guarded POST. */
+  logout: { clients: LogoutClients; signer: LogoutTokenSigner; poster: LogoutPoster };
   /** Deletes settled messages older than OUTBOX_RETENTION, in bounded batches. @returns how many. */
   purgeSettled(batchSize: number): Promise<number>;
   callbacks: {
@@ -107,7 +114,7 @@ function retryPolicy(config: Config) {
 export function buildOutbound(deps: {
   config: Config;
   logger: Logger;
-  stores: { outbox: Outbox; subscriptions: SubscriptionRepository; unitOfWork: UnitOfWork };
+  stores: { outbox: Outbox; subscriptions: SubscriptionRepository; unitOfWork: UnitOfWork; clients: ClientRepository; keys: SigningKeyDeps };
   translations: Translations;
   metrics: Metrics;
 }): Outbound {
@@ -147,6 +154,11 @@ export function buildOutbound(deps: {
     sms: smsChannel(config, logger, mailbox),
     mailbox,
     sender,
+    logout: {
+      clients: { metadataOf: async (clientId) => (await deps.stores.clients.find(clientId))?.metadata },
+      signer: createLogoutTokenSigner({ issuer: config.issuer, keys: async () => (await loadSigningKeys(deps.stores.keys)).jwks }),
+      poster: createFormPoster({ guard, timeoutMs: settings.webhooks.timeoutSeconds * 1000, userAgent: 'oidc-server-backchannel-logout/1' }),
+    },
     callbacks: {
       twilio: smsSettings.provider === 'twilio' ? (signature, params) => verifyTwilioSignature(smsSettings.authToken, signature, `${config.issuer}${TWILIO_CALLBACK_PATH}`, params) : undefined,
       ses: settings.sesEventsTopicArn ? createSnsMessageVerifier({ topicArn: settings.sesEventsTopicArn }) : undefined,
@@ -173,7 +185,7 @@ export function buildOutboxWorker(deps: { config: Config; logger: Logger; outbou
   const worker = createOutboxWorker(
     {
       outbox: outbound.outbox,
-      handlers: { email: messages, sms: messages, webhook: webhookHandler({ subscriptions: outbound.subscriptions, sender: outbound.sender, clock: systemClock }), task: deps.tasks },
+      handlers: { email: messages, sms: messages, webhook: webhookHandler({ subscriptions: outbound.subscriptions, sender: outbound.sender, clock: systemClock }), task: deps.tasks, backchannel_logout: logoutHandler(outbound.logout) },
       policy: retryPolicy(config),
       log: deps.logger,
       audit: deps.audit,

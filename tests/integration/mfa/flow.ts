@@ -85,7 +85,8 @@ export function actionOf(html: string, suffix: string): string {
 }
 
 export function secretOf(html: string): string {
-  const match = html.match(/<code class="secret"[^>]*>([A-Z2-7 ]+)<\/code>/);
+  // The page groups the key in fours; the whole key is in data-text (what "copy" copies).
+  const match = html.match(/<code class="secret"[^>]*data-text="([A-Z2-7 ]+)"/);
   if (!match) throw new Error('no TOTP secret on the page');
   return match[1]!.replace(/\s/g, '');
 }

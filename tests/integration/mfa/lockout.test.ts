@@ -73,7 +73,7 @@ describe('password lockout', () => {
     const blocked = await attempt(TEST_USER.username, TEST_USER.password, ip);
     expect(blocked.page.status).toBe(429);
     expect(Number(blocked.page.headers.get('retry-after'))).toBe(ACCOUNT_IP_BACKOFF.baseSeconds);
-    expect(blocked.page.html).toContain('Too many failed attempts. Try again in 1 second(s).');
+    expect(blocked.page.html).toContain('Too many failed attempts. Try again in 1 second.');
     // …while the owner at another address is not held up at all.
     const elsewhere = await attempt(TEST_USER.username, TEST_USER.password, '203.0.113.11');
     expect(elsewhere.page.callback ?? elsewhere.page.html.includes('name="decision"')).toBeTruthy();

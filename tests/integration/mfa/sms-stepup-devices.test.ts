@@ -9,7 +9,7 @@ import { BOB, CAROL, MFA_CLIENT, mfaSeed, nextTotp, smsCode, smsTo, twilioEnv } 
 import { startTwilioStandIn, type TwilioStandIn } from '../../helpers/twilio-stand-in.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../../helpers/provider.js';
 import { discover } from '../../helpers/rp.js';
-import { Flow, secretOf, type RpConfig } from './flow.js';
+import { actionOf, Flow, secretOf, type RpConfig } from './flow.js';
 
 /**
  * A short SMS_RESEND_INTERVAL (30 s in production): the "asked again at once" check is the very
@@ -38,11 +38,29 @@ afterAll(async () => {
 });
 
 describe('SMS codes', () => {
+  it('shows one method at a time; ?method= picks only a method the account has, whatever is sent', async () => {
+    const flow = new Flow(op, bank, MFA_CLIENT.redirect_uri);
+    await flow.start();
+    const challenge = await flow.submit('/login', { login: CAROL.username, password: CAROL.password });
+    // Before a code is sent the page's only form asks for one: its action names the page.
+    const mfaPage = actionOf(challenge.html, '/mfa/sms').replace(/\/sms$/, '');
+    for (const query of ['?method=totp', '?method=recovery%00', '?method=a&method=b', '?method[]=sms', `?method=${'x'.repeat(5000)}`, '?method=%ED%A0%80']) {
+      const { response } = await flow.agent.follow(`${mfaPage}${query}`);
+      const html = await response.text();
+      expect({ query, status: response.status }).toEqual({ query, status: 200 });
+      // Carol has only the text message: no other form, no "use another method" list.
+      expect(html).toContain('Text me a code');
+      expect(html).not.toContain('name="method" value="totp"');
+      expect(html).not.toContain('id="others-heading"');
+    }
+  });
+
   it('sends a code to the verified phone on request and signs in with it (amr pwd sms mfa)', async () => {
     const flow = new Flow(op, bank, MFA_CLIENT.redirect_uri);
     await flow.start();
     const challenge = await flow.submit('/login', { login: CAROL.username, password: CAROL.password });
-    expect(challenge.html).toContain('Text me a code (+49*******5678)');
+    expect(challenge.html).toContain('We will text a 6-digit code to +49*******5678.');
+    expect(challenge.html).toContain('Text me a code');
     expect(challenge.html).not.toContain('Code from your authenticator app');
     const before = smsTo(twilio, CAROL.phone).length;
     const sent = await flow.submit('/mfa/sms', {});

@@ -52,6 +52,28 @@ describe('discovery', () => {
     // to the token endpoint's (RFC 8414 §2), which is also how they are configured.
   });
 
+  it('answers the same document with an ETag on every request, and 304 to a matching If-None-Match', async () => {
+    for (const path of ['/.well-known/openid-configuration', '/jwks']) {
+      const first = await fetch(`${op.issuer}${path}`);
+      const second = await fetch(`${op.issuer}${path}`);
+      const etag = first.headers.get('etag');
+      expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+      expect(second.headers.get('etag')).toBe(etag);
+      expect(second.headers.get('content-type')).toBe(first.headers.get('content-type'));
+      expect(second.headers.get('access-control-allow-origin')).toBe('*');
+      expect(await second.text()).toBe(await first.text());
+      // fetch() adds Cache-Control: no-cache to a conditional request unless told otherwise (Fetch §4.5).
+      const conditional = await fetch(`${op.issuer}${path}`, { headers: { 'if-none-match': etag!, 'cache-control': 'max-age=0' } });
+      expect(conditional.status).toBe(304);
+      expect(await conditional.text()).toBe('');
+      expect((await fetch(`${op.issuer}${path}`, { headers: { 'if-none-match': '"another"', 'cache-control': 'max-age=0' } })).status).toBe(200);
+      // A cross-origin request still gets its origin's CORS answer from the provider.
+      const crossOrigin = await fetch(`${op.issuer}${path}`, { headers: { origin: 'https://spa.example' } });
+      expect(crossOrigin.status).toBe(200);
+      expect(crossOrigin.headers.get('access-control-allow-origin')).toBe('https://spa.example');
+    }
+  });
+
   it('is accepted by openid-client as the relying party', async () => {
     const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
     const metadata = config.serverMetadata();

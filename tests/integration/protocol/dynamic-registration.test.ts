@@ -59,8 +59,11 @@ describe('registration, use and management', () => {
   let metadata: client.ClientMetadata;
 
   it('registers with an initial access token; the secret is sealed in the clients table', async () => {
-    registered = await register({ redirect_uris: [REDIRECT], client_name: 'Registered app', scope: 'openid email' }, TOKENS[1]);
-    metadata = registered.clientMetadata();
+    const response = await register({ redirect_uris: [REDIRECT], client_name: 'Registered app', scope: 'openid email' }, TOKENS[1]);
+    metadata = response.clientMetadata();
+    // One client, one method: it authenticates as registered (client_secret_basic), not with openid-client's default (post).
+    registered = new client.Configuration(response.serverMetadata(), metadata.client_id, metadata, client.ClientSecretBasic(metadata.client_secret as string));
+    client.allowInsecureRequests(registered);
     expect(metadata.client_id).toMatch(/^[\w-]{21,}$/);
     expect(metadata.client_secret).toEqual(expect.any(String));
     expect(metadata.registration_access_token).toEqual(expect.any(String));

@@ -122,7 +122,7 @@ describe('/account', () => {
     const agent = new UserAgent(world.op.issuer);
     const html = await signInToAccount(agent, TEST_USER.username, TEST_USER.password);
     expect(html).toContain('Web App');
-    expect(html).toContain('this browser');
+    expect(html).toContain('this device');
     const sessionIds = [...html.matchAll(/action="\/account\/sessions\/([^/]+)\/end"/g)].map((m) => m[1]!);
     expect(sessionIds.length).toBeGreaterThanOrEqual(2);
     const current = html.match(/action="\/account\/sessions\/([^/]+)\/end"><input type="hidden" name="csrf" value="[^"]+"><button type="submit" class="secondary small">Sign out here/)?.[1];

@@ -1,5 +1,6 @@
 /**
- * Every self-service message exists in English and German, in each part its channel needs, and
+ * Every self-service message exists in English, German, French and Spanish (each in its own words, not
+ * the English fallback), in each part its channel needs, and
  * renders its variables escaped (a name like "<b>" must not become markup in the HTML part).
  */
 import { describe, expect, it } from 'vitest';
@@ -24,10 +25,11 @@ const data = {
 const EMAILS = ['verify-email', 'password-reset', 'new-device', 'email-changed', 'account-exists'];
 
 describe('self-service message templates', () => {
-  for (const locale of ['en', 'de']) {
+  for (const locale of ['en', 'de', 'fr', 'es']) {
     for (const template of EMAILS) {
       it(`email ${template} (${locale}) has subject, text and html`, () => {
         const email = templates.renderEmail(template, locale, data);
+        if (locale !== 'en') expect(email.subject).not.toBe(templates.renderEmail(template, 'en', data).subject);
         for (const part of [email.subject, email.text, email.html]) {
           expect(part.trim().length).toBeGreaterThan(5);
           expect(part).not.toContain('undefined');
@@ -36,8 +38,12 @@ describe('self-service message templates', () => {
         expect(email.html.match(/<html/g)).toHaveLength(1);
       });
     }
-    it(`sms verify-phone (${locale}) carries the code`, () => {
-      expect(templates.renderSms('verify-phone', locale, data).body).toContain('123456');
+    it(`sms verify-phone and mfa-code (${locale}) carry the code`, () => {
+      for (const sms of ['verify-phone', 'mfa-code']) {
+        const body = templates.renderSms(sms, locale, data).body;
+        expect(body).toContain('123456');
+        if (locale !== 'en') expect(body).not.toBe(templates.renderSms(sms, 'en', data).body);
+      }
     });
   }
 

@@ -6,6 +6,7 @@
  * loads the client; this schema catches mistakes early with a message naming the field.
  */
 import { z } from 'zod';
+import { highSecurityFields, highSecurityIssues } from './high-security-metadata.js';
 
 const absoluteUri = z.string().refine((value) => {
   try {
@@ -24,7 +25,39 @@ const origin = z.string().refine((value) => {
   }
 }, 'must be an origin: scheme://host[:port] with no path or trailing slash');
 
-export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+/** RFC 8628 and RFC 8693 grant type URIs. */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a scope token');
+
+/**
+ * What this client may obtain by token exchange (RFC 8693): tokens issued to which clients (or
+ * by which trusted issuers) it may present as subject_token, which APIs (`resource`/`audience`)
+ * it may ask for, which scopes, and whether it may impersonate (no actor) or act on behalf of
+ * the subject (delegation: the actor is recorded in `act`). Nothing is allowed unless listed.
+ */
+export const tokenExchangePolicySchema = z
+  .object({
+    subject_clients: z.array(z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'must be client ids')).default([]),
+    subject_issuers: z.array(absoluteUri).default([]),
+    audiences: z.array(absoluteUri).default([]),
+    scopes: z.array(scopeToken).default([]),
+    impersonation: z.boolean().default(false),
+    delegation: z.boolean().default(false),
+  })
+  .strict()
+  .refine((policy) => policy.subject_clients.length > 0 || policy.subject_issuers.length > 0, {
+    message: 'name at least one of subject_clients or subject_issuers',
+    path: ['subject_clients'],
+  })
+  .refine((policy) => policy.impersonation || policy.delegation, { message: 'allow impersonation, delegation or both', path: ['delegation'] });
+
+export type TokenExchangePolicy = z.output<typeof tokenExchangePolicySchema>;
+
+const httpUri = absoluteUri.refine((value) => /^https?:/.test(value), 'must be an http(s) URI');
+
+export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth', 'none'] as const;
 
 const clientFields = z
   .object({
@@ -37,7 +70,7 @@ const clientFields = z
     redirect_uris: z.array(absoluteUri).default([]),
     post_logout_redirect_uris: z.array(absoluteUri).default([]),
     grant_types: z
-      .array(z.enum(['authorization_code', 'refresh_token', 'client_credentials']))
+      .array(z.enum(['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT, TOKEN_EXCHANGE_GRANT]))
       .min(1)
       .default(['authorization_code', 'refresh_token']),
     response_types: z.array(z.literal('code')).optional(),
@@ -57,7 +90,14 @@ const clientFields = z
     policy_uri: absoluteUri.optional(),
     tos_uri: absoluteUri.optional(),
     jwks_uri: absoluteUri.optional(),
-    id_token_signed_response_alg: z.enum(['ES256', 'RS256']).optional(),
+    id_token_signed_response_alg: z.enum(['ES256', 'RS256', 'PS256', 'EdDSA']).optional(),
+    // PAR, DPoP, JAR, JARM, mTLS, pairwise, encryption, FAPI 2.0 (high-security-metadata.ts).
+    ...highSecurityFields,
+    // OpenID Connect Back-Channel Logout 1.0: where logout tokens are POSTed when a session ends
+    // (delivered through the outbox, the URI checked against the webhook address policy).
+    backchannel_logout_uri: httpUri.optional(),
+    backchannel_logout_session_required: z.boolean().optional(),
+    token_exchange: tokenExchangePolicySchema.optional(),
   })
   .strict();
 
@@ -76,9 +116,19 @@ export const clientDefinitionSchema = clientFields
     if (!confidential && client.grant_types.includes('client_credentials')) {
       ctx.addIssue({ code: 'custom', path: ['grant_types'], message: 'client_credentials needs a confidential client' });
     }
+    if (client.grant_types.includes(TOKEN_EXCHANGE_GRANT)) {
+      if (!confidential) ctx.addIssue({ code: 'custom', path: ['grant_types'], message: 'token exchange needs a confidential client' });
+      if (!client.token_exchange) ctx.addIssue({ code: 'custom', path: ['token_exchange'], message: 'required for the token-exchange grant' });
+    } else if (client.token_exchange) {
+      ctx.addIssue({ code: 'custom', path: ['token_exchange'], message: `only with grant type ${TOKEN_EXCHANGE_GRANT}` });
+    }
+    if (client.backchannel_logout_session_required !== undefined && !client.backchannel_logout_uri) {
+      ctx.addIssue({ code: 'custom', path: ['backchannel_logout_session_required'], message: 'needs backchannel_logout_uri' });
+    }
     if (!confidential && (client.client_secret || client.client_secret_env)) {
       ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'a public client (token_endpoint_auth_method none) has no secret' });
     }
+    for (const issue of highSecurityIssues(client)) ctx.addIssue({ code: 'custom', path: issue.path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message: issue.message });
   })
   // Only the code flow has a response type; a client_credentials-only client has none.
   .transform((client) => ({

@@ -25,6 +25,15 @@ export const AUDIT_EVENT_TYPES = [
   'oidc.end_session.error',
   'oidc.revocation.error',
   'oidc.protocol.error',
+  // RFC 8628 device sign-in (server/oidc/device-flow.ts, http/middleware/device-code-guesses.ts)
+  'oidc.device.authorization',
+  'oidc.device.user_code_rejected',
+  'oidc.device.user_code_throttled',
+  // RFC 8693 token exchange (server/oidc/token-exchange.ts)
+  'oidc.token.exchanged',
+  'oidc.token_exchange.refused',
+  // OpenID Connect Back-Channel Logout (server/modules/sessions)
+  'oidc.backchannel_logout.queued',
   // sign-in and MFA (interactions/, server/modules/auth)
   'auth.login.success',
   'auth.login.failure',

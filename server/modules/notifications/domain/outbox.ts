@@ -1,6 +1,9 @@
-/** Outbox records as the worker sees them. Kinds are channels (email, sms), `webhook`, or `task` (work deferred past a request's answer). */
+/**
+ * Outbox records as the worker sees them. Kinds are channels (email, sms), `webhook`, `task`
+ * (work deferred past a request's answer) or `backchannel_logout` (logout tokens, modules/logout).
+ */
 
-export type OutboxKind = 'email' | 'sms' | 'webhook' | 'task';
+export type OutboxKind = 'email' | 'sms' | 'webhook' | 'task' | 'backchannel_logout';
 
 export type OutboxStatus = 'pending' | 'processing' | 'delivered' | 'dead';
 

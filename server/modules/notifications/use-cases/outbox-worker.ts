@@ -98,7 +98,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps, options: OutboxWorker
     const details = { outbox: { id: message.id, kind: message.kind, topic: message.topic, attempt: message.attempt, status: settlement.status } };
     if (settlement.status === 'delivered') deps.log.info(details, 'outbox message delivered');
     else deps.log.warn({ ...details, error: settlement.error }, settlement.status === 'dead' ? 'outbox message dead-lettered' : 'outbox delivery failed; will retry');
-    if (deps.audit && (message.kind === 'email' || message.kind === 'sms')) await deps.audit.record(auditEvent(message, settlement));
+    if (deps.audit && (message.kind === 'email' || message.kind === 'sms' || message.kind === 'backchannel_logout')) await deps.audit.record(auditEvent(message, settlement));
   }
 
   async function runOnce(): Promise<number> {
