@@ -26,7 +26,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^server/modules/([^/]+)/use-cases/' },
       to: {
-        path: '^(server|adapters|interactions|account|config)/',
+        path: '^(server|adapters|interactions|account|console|config)/',
         pathNot: [
           '^server/shared/',
           '^server/modules/$1/(domain|use-cases)/',
@@ -36,10 +36,17 @@ module.exports = {
       },
     },
     {
+      name: 'console-only-the-public-api',
+      comment: 'The admin console reaches data only through the public admin API over HTTP (console/api.ts): never a module, the provider or the admin routes.',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: ['^server/modules/', '^server/oidc/', '^server/http/routes/', '^server/wiring/', '^adapters/', '^interactions/', '^account/'] },
+    },
+    {
       name: 'http-not-to-adapters',
       comment: 'HTTP code (server/http, interactions, account, server/oidc) uses modules through index.ts, never adapters.',
       severity: 'error',
-      from: { path: '^(server/http|interactions|account|server/oidc)/' },
+      from: { path: '^(server/http|interactions|account|console|server/oidc)/' },
       to: { path: ['^adapters/', '^server/modules/[^/]+/(domain|use-cases)/', '^server/modules/[^/]+/ports\\.ts$'] },
     },
     {
@@ -90,27 +97,27 @@ module.exports = {
       name: 'no-sdks-in-http-and-pages',
       comment: 'HTTP, protocol and page code see SDKs only through ports: JOSE, templates, i18n, SQL, Redis, logging, hashing and delivery SDKs live in adapters/.',
       severity: 'error',
-      from: { path: '^(server/http|server/oidc|interactions|account)/' },
+      from: { path: '^(server/http|server/oidc|interactions|account|console)/' },
       to: { path: '^node_modules/(jose|eta|i18next|knex|knex-pglite|ioredis|pg|@electric-sql|pino|argon2|bcryptjs|nodemailer|twilio|@aws-sdk|otplib|qrcode|prom-client|openid-client)/' },
     },
     {
       name: 'adapters-only-from-the-wiring',
       comment: 'Adapters are handed to the code that needs them by the composition root; nothing else constructs or imports one.',
       severity: 'error',
-      from: { path: '^(server|interactions|account|config|scripts)/', pathNot: ['^server/wiring/', '^server/(main|start)\\.ts$', '^scripts/bench/'] },
+      from: { path: '^(server|interactions|account|console|config|scripts)/', pathNot: ['^server/wiring/', '^server/(main|start)\\.ts$', '^scripts/bench/'] },
       to: { path: '^adapters/' },
     },
     {
       name: 'shared-imports-nothing',
       severity: 'error',
       from: { path: '^server/shared/' },
-      to: { path: '^(server|adapters|interactions|account|config)/', pathNot: '^server/shared/' },
+      to: { path: '^(server|adapters|interactions|account|console|config)/', pathNot: '^server/shared/' },
     },
     {
       name: 'migrations-self-contained',
       severity: 'error',
       from: { path: '^migrations/' },
-      to: { path: '^(server|adapters|interactions|account|config)/' },
+      to: { path: '^(server|adapters|interactions|account|console|config)/' },
     },
     {
       name: 'no-circular',

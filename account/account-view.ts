@@ -48,6 +48,7 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
   const deviceName = device.browser && device.os ? `${device.browser} · ${device.os}` : (device.browser ?? device.os ?? '');
   return {
     titleId: 'account.title',
+    passkeysLink: !!deps.passkeys,
     user: { username: user.username, email: user.email ?? '', emailVerified: user.emailVerified },
     profile: { name: user.profile.name ?? '', given_name: user.profile.given_name ?? '', family_name: user.profile.family_name ?? '', nickname: user.profile.nickname ?? '' },
     phone: { number: user.profile.phone_number ?? '', display: displayPhone(user.profile.phone_number ?? ''), verified: user.profile.phone_number_verified === true, pending: !!pendingPhone && pendingPhone.expiresAt.getTime() > now },

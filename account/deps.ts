@@ -1,6 +1,6 @@
 /** What the self-service pages need, wired by server/wiring/http.ts. */
 import type { Renderer } from '../server/shared/rendering.js';
-import type { MfaService } from '../server/modules/auth/index.js';
+import type { MfaService, Passkeys } from '../server/modules/auth/index.js';
 import type { SelfServiceServices } from '../server/modules/self-service/index.js';
 import type { AccountSessionGateway, InteractionGateway } from '../interactions/gateway.js';
 import type { Federation, LinkedIdentities } from '../server/modules/federation/index.js';
@@ -39,4 +39,6 @@ export interface SelfServiceDeps {
   mfa?: MfaService;
   /** Sign-in providers on /account (absent: the section is hidden). */
   federation?: AccountFederationDeps;
+  /** Passkeys on /account/passkeys (absent: PASSKEYS_ENABLED=false). */
+  passkeys?: Passkeys;
 }

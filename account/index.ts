@@ -7,6 +7,7 @@ import Router from '@koa/router';
 import { formParser } from '../server/http/browser/form-body.js';
 import { registerAccount } from './account.js';
 import { registerAccountMfa } from './account-mfa.js';
+import { registerAccountPasskeys } from './account-passkeys.js';
 import { registerAccountFederation } from './account-federation.js';
 import { registerAccountSession } from './account-session.js';
 import type { SelfServiceDeps } from './deps.js';
@@ -24,6 +25,7 @@ export function selfServiceRoutes(deps: SelfServiceDeps): Router {
   if (deps.options.passwordRecovery) registerRecovery(router, deps);
   registerAccount(router, deps);
   registerAccountMfa(router, deps);
+  registerAccountPasskeys(router, deps);
   registerAccountFederation(router, deps);
   return router;
 }

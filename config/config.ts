@@ -67,6 +67,8 @@ export interface Config {
   highSecurity: HighSecuritySettings;
   /** The admin API as a resource server: its audience and the lifetime of its tokens. */
   adminApi: { audience: string; tokenTtl: number };
+  /** The admin console at /console: whether it is served, whether it needs MFA, where it calls the API. */
+  console: { enabled: boolean; mfaRequired: boolean; apiUrl: string };
   audit: { retentionDays: number; retentionIntervalSeconds: number; flushIntervalMs: number; batchSize: number; maxQueue: number };
   metrics: { enabled: boolean; token: string | undefined };
   /** Email, SMS, outbox and webhook delivery (config/channels.ts). */
@@ -87,6 +89,8 @@ export interface Config {
     perIpFactor: number;
   };
   mfa: { enabled: boolean; trustedDeviceTtlSeconds: number; totpIssuer: string; smsResendIntervalSeconds: number };
+  /** Passkeys (WebAuthn): the RP ID, the origins that may use it (the issuer's first), the AAGUID allow-list. */
+  passkeys: { enabled: boolean; rpId: string; origins: string[]; aaguidAllowList: string[] };
   /** Product name on pages and in messages (BRAND_NAME, else the issuer's host name). */
   brandName: string;
   brandLogoUrl: string | undefined;

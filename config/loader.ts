@@ -90,6 +90,7 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'hig
     registration: { enabled: env.CLIENT_REGISTRATION_ENABLED, initialAccessTokens: env.CLIENT_REGISTRATION_INITIAL_ACCESS_TOKENS ?? [] },
     highSecurity: parts.highSecurity,
     adminApi: { audience: env.ADMIN_API_AUDIENCE ?? `${issuer}/admin/v1`, tokenTtl: env.ADMIN_API_TOKEN_TTL },
+    console: { enabled: env.CONSOLE_ENABLED, mfaRequired: env.CONSOLE_MFA_REQUIRED ?? env.NODE_ENV === 'production', apiUrl: trimSlash(env.CONSOLE_API_URL ?? issuer) },
     audit: {
       retentionDays: env.AUDIT_RETENTION_DAYS,
       retentionIntervalSeconds: env.AUDIT_RETENTION_INTERVAL,
@@ -116,6 +117,12 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'hig
       trustedDeviceTtlSeconds: env.MFA_TRUSTED_DEVICE_TTL,
       totpIssuer: env.MFA_TOTP_ISSUER ?? new URL(issuer).hostname,
       smsResendIntervalSeconds: env.SMS_RESEND_INTERVAL,
+    },
+    passkeys: {
+      enabled: env.PASSKEYS_ENABLED,
+      rpId: env.WEBAUTHN_RP_ID ?? new URL(issuer).hostname,
+      origins: [...new Set([new URL(issuer).origin, ...env.WEBAUTHN_RELATED_ORIGINS])],
+      aaguidAllowList: env.WEBAUTHN_AAGUID_ALLOWLIST,
     },
     brandName: env.BRAND_NAME ?? new URL(issuer).hostname,
     brandLogoUrl: env.BRAND_LOGO_URL,

@@ -17,6 +17,7 @@ import { outbox } from './settings/outbox.js';
 import { selfService } from './settings/self-service.js';
 import { server } from './settings/server.js';
 import { signIn } from './settings/sign-in.js';
+import { passkeys } from './settings/passkeys.js';
 import { sms } from './settings/sms.js';
 import { storage } from './settings/storage.js';
 import { telemetry } from './settings/telemetry.js';
@@ -35,6 +36,7 @@ export const sections = [
   { title: 'Clients and the admin API', schema: clients },
   { title: 'High-security clients', schema: highSecurity },
   { title: 'Sign-in and MFA', schema: signIn },
+  { title: 'Passkeys', schema: passkeys },
   { title: 'Self-service', schema: selfService },
   { title: 'Branding', schema: branding },
   { title: 'Audit', schema: audit },
@@ -56,6 +58,7 @@ export const envSchema = z.object({
   ...clients.shape,
   ...highSecurity.shape,
   ...signIn.shape,
+  ...passkeys.shape,
   ...selfService.shape,
   ...branding.shape,
   ...audit.shape,

@@ -9,6 +9,7 @@ import { registerFederation } from './federation.js';
 import { registerLogin, showLogin, type LoginDeps } from './login.js';
 import { registerMfa } from './mfa.js';
 import { registerMfaEnrolment } from './mfa-enrol.js';
+import { registerPasskeySignIn } from './passkey.js';
 import { continueTo } from './page.js';
 import { formBody, formParser } from '../server/http/browser/form-body.js';
 import { registerPasswordChange } from './password-change.js';
@@ -40,6 +41,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   registerFederation(router, deps);
   registerPasswordChange(router, deps);
   registerMfa(router, deps);
+  if (deps.passkeys) registerPasskeySignIn(router, deps);
   registerMfaEnrolment(router, deps);
   registerSelectAccount(router, deps);
   registerConsent(router, deps);

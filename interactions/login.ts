@@ -9,7 +9,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { PasswordAuthResult } from '../server/modules/auth/index.js';
+import { requestsPasskey, type PasswordAuthResult } from '../server/modules/auth/index.js';
 import type { Federation } from '../server/modules/federation/index.js';
 import { assertCsrf, csrfToken } from '../server/http/browser/csrf.js';
 import type { PendingInteraction } from './gateway.js';
@@ -23,6 +23,8 @@ export interface LoginDeps extends SignInDeps {
   authenticate(login: string, password: string): Promise<PasswordAuthResult>;
   /** Upstream OpenID Providers (interactions/federation.ts); absent: none configured. */
   federation?: Federation;
+  /** PASSKEYS_ENABLED: "Sign in with a passkey" and passkeys in the username field's autofill. */
+  passkeys?: boolean;
 }
 
 const loginForm = z.object({
@@ -52,7 +54,8 @@ export async function showLogin(ctx: Context, deps: LoginDeps, interaction: Pend
     links: deps.selfService
       ? { uid: interaction.uid, registration: deps.selfService.registration === true, recovery: deps.selfService.passwordRecovery !== false }
       : undefined,
-    notice: stepUp ? t('login.stepUp', { client: interaction.client.name }) : undefined,
+    notice: stepUp ? t(deps.passkeys && requestsPasskey(typeof interaction.params.acr_values === 'string' ? interaction.params.acr_values : undefined) ? 'passkeys.stepUp' : 'login.stepUp', { client: interaction.client.name }) : undefined,
+    passkey: deps.passkeys ? { action: `/interaction/${interaction.uid}/passkey`, options: `/interaction/${interaction.uid}/passkey/options` } : null,
     upstreams: (deps.federation?.providers ?? []).map((p) => ({ ...p, href: `/interaction/${encodeURIComponent(interaction.uid)}/federation/${p.id}` })),
   });
 }
@@ -86,6 +89,10 @@ export function registerLogin(router: Router, deps: LoginDeps): void {
       ctx.status = 429;
       ctx.set('Retry-After', String(wait));
       return showLogin(ctx, deps, interaction, { error: waitMessage(t, wait), login });
+    }
+    if (outcome.next === 'error' && outcome.error === 'passkey_required') {
+      ctx.status = 403;
+      return showLogin(ctx, deps, interaction, { alert: t('passkeys.required'), login });
     }
     ctx.status = 401;
     return showLogin(ctx, deps, interaction, { error: t('login.invalid'), login });

@@ -22,7 +22,7 @@ const codeForm = z.object({
 });
 
 interface PageState {
-  error?: { method: ChallengeMethod; message: string };
+  error?: { method: ChallengeMethod | 'passkey'; message: string };
   notice?: string;
   /** The method asked for with `?method=` ("use another method"). */
   method?: unknown;
@@ -30,17 +30,21 @@ interface PageState {
 
 /**
  * One method at a time: the one asked for, else the one an error or a sent SMS is about, else
- * the first the account has (authenticator app, text message, recovery code); the others are
+ * the first the account has (passkey, authenticator app, text message, recovery code); the others are
  * links under "use another method", so switching needs no script.
  */
-function chosenMethod(available: ChallengeMethod[], view: ChallengeView, state: PageState): ChallengeMethod | undefined {
+type PageMethod = ChallengeMethod | 'passkey';
+
+function chosenMethod(available: PageMethod[], view: ChallengeView, state: PageState): PageMethod | undefined {
   const asked = available.find((m) => m === state.method);
   return state.error?.method ?? asked ?? (view.smsSent && available.includes('sms') ? 'sms' : undefined) ?? available[0];
 }
 
 function showChallenge(ctx: Context, deps: SignInDeps, interaction: PendingInteraction, view: ChallengeView, state: PageState = {}) {
   const has = (type: ChallengeView['factors'][number]['type']) => view.factors.find((f) => f.type === type);
-  const available = CHALLENGE_METHODS.filter((m) => !!has(m === 'recovery' ? 'recovery_codes' : m));
+  // A passkey first (phishing-resistant); only a passkey when the client asked for one (acr_values=phr).
+  const codes = view.passkeyOnly ? [] : CHALLENGE_METHODS.filter((m) => !!has(m === 'recovery' ? 'recovery_codes' : m));
+  const available: PageMethod[] = [...(has('passkey') ? (['passkey'] as const) : []), ...codes];
   const method = chosenMethod(available, view, state);
   const page = `/interaction/${interaction.uid}/mfa`;
   renderInteractionPage(ctx, deps.renderer, interaction, 'interactions/mfa', {
@@ -56,10 +60,19 @@ function showChallenge(ctx: Context, deps: SignInDeps, interaction: PendingInter
     sms: has('sms')?.detail ?? null,
     smsSent: view.smsSent,
     recovery: !!has('recovery_codes'),
+    passkey: has('passkey') ? { action: `/interaction/${interaction.uid}/mfa/passkey`, options: `/interaction/${interaction.uid}/passkey/options` } : null,
+    passkeyOnly: view.passkeyOnly,
     trustDays: deps.trustedDeviceDays,
     error: state.error,
     notice: state.notice,
   });
+}
+
+/** The second-factor page again with `state` (a refused passkey); to the interaction's start when none waits. */
+export async function showChallengeAgain(ctx: Context, deps: SignInDeps, interaction: PendingInteraction, state: PageState): Promise<void> {
+  const view = await deps.signIn.challenge(signInRequest(ctx, interaction));
+  if (!view) return continueTo(ctx, `/interaction/${interaction.uid}`);
+  showChallenge(ctx, deps, interaction, view, state);
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * The Koa application and its middleware order:
  *   request id + access log → metrics → problem details → security headers → HTML 404 page → health, assets →
- *   token rate limit → admin API (/admin/v1) → interactions → self-service (/account) → / and the demo sign-in →
- *   oidc-provider (mounted last, at the root).
+ *   token rate limit → admin API (/admin/v1) → interactions → self-service (/account) → admin console (/console) →
+ *   / and the demo sign-in → oidc-provider (mounted last, at the root).
  * The provider is reached through a getter so a rotated key set can swap it in without a restart.
  */
 import Koa from 'koa';
@@ -19,6 +19,7 @@ import { corsPreflightGate } from './http/middleware/cors-preflight.js';
 import { tokenRateLimit, type TokenLimiters } from './http/middleware/token-rate-limit.js';
 import { adminApi, ADMIN_PREFIX, type AdminApiDeps } from './http/routes/admin/index.js';
 import { assetRoutes } from './http/routes/assets.js';
+import { apiDocsRoutes } from './http/routes/api-docs.js';
 import { healthRoutes, type ReadinessCheck } from './http/routes/health.js';
 import { httpMetrics } from './http/middleware/http-metrics.js';
 import { metricsRoute } from './http/routes/metrics.js';
@@ -26,6 +27,7 @@ import type { Metrics, MetricsExposition } from './shared/metrics.js';
 import { notificationCallbackRoutes, type CallbackDeps } from './http/routes/notification-callbacks.js';
 import type { Renderer } from './shared/rendering.js';
 import { selfServiceRoutes, type SelfServiceDeps } from '../account/index.js';
+import { consoleRoutes, type ConsoleDeps } from '../console/index.js';
 import { allowedMethods } from './http/middleware/allowed-methods.js';
 import { homeRoutes, type HomeDeps } from './http/routes/home.js';
 import { htmlNotFound } from './http/middleware/not-found.js';
@@ -44,6 +46,8 @@ export interface AppDeps {
   provider: () => Provider;
   interactions: InteractionDeps;
   selfService: SelfServiceDeps;
+  /** The admin console at /console (CONSOLE_ENABLED); absent: not mounted. */
+  console?: ConsoleDeps;
   tokenLimiters: TokenLimiters;
   isRegisteredOrigin(origin: string): Promise<boolean>;
   readiness: ReadinessCheck[];
@@ -105,6 +109,9 @@ export function buildApp(deps: AppDeps): Koa {
   if (deps.metricsEndpoint) app.use(metricsRoute(deps.metricsEndpoint.exposition, deps.metricsEndpoint.token));
   app.use(corsPreflightGate(CORS_PATHS, deps.isRegisteredOrigin));
   app.use(tokenRateLimit(deps.tokenLimiters, '/token'));
+  // The API reference (Swagger UI from its npm package) before the API, which answers every other path under it.
+  const apiDocs = apiDocsRoutes();
+  app.use(onlyUnder([`${ADMIN_PREFIX}/docs`], compose([apiDocs.routes(), apiDocs.allowedMethods()]) as Koa.Middleware));
   app.use(onlyUnder([`${ADMIN_PREFIX}/`], admin.middleware));
   app.use(onlyUnder(['/interaction/', '/federation/'], compose([interactions.routes(), interactions.allowedMethods()]) as Koa.Middleware));
   if (deps.notificationCallbacks) {
@@ -113,6 +120,10 @@ export function buildApp(deps: AppDeps): Koa {
     app.use(onlyUnder(['/notifications/v1/callbacks/'], compose([allowedMethods(['POST']), callbacks.routes(), callbacks.allowedMethods({ throw: true })]) as Koa.Middleware));
   }
   app.use(onlyUnder(['/account'], compose([selfService.routes(), selfService.allowedMethods()]) as Koa.Middleware));
+  if (deps.console) {
+    const adminConsole = consoleRoutes(deps.console);
+    app.use(onlyUnder(['/console'], compose([adminConsole.routes(), adminConsole.allowedMethods()]) as Koa.Middleware));
+  }
   if (deps.deviceGuesses) app.use(deviceCodeGuesses(deps.deviceGuesses.limiters, { audit: deps.deviceGuesses.audit, renderer: deps.renderer }, '/device'));
   const homePages = compose([home.routes(), home.allowedMethods()]) as Koa.Middleware;
   app.use((ctx, next) => (ctx.path === '/' || ctx.path.startsWith('/demo/') || ctx.path === '/dev/mailbox' ? homePages(ctx, next) : next()));

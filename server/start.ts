@@ -11,7 +11,7 @@ import { buildApp } from './app.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { prettyDestination } from '../adapters/logging/pretty.js';
 import type { Logger } from './shared/logger.js';
-import { accountConsoleSeed, applySeed, bootstrapAdmin, demoSeed, ensureAdminApi, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
+import { accountConsoleSeed, adminConsoleSeed, applySeed, bootstrapAdmin, demoSeed, ensureAdminApi, parseSeedDocument, type SeedReport } from './modules/bootstrap/index.js';
 import type { Notifier } from './modules/notifications/index.js';
 import type { LockoutSchedules } from './modules/auth/index.js';
 import { AppError } from './shared/errors.js';
@@ -55,6 +55,8 @@ async function bootstrap(container: Container): Promise<FirstRunReport> {
   const demo = config.demoClients ? await applySeed(seedDeps, demoSeed(config.issuer), 'demo clients', 'demo') : undefined;
   // The account pages' own client (account/account-session.ts) always exists.
   await applySeed(seedDeps, accountConsoleSeed(config.issuer), 'account console', 'builtin');
+  // The admin console's client (console/session.ts), while the console is served.
+  if (config.console.enabled) await applySeed(seedDeps, adminConsoleSeed({ issuer: config.issuer, audience: config.adminApi.audience, mfaRequired: config.console.mfaRequired }), 'admin console', 'builtin');
   let seed: SeedReport | undefined;
   if (config.seedFile) {
     const document = parseSeedDocument(await readSeedFile(config.seedFile), `SEED_FILE ${config.seedFile}`);

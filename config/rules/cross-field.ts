@@ -46,6 +46,14 @@ const rules: Rule[] = [
     env.REDIS_SENTINELS?.length && !env.REDIS_SENTINEL_NAME
       ? problem(['REDIS_SENTINEL_NAME', 'REDIS_SENTINELS'], 'REDIS_SENTINEL_NAME is required when REDIS_SENTINELS is set: the name of the primary the Sentinels monitor')
       : undefined,
+  // WebAuthn binds passkeys to the RP ID; a browser refuses one the page's host is not within.
+  (env) => {
+    if (!env.WEBAUTHN_RP_ID) return undefined;
+    const host = URL.parse(env.ISSUER ?? `http://localhost:${env.PORT}`)?.hostname ?? '';
+    return host === env.WEBAUTHN_RP_ID || host.endsWith(`.${env.WEBAUTHN_RP_ID}`)
+      ? undefined
+      : problem(['WEBAUTHN_RP_ID', 'ISSUER'], `WEBAUTHN_RP_ID (${env.WEBAUTHN_RP_ID}) must be the host of ISSUER (${host}) or a suffix of it`);
+  },
 ];
 
 export function crossFieldProblems(env: Env): Problem[] {

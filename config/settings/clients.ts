@@ -1,4 +1,4 @@
-/** Dynamic client registration and the admin API as a resource server. */
+/** Dynamic client registration, the admin API as a resource server, and the admin console. */
 import { z } from 'zod';
 import { bool, list, seconds, url } from './kinds.js';
 import { optional, setting } from './setting.js';
@@ -22,5 +22,11 @@ export const clients = z.object({
     seconds,
     '600',
     'Lifetime (s) of access tokens for the admin API: short, as a removed admin role or revoked grant only stops a token at its expiry.',
+  ),
+  CONSOLE_ENABLED: setting(bool, 'true', 'Serve the admin console at /console (signs in with the built-in `admin-console` client; needs the admin role).'),
+  CONSOLE_MFA_REQUIRED: optional(bool, 'Require a second factor to sign in to the admin console. Defaults to true in production, false otherwise.'),
+  CONSOLE_API_URL: optional(
+    url(['http:', 'https:']),
+    'Base URL at which the console reaches this provider (token endpoint and admin API) from the server itself. Defaults to ISSUER; set it when ISSUER is not reachable from inside (e.g. http://127.0.0.1:3000).',
   ),
 });

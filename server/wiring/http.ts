@@ -4,6 +4,7 @@
  * start adds only what belongs to one running server (its bootstrap readiness, shutdown flag).
  */
 import type { Config } from '../../config/loader.js';
+import { effectiveSettings } from '../../config/effective.js';
 import type { PrometheusMetrics } from '../../adapters/metrics/prometheus.js';
 import { createAccountSessionGateway, createInteractionGateway } from '../../interactions/gateway.js';
 import type { InteractionDeps } from '../../interactions/index.js';
@@ -14,8 +15,9 @@ import { createTokenVerifier } from '../../adapters/crypto/access-token-verifier
 import type { AdminApiDeps } from '../http/routes/admin/index.js';
 import type { ReadinessCheck } from '../http/routes/health.js';
 import type { Renderer } from '../shared/rendering.js';
-import { ACCOUNT_CONSOLE_CLIENT_ID, DEMO_SPA_CLIENT_ID, demoCallbackUrl } from '../modules/bootstrap/index.js';
+import { ACCOUNT_CONSOLE_CLIENT_ID, ADMIN_CONSOLE_CLIENT_ID, DEMO_SPA_CLIENT_ID, demoCallbackUrl } from '../modules/bootstrap/index.js';
 import { createDemoRelyingParty } from '../../adapters/demo/demo-relying-party.js';
+import { ACR_MFA } from '../modules/auth/index.js';
 import type { AuditTrail } from '../modules/compliance/index.js';
 import { recordDeliveryStatus } from '../modules/notifications/index.js';
 import type { SelfServiceServices } from '../modules/self-service/index.js';
@@ -58,6 +60,7 @@ export function buildHttp(deps: {
     username: auth.username,
     audit,
     trustedDeviceDays: Math.round(config.mfa.trustedDeviceTtlSeconds / 86_400),
+    passkeys: !!auth.passkeys,
     ...(auth.federation ? { federation: auth.federation } : {}),
     selfService: {
       renderer,
@@ -74,6 +77,7 @@ export function buildHttp(deps: {
     sessions: createAccountSessionGateway(provider.provider),
     services: deps.selfService,
     mfa: auth.mfa,
+    ...(auth.passkeys ? { passkeys: auth.passkeys } : {}),
     options: {
       registration: config.selfService.registration,
       passwordRecovery: config.features.passwordRecovery,
@@ -99,6 +103,7 @@ export function buildHttp(deps: {
     audit,
     ...deps.administration.api,
     auditLog: deps.compliance,
+    settings: () => effectiveSettings(config),
   };
 
   const { knex } = stores.database;
@@ -119,6 +124,9 @@ export function buildHttp(deps: {
     provider: provider.provider,
     interactions,
     selfService,
+    ...(config.console.enabled
+      ? { console: { renderer, options: { issuer: config.issuer, apiUrl: config.console.apiUrl, clientId: ADMIN_CONSOLE_CLIENT_ID, audience: config.adminApi.audience, mfaAcr: config.console.mfaRequired ? ACR_MFA : undefined } } }
+      : {}),
     tokenLimiters: {
       perClient: stores.limiter('ratelimit', config.tokenRateLimit.points, config.tokenRateLimit.windowSeconds),
       authFailures: stores.limiter('ratelimit-authfail', config.tokenRateLimit.authFailures, config.tokenRateLimit.windowSeconds),
@@ -132,7 +140,7 @@ export function buildHttp(deps: {
       issuer: config.issuer,
       homeUrl: config.homeUrl,
       demo: config.env === 'development' && config.demoClients ? createDemoRelyingParty({ issuer: config.issuer, clientId: DEMO_SPA_CLIENT_ID, redirectUri: demoCallbackUrl(config.issuer) }) : undefined,
-      apiReference: '/admin/v1/openapi.json',
+      apiReference: '/admin/v1/docs',
       mailbox: deps.outbound.mailbox,
     },
     assets: deps.brand.files,

@@ -23,6 +23,8 @@ import { databaseFor, type Database } from '../../adapters/db/knex.js';
 import { createMfaCredentialRepository } from '../../adapters/db/mfa-credentials-repository.js';
 import { migrateToLatest, pendingMigrations } from '../../adapters/db/migrate.js';
 import { createOutboxRepository } from '../../adapters/db/outbox-repository.js';
+import { createPasskeyRepository } from '../../adapters/db/passkeys-repository.js';
+import { createWebAuthnChallengeRepository } from '../../adapters/db/webauthn-challenges-repository.js';
 import { createResourceServersAdapter } from '../../adapters/db/resource-servers.js';
 import { createRolesAdapter } from '../../adapters/db/roles.js';
 import { createSigningKeyRepository } from '../../adapters/db/signing-keys-repository.js';
@@ -42,6 +44,7 @@ import { createBackoffStore } from '../../adapters/redis/backoff-store.js';
 import { openRedis } from '../../adapters/redis/client.js';
 import { cacheTtlMs, localCacheInvalidation, redisCacheInvalidation } from '../../adapters/redis/cache-invalidation.js';
 import { createRateLimiter } from '../../adapters/redis/rate-limiter.js';
+import { createRedisWebAuthnChallenges } from '../../adapters/redis/webauthn-challenges.js';
 import type { Logger } from '../shared/logger.js';
 import type { SigningKeyDeps } from '../modules/keys/index.js';
 import type { ResourceServerStore } from '../modules/permissions/index.js';
@@ -169,6 +172,11 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
       sms: createSmsChallengeRepository(knex),
       devices: createTrustedDeviceRepository(knex),
       codes: createCodeHasher(config.keyEncryptionKey),
+    },
+    /** Passkeys and their single-use WebAuthn challenges (in Redis when configured, else in the database). */
+    passkeys: {
+      credentials: createPasskeyRepository(knex),
+      challenges: redis ? createRedisWebAuthnChallenges(redis, config.redisKeyPrefix) : createWebAuthnChallengeRepository(knex),
     },
     /** Pending sign-ins (server/modules/auth use-cases/sign-in.ts), kept for at most INTERACTION_TTL. */
     signInFlows: createSignInFlowRepository(knex),

@@ -22,11 +22,12 @@ export function describeInChromium(name: string, body: () => void) {
 }
 export const screenshotDir = join(process.cwd(), 'test-results', 'screenshots');
 
-export async function launchChromium(): Promise<Browser> {
+/** @param extraArgs more Chromium switches (e.g. a host-resolver rule for http://localhost tests). */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 

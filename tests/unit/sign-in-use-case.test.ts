@@ -27,6 +27,8 @@ function setup(options: { factor?: 'totp' | 'none'; mustChange?: boolean; waitSe
       mfaWait: async () => 0,
       mfaFailed: async () => void calls.push('lockout.mfaFailed'),
       mfaSucceeded: async () => void calls.push('lockout.mfaSucceeded'),
+      passkeyWait: async () => 0,
+      passkeyFailed: async () => void calls.push('lockout.passkeyFailed'),
     },
     mfa: {
       decide: async () =>
@@ -48,6 +50,7 @@ function setup(options: { factor?: 'totp' | 'none'; mustChange?: boolean; waitSe
     audit: { record: async (e) => void events.push(e) },
     clock: { now: () => new Date(now) },
     ttlMs: 60_000,
+    isActive: async () => true,
   };
   return { flow: createSignInFlow(deps), stored, events, calls, advance: (ms: number) => (now += ms), types: () => events.map((e) => e.type) };
 }

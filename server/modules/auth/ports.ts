@@ -1,4 +1,5 @@
 /** What the auth module needs from storage, cryptography and the clock; adapters implement these. */
+import type { Passkey, VerifiedAssertion } from './domain/passkey.js';
 import type { RecoveryCodesRecord } from './domain/recovery-codes.js';
 import type { SignInState } from './domain/sign-in-flow.js';
 import type { SmsChallenge } from './domain/sms-challenge.js';
@@ -97,4 +98,60 @@ export interface SignInFlowStore {
   /** @returns the stored state of interaction `uid`, expired or not (the caller checks). */
   find(uid: string): Promise<SignInState | undefined>;
   delete(uid: string): Promise<void>;
+}
+
+/** The account's passkeys (WebAuthn credentials), one row each. */
+export interface PasskeyStore {
+  create(passkey: Passkey): Promise<void>;
+  listFor(userId: string): Promise<Passkey[]>;
+  findByCredentialId(credentialId: string): Promise<Passkey | undefined>;
+  /**
+   * Writes the state after an assertion only if the counter is still `expectedCounter` — one
+   * conditional update, so two uses of one assertion at the same moment cannot both pass.
+   * @returns whether this call wrote it.
+   */
+  recordUse(passkey: Passkey, expectedCounter: number): Promise<boolean>;
+  rename(userId: string, id: string, name: string): Promise<boolean>;
+  delete(userId: string, id: string): Promise<boolean>;
+  deleteAll(userId: string): Promise<number>;
+}
+
+/**
+ * WebAuthn challenges, server-side: each is stored under a key naming its ceremony (the
+ * interaction, or the account session) and taken once — `take` returns it and forgets it, so a
+ * replayed response finds nothing. Each expires.
+ */
+export interface WebAuthnChallengeStore {
+  /** Replaces any challenge stored under `key`. */
+  put(key: string, challenge: WebAuthnChallenge): Promise<void>;
+  /** @returns the live challenge under `key` and removes it, or undefined. */
+  take(key: string, nowMs: number): Promise<WebAuthnChallenge | undefined>;
+}
+
+export interface WebAuthnChallenge {
+  /** base64url */
+  challenge: string;
+  /** The account the ceremony is for (registration, second factor); absent for a usernameless sign-in. */
+  userId?: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** The relying party the ceremonies run for: WEBAUTHN_RP_ID and the origins allowed to use it. */
+export interface RelyingParty {
+  id: string;
+  name: string;
+  origins: string[];
+}
+
+/** WebAuthn's cryptography and parsing, done by a library (adapters/webauthn). */
+export interface WebAuthnVerifier {
+  registrationOptions(input: { rp: RelyingParty; challenge: string; user: { id: string; name: string; displayName: string }; exclude: Array<Pick<Passkey, 'credentialId' | 'transports'>> }): Promise<Record<string, unknown>>;
+  authenticationOptions(input: { rp: RelyingParty; challenge: string; allow: Array<Pick<Passkey, 'credentialId' | 'transports'>> }): Promise<Record<string, unknown>>;
+  /** @returns the new credential, or undefined when the response does not verify (challenge, origin, RP ID, UV, signature). */
+  verifyRegistration(input: { rp: RelyingParty; challenge: string; response: unknown }): Promise<Omit<Passkey, 'id' | 'userId' | 'name' | 'createdAt' | 'lastUsedAt'> | undefined>;
+  /** The credential id and user handle a response names (undefined: not a WebAuthn assertion). */
+  assertionIds(response: unknown): { credentialId: string; userHandle: string | undefined } | undefined;
+  /** @returns what the assertion proves, or undefined when it does not verify for `passkey`. */
+  verifyAssertion(input: { rp: RelyingParty; challenge: string; response: unknown; passkey: Passkey }): Promise<VerifiedAssertion | undefined>;
 }

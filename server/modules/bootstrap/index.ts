@@ -7,3 +7,4 @@ export { createAdmin, type CreateAdminDeps, type CreateAdminInput } from './use-
 export { bootstrapAdmin, demoSeed, demoCallbackUrl, DEMO_WEB_CLIENT_ID, DEMO_SPA_CLIENT_ID, DEMO_API, type BootstrapAdminDeps } from './use-cases/first-run.js';
 export { ensureAdminApi, ADMIN_API_SCOPES, ADMIN_ROLE, type AdminApiDeps } from './use-cases/admin-api.js';
 export { accountConsoleSeed, ACCOUNT_CONSOLE_CLIENT_ID } from './use-cases/account-console.js';
+export { adminConsoleSeed, ADMIN_CONSOLE_CLIENT_ID } from './use-cases/admin-console.js';

@@ -7,8 +7,9 @@ import type { Config } from '../../../config/loader.js';
 import { otplibTotpEngine } from '../../../adapters/totp/otplib-engine.js';
 import { svgQrCodes } from '../../../adapters/totp/qr-code.js';
 import { createOpenIdUpstream } from '../../../adapters/upstream-oidc/openid-client.js';
+import { simpleWebAuthn } from '../../../adapters/webauthn/simplewebauthn.js';
 import { loadPasswordBlocklist } from '../../../adapters/wordlists/common-passwords.js';
-import { authenticatePassword, createMfaService, createSignInFlow, lockout, loginThrottle, type LockoutSchedules } from '../../modules/auth/index.js';
+import { authenticatePassword, createMfaService, createPasskeys, createSignInFlow, lockout, loginThrottle, type LockoutSchedules } from '../../modules/auth/index.js';
 import type { AuditTrail } from '../../modules/compliance/index.js';
 import { createFederation, createLinkedIdentities } from '../../modules/federation/index.js';
 import type { Notifier } from '../../modules/notifications/index.js';
@@ -19,7 +20,7 @@ import type { Stores } from '../stores.js';
 
 export function buildAuth(deps: {
   config: Config;
-  stores: Pick<Stores, 'users' | 'credentials' | 'hasher' | 'mfa' | 'sealer' | 'federation' | 'signInFlows' | 'limiter' | 'backoff'>;
+  stores: Pick<Stores, 'users' | 'credentials' | 'hasher' | 'mfa' | 'sealer' | 'federation' | 'signInFlows' | 'limiter' | 'backoff' | 'passkeys'>;
   audit: AuditTrail;
   notifier: Notifier;
   lockoutSchedules?: LockoutSchedules | undefined;
@@ -29,8 +30,26 @@ export function buildAuth(deps: {
   const { loginFailures } = config;
   // NIST SP 800-63B policy with the shipped blocklist, for every password a person chooses.
   const passwordPolicy: PasswordPolicy = { minLength: config.selfService.passwordMinLength, blocklist: loadPasswordBlocklist() };
+  const passkeys = config.passkeys.enabled
+    ? createPasskeys({
+        passkeys: stores.passkeys.credentials,
+        challenges: stores.passkeys.challenges,
+        webauthn: simpleWebAuthn,
+        rp: { id: config.passkeys.rpId, name: config.brandName, origins: config.passkeys.origins },
+        aaguidAllowList: config.passkeys.aaguidAllowList,
+        signInMethods: async (userId) => {
+          const [password, identities] = await Promise.all([credentials.findPassword(userId), stores.federation.identities.listForUser(userId)]);
+          return { hasPassword: !!password, linkedIdentities: identities.length };
+        },
+        random: (length) => randomBytes(length),
+        newId,
+        clock: systemClock,
+        audit,
+      })
+    : undefined;
   const mfa = createMfaService({
     enabled: config.mfa.enabled,
+    passkeys: passkeys ? stores.passkeys.credentials : undefined,
     smsEnabled: config.features.smsCodes,
     credentials: stores.mfa.credentials,
     sms: stores.mfa.sms,
@@ -92,7 +111,13 @@ export function buildAuth(deps: {
       audit,
       clock: systemClock,
       ttlMs: config.ttl.interaction * 1000,
+      passkeys,
+      isActive: async (userId) => (await users.findById(userId))?.disabled === false,
     }),
+    /** Absent when PASSKEYS_ENABLED=false. */
+    passkeys,
+    /** Whether the user answered "not now" to the passkey offer after a password sign-in (asked once). */
+    passkeyOffer: { declined: (userId: string) => stores.passkeys.credentials.offerDeclined(userId), decline: (userId: string) => stores.passkeys.credentials.declineOffer(userId, Date.now()) },
     lockout: signInLockout,
     /** Absent when no upstream provider is configured. */
     federation,

@@ -12,6 +12,7 @@ import { sessionsSuite } from './sessions.suite.js';
 import { usersSuite } from './users.suite.js';
 import { auditSuite } from './audit.suite.js';
 import { webhooksSuite } from './webhooks.suite.js';
+import { settingsSuite } from './settings.suite.js';
 
 let context: AdminTestContext;
 const ctx = () => context;
@@ -30,6 +31,7 @@ clientsSuite(ctx);
 sessionsSuite(ctx);
 auditSuite(ctx);
 webhooksSuite(ctx);
+settingsSuite(ctx);
 
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 with unique operation ids, each secured by an admin scope but the document itself', () => {

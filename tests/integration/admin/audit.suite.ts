@@ -76,6 +76,18 @@ export function auditSuite(ctx: () => AdminTestContext) {
       expect((await api.call('GET', '/audit/export')).status).toBe(401);
     });
 
+    it('verifies the whole chain on request; a token is needed', async () => {
+      const { api, tokens } = ctx();
+      await flush();
+      const result = await api.call<{ ok: boolean; count: number; head_seq: number }>('GET', '/audit/verification', { token: tokens.reader });
+      expect(result.status).toBe(200);
+      expect(result.body.ok).toBe(true);
+      expect(result.body.count).toBeGreaterThan(0);
+      expect(result.body.head_seq).toBeGreaterThanOrEqual(result.body.count);
+      expect((await api.call('GET', '/audit/verification')).status).toBe(401);
+      expect((await api.call('GET', '/audit/verification', { token: tokens.writeOnly })).status).toBe(403);
+    });
+
     it('exports the whole chain as JSON lines that re-link, and records the export', async () => {
       const { api, tokens, op } = ctx();
       await flush();

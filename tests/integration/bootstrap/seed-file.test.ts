@@ -129,8 +129,8 @@ describe('SEED_FILE', () => {
 
   it('is applied again at restart without duplicates or new secrets', async () => {
     const before = await counts();
-    // Three from the document and the built-in account-console client of the /account pages.
-    expect(before).toEqual({ clients: 4, users: 2, apis: 1, credentials: 2 });
+    // Three from the document and the built-in clients of the /account pages and the admin console.
+    expect(before).toEqual({ clients: 5, users: 2, apis: 1, credentials: 2 });
     await op!.restart({ BATCH_CLIENT_SECRET: BATCH_SECRET });
     expect(await counts()).toEqual(before);
     const report = op!.running.firstRun;
@@ -156,7 +156,7 @@ describe('SEED_FILE', () => {
     expect((await container.users.findByUsername(CAROL.username))?.profile.name).toBe('Carol Danvers');
     expect(await container.http.interactions.authenticate(CAROL.username, CAROL.password)).toMatchObject({ ok: true });
     expect(await container.http.interactions.authenticate(CAROL.username, 'a password edited in the seed')).toEqual({ ok: false });
-    expect(await counts()).toMatchObject({ clients: 4, users: 2 });
+    expect(await counts()).toMatchObject({ clients: 5, users: 2 });
   });
 
   it('does not reset what a person changed and the seed does not state (verified email, other profile fields)', async () => {

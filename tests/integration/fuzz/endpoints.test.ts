@@ -144,9 +144,9 @@ describe('fuzzing the protocol endpoints', () => {
 describe('fuzzing the pages', () => {
   it('interaction forms, for a real interaction and an unknown one', async () => {
     const real = await interaction();
-    const steps = ['', '/login', '/password', '/consent', '/mfa', '/mfa/sms', '/mfa/enrol', '/mfa/done', '/select-account', '/abort', '/registered', '/federation/link', '/federation/return'];
+    const steps = ['', '/login', '/password', '/consent', '/mfa', '/mfa/sms', '/mfa/enrol', '/mfa/done', '/select-account', '/abort', '/registered', '/federation/link', '/federation/return', '/passkey', '/passkey/options', '/mfa/passkey'];
     await check(
-      fc.asyncProperty(fc.constantFrom(...steps), fc.boolean(), formOf(['login', 'password', 'csrf', '_csrf', 'code', 'remember', 'method', 'account', 'prompt', 'recovery_code', 'phone']), encoding, fc.constantFrom('GET', 'POST'), async (step, known, fields, enc, method) => {
+      fc.asyncProperty(fc.constantFrom(...steps), fc.boolean(), formOf(['login', 'password', 'csrf', '_csrf', 'code', 'remember', 'method', 'account', 'prompt', 'recovery_code', 'phone', 'response', 'for', 'trust']), encoding, fc.constantFrom('GET', 'POST'), async (step, known, fields, enc, method) => {
         const uid = known ? real.uid : 'no-such-interaction';
         await send({ method, url: `${issuer}/interaction/${uid}${step}`, fields, encoding: enc as Encoding, headers: { cookie: real.cookie, accept: 'text/html' } });
       }),
@@ -154,7 +154,7 @@ describe('fuzzing the pages', () => {
   }, TIMEOUT);
 
   it('/account forms', async () => {
-    const paths = ['/account', '/account/login', '/account/register', '/account/register/verify', '/account/register/resend', '/account/recover', '/account/reset', '/account/reset/done', '/account/email', '/account/email/verify', '/account/email/confirm', '/account/password', '/account/phone', '/account/phone/verify', '/account/profile', '/account/mfa/totp', '/account/mfa/recovery-codes', '/account/callback', '/account/apps/x/revoke'];
+    const paths = ['/account', '/account/login', '/account/register', '/account/register/verify', '/account/register/resend', '/account/recover', '/account/reset', '/account/reset/done', '/account/email', '/account/email/verify', '/account/email/confirm', '/account/password', '/account/phone', '/account/phone/verify', '/account/profile', '/account/mfa/totp', '/account/mfa/recovery-codes', '/account/callback', '/account/apps/x/revoke', '/account/passkeys', '/account/passkeys/options', '/account/passkeys/x/rename', '/account/passkeys/x/remove'];
     await check(
       fc.asyncProperty(fc.constantFrom(...paths), formOf(['email', 'username', 'password', 'new_password', 'code', 'token', 'csrf', '_csrf', 'name', 'phone', 'locale', 'state']), encoding, fc.constantFrom('GET', 'POST'), async (path, fields, enc, method) => {
         await send({ method, url: `${issuer}${path}`, fields, encoding: enc as Encoding, headers: { accept: 'text/html' } });

@@ -103,7 +103,7 @@ describe('in development', () => {
 
   it('/ is the start page: discovery, JWKS, /account, the admin API and the demo sign-in', async () => {
     const page = await (await fetch(`${op.issuer}/`, { headers: html })).text();
-    for (const href of ['/.well-known/openid-configuration', '/jwks', '/account', '/admin/v1/openapi.json', '/demo/start']) expect(page).toContain(`href="${href}"`);
+    for (const href of ['/.well-known/openid-configuration', '/jwks', '/account', '/admin/v1/docs', '/demo/start']) expect(page).toContain(`href="${href}"`);
     expect(titleOf(page)).toBe('Running · 127.0.0.1');
   });
 

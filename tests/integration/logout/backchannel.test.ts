@@ -1,6 +1,6 @@
 /**
  * Back-channel logout end to end: a relying party (openid-client) signs in; its session then ends
- * by RP-initiated logout, on the account page, or by an administrator; each time the client's
+ * by RP-initiated logout, on the account page, by an administrator or by a password reset; each time the client's
  * backchannel_logout_uri receives a logout token (verified with jose) through the outbox, with
  * `sid` for a client that requires it. Failures: a 500 is retried with the same jti and logged per
  * attempt; a URI the webhook address policy refuses is never called and dead-lettered; a client
@@ -125,6 +125,19 @@ describe('back-channel logout', () => {
       expect((await api.call('DELETE', `/users/${user.id}/sessions/${session.id}`, { token })).status).toBe(204);
     }
     const deliveries = await received(ended.length);
+    const sids = await Promise.all(deliveries.map(async (d) => (await rp.verify(d.form.get('logout_token')!, op.issuer, WEB_CLIENT.client_id)).sid));
+    expect(sids).toContain(tokens.claims()!.sid);
+  });
+
+  it('a password reset ends every session of the account and notifies the client of each', async () => {
+    rp.received.length = 0;
+    const config = await webClient(op);
+    const { tokens } = await signIn(op, config, { scope: 'openid' });
+    const user = (await op.running.container.users.findByLogin(TEST_USER.username))!;
+    // What completing a reset does after the new password is stored (self-service recovery.ts).
+    const revoked = await op.running.container.http.selfService.services.artifacts.revokeEverything(user.id);
+    expect(revoked.sessions).toBeGreaterThanOrEqual(1);
+    const deliveries = await received(1);
     const sids = await Promise.all(deliveries.map(async (d) => (await rp.verify(d.form.get('logout_token')!, op.issuer, WEB_CLIENT.client_id)).sid));
     expect(sids).toContain(tokens.claims()!.sid);
   });

@@ -5,7 +5,7 @@
  * secrets are sealed and codes hashed at rest; concurrent uses of one code succeed once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACR_MFA, ACR_PASSWORD } from '../../../server/modules/auth/index.js';
+import { ACR_MFA, ACR_PASSWORD, ACR_PHISHING_RESISTANT } from '../../../server/modules/auth/index.js';
 import { BOB, MFA_CLIENT, mfaSeed, nextTotp } from '../../helpers/mfa.js';
 import { startTestProvider, TEST_USER, WEB_CLIENT, type TestProvider } from '../../helpers/provider.js';
 import { discover } from '../../helpers/rp.js';
@@ -30,7 +30,7 @@ const bobId = async () => (await op.running.container.users.findByLogin(BOB.user
 
 describe('TOTP enrolment during sign-in and TOTP sign-in', () => {
   it('advertises the acr values', async () => {
-    expect(bank.serverMetadata().acr_values_supported).toEqual([ACR_PASSWORD, ACR_MFA]);
+    expect(bank.serverMetadata().acr_values_supported).toEqual([ACR_PASSWORD, ACR_MFA, ACR_PHISHING_RESISTANT]);
   });
 
   it('enrols a user without a factor at a client that requires MFA, then finishes with amr pwd otp mfa', async () => {

@@ -7,7 +7,7 @@
  */
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { AUDIT_EVENT_TYPES, auditRecordJson, type AuditFilter, type AuditQueries, type AuditSubject, type AuditTrail } from '../../../modules/compliance/index.js';
+import { AUDIT_EVENT_TYPES, auditRecordJson, type AuditFilter, type AuditQueries, type AuditSubject, type AuditTrail, type VerifyResult } from '../../../modules/compliance/index.js';
 import { operation, type AdminResource } from './kit/operation.js';
 import { pageQuery, pageSchema } from './kit/schemas.js';
 
@@ -66,10 +66,23 @@ const filterSchema = z.object(filterQuery).superRefine((query, issues) => {
   if (!result.success) issues.addIssue({ code: 'custom', path: ['type'], message: `must be up to 20 comma-separated types of the audit catalogue` });
 });
 
-export function auditResource(deps: { queries: AuditQueries; trail: AuditTrail }): AdminResource {
+/** Walking the whole hash chain (compliance/use-cases/verify-chain.ts), as `audit verify` does. */
+export interface AuditVerification {
+  verify(): Promise<VerifyResult>;
+}
+
+const verificationSchema = z.object({
+  ok: z.boolean(),
+  count: z.number().int().min(0).describe('Records checked'),
+  head_seq: z.number().int().optional().describe('The last record checked (ok only)'),
+  broken_at: z.number().int().optional().describe('Sequence of the first record that breaks the chain (not ok only)'),
+  reason: z.string().optional().describe('Why that record breaks it'),
+});
+
+export function auditResource(deps: { queries: AuditQueries & AuditVerification; trail: AuditTrail }): AdminResource {
   return {
     tag: { name: 'audit', description: 'The tamper-evident audit trail (read-only)' },
-    schemas: { AuditRecord: auditRecordSchema, AuditRecordPage: pageSchema(auditRecordSchema) },
+    schemas: { AuditRecord: auditRecordSchema, AuditRecordPage: pageSchema(auditRecordSchema), AuditVerification: verificationSchema },
     operations: [
       operation({
         method: 'get',
@@ -106,6 +119,22 @@ export function auditResource(deps: { queries: AuditQueries; trail: AuditTrail }
             status: 200,
             headers: { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Disposition': 'attachment; filename="audit.ndjson"' },
             body: Readable.from(deps.queries.exportLines(filter)),
+          };
+        },
+      }),
+      operation({
+        method: 'get',
+        path: '/audit/verification',
+        operationId: 'verifyAuditChain',
+        summary: 'Verify the hash chain of the whole trail now',
+        description: 'Walks every record after the latest retention checkpoint (whose signature is checked) up to the head read at the start, and names the first record that breaks the chain. Costs one pass over the trail.',
+        scope: 'admin:read',
+        responses: { 200: { description: 'The verification result', schema: 'AuditVerification' } },
+        async handle() {
+          const result = await deps.queries.verify();
+          return {
+            status: 200,
+            body: result.ok ? { ok: true, count: result.count, head_seq: result.head.seq } : { ok: false, count: result.count, broken_at: result.seq, reason: result.reason },
           };
         },
       }),

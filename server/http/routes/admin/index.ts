@@ -39,7 +39,8 @@ import { rolesResource } from './roles.js';
 import { usersResource } from './users.js';
 import { webhooksResource } from './webhooks.js';
 import { userSessionsResource } from './user-sessions.js';
-import { auditResource } from './audit.js';
+import { auditResource, type AuditVerification } from './audit.js';
+import { settingsResource, type EffectiveSettingView } from './settings.js';
 import type { AuditQueries } from '../../../modules/compliance/index.js';
 
 export { ADMIN_PREFIX } from './kit/router.js';
@@ -57,8 +58,10 @@ export interface AdminApiDeps {
   resourceServers: ResourceServerAdministration;
   clients: ClientAdministration;
   /** Reading the audit trail (search, export); exports are recorded in `audit`. */
-  auditLog: AuditQueries;
+  auditLog: AuditQueries & AuditVerification;
   webhooks: WebhookAdministration;
+  /** The effective configuration, secrets already redacted (config/effective.ts). */
+  settings: () => EffectiveSettingView[];
 }
 
 function documentResource(document: () => unknown): AdminResource {
@@ -96,6 +99,7 @@ export function adminApi(deps: AdminApiDeps): AdminApi {
     clientsResource(deps.clients),
     auditResource({ queries: deps.auditLog, trail: deps.audit }),
     webhooksResource(deps.webhooks),
+    settingsResource(deps.settings),
   ];
   document = buildDocument(RESOURCES, { issuer: deps.issuer, audience: deps.audience, scopes: ADMIN_API_SCOPES });
   const router = buildRouter(RESOURCES, deps.auth, deps.audit);

@@ -7,7 +7,7 @@
  */
 import type { AmrValue } from './authentication-context.js';
 
-export type FactorType = 'totp' | 'sms' | 'recovery_codes';
+export type FactorType = 'totp' | 'sms' | 'recovery_codes' | 'passkey';
 
 export type Verification<Stored, Failure extends string> =
   | { ok: true; next: Stored }

@@ -5,13 +5,15 @@
  *
  *   - MFA switched off globally: never.
  *   - Step-up: the client asked `acr_values` for ACR_MFA — always, even on a trusted device.
+ *     When it accepts nothing weaker than a passkey (`phr`), only a passkey is offered, and an
+ *     account without one is refused (`passkey_required`): no code can stand in for it.
  *   - The client's `mfa_policy` is `required`, or the account has enrolled TOTP: yes, unless
  *     this browser is a trusted device of the account.
  *   - Otherwise: no.
  * An existing session is checked by sessionNeedsStepUp below.
  * When a second factor is needed and the account has none it can use, it enrols TOTP now.
  */
-import { requestsMfa } from './authentication-context.js';
+import { acrLevel, requestedLevel, requestsMfa, requestsPasskey } from './authentication-context.js';
 import type { FactorType } from './factor.js';
 
 export type ClientMfaPolicy = 'optional' | 'required';
@@ -33,16 +35,20 @@ export interface MfaPolicyInput {
 export type MfaDecision =
   | { action: 'none'; reason: 'disabled' | 'not_required' | 'trusted_device' }
   | { action: 'challenge'; reason: MfaReason; factors: FactorType[] }
-  | { action: 'enrol'; reason: MfaReason };
+  | { action: 'enrol'; reason: MfaReason }
+  | { action: 'refuse'; reason: 'passkey_required' };
 
 export type MfaReason = 'step_up' | 'client_policy' | 'enrolled';
 
 // Factors that can carry a sign-in on their own as second factor; recovery codes are the way
 // back in when those are lost, not a reason to skip enrolling one.
-const PRIMARY: readonly FactorType[] = ['totp', 'sms'];
+const PRIMARY: readonly FactorType[] = ['passkey', 'totp', 'sms'];
 
 export function decideMfa(input: MfaPolicyInput): MfaDecision {
   if (!input.enabled) return { action: 'none', reason: 'disabled' };
+  if (requestsPasskey(input.acrValues)) {
+    return input.usable.includes('passkey') ? { action: 'challenge', reason: 'step_up', factors: ['passkey'] } : { action: 'refuse', reason: 'passkey_required' };
+  }
   const stepUp = requestsMfa(input.acrValues);
   const reason: MfaReason | undefined = stepUp ? 'step_up' : input.clientPolicy === 'required' ? 'client_policy' : input.enrolled.length ? 'enrolled' : undefined;
   if (!reason) return { action: 'none', reason: 'not_required' };
@@ -65,6 +71,8 @@ export function sessionNeedsStepUp(input: {
   sessionAcr: string | undefined;
   mfaAcr: string;
 }): boolean {
-  if (!input.enabled || input.sessionAcr === input.mfaAcr) return false;
-  return requestsMfa(input.acrValues) || input.clientPolicy === 'required';
+  if (!input.enabled) return false;
+  const held = acrLevel(input.sessionAcr);
+  const needed = Math.max(requestedLevel(input.acrValues) ?? 0, input.clientPolicy === 'required' ? acrLevel(input.mfaAcr) : 0);
+  return held < needed && (requestsMfa(input.acrValues) || input.clientPolicy === 'required');
 }

@@ -76,6 +76,7 @@ export function passwordChanged(state: SignInState): FirstFactor | undefined {
 
 /** The first factor with the MFA policy's decision → done, challenge or enrolment. */
 export function firstFactorPassed(first: FirstFactor, decision: MfaDecision): Transition {
+  if (decision.action === 'refuse') return refused;
   if (decision.action === 'none') return { kind: 'done', result: { userId: first.userId, methods: first.methods, remember: first.remember, trust: false, via: decision.reason } };
   const base = { ...first, attempts: 0, reason: decision.reason };
   return pending(decision.action === 'enrol' ? { ...base, step: 'enrolment' } : { ...base, step: 'challenge' });
@@ -97,9 +98,9 @@ export function codeRejected(state: SignInState): Transition {
 }
 
 /** challenge → done, with the factor's method added to amr. */
-export function secondFactorPassed(state: SignInState, amr: AmrValue, trust: boolean): Transition {
+export function secondFactorPassed(state: SignInState, amr: AmrValue | readonly AmrValue[], trust: boolean): Transition {
   if (state.step !== 'challenge') return refused;
-  return { kind: 'done', result: { userId: state.userId, methods: [...state.methods, amr], remember: state.remember, trust } };
+  return { kind: 'done', result: { userId: state.userId, methods: [...state.methods, ...(typeof amr === 'string' ? [amr] : amr)], remember: state.remember, trust } };
 }
 
 /** enrolment → recovery_codes: the first TOTP code confirmed the new authenticator. */

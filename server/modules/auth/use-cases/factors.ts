@@ -8,12 +8,15 @@ import { recoveryCodesFactor } from '../domain/recovery-codes.js';
 import { maskPhone } from '../domain/sms-challenge.js';
 import { totpFactor } from '../domain/totp-factor.js';
 import type { UserRepository } from '../../users/index.js';
-import type { MfaCredentialStore } from '../ports.js';
+import { passkeysSummary } from '../domain/passkey.js';
+import type { MfaCredentialStore, PasskeyStore } from '../ports.js';
 import { verifiedPhone } from './sms-codes.js';
 
 export interface FactorDeps {
   credentials: Pick<MfaCredentialStore, 'findTotp' | 'findRecoveryCodes'>;
   users: Pick<UserRepository, 'findById'>;
+  /** Passkeys count as a second factor after a password (security keys); absent: passkeys are off. */
+  passkeys?: Pick<PasskeyStore, 'listFor'> | undefined;
   /** SMS codes as a factor (MFA_SMS_ENABLED); off: a verified phone is not offered. Default on. */
   smsEnabled?: boolean;
 }
@@ -21,8 +24,10 @@ export interface FactorDeps {
 /** Active factors of the account: TOTP (when confirmed), SMS (when on and the phone is verified), recovery codes (when any are left). */
 export async function listFactors(deps: FactorDeps, userId: string): Promise<FactorSummary[]> {
   const sms = deps.smsEnabled === false ? undefined : verifiedPhone(deps, userId);
-  const [totp, codes, phone] = await Promise.all([deps.credentials.findTotp(userId), deps.credentials.findRecoveryCodes(userId), sms]);
+  const [totp, codes, phone, passkeys] = await Promise.all([deps.credentials.findTotp(userId), deps.credentials.findRecoveryCodes(userId), sms, deps.passkeys?.listFor(userId) ?? []]);
   const factors: FactorSummary[] = [];
+  const passkey = passkeysSummary(passkeys);
+  if (passkey) factors.push(passkey);
   if (totp?.status === 'active') factors.push(totpFactor(totp).sanitize());
   if (phone) factors.push({ type: 'sms', since: null, detail: maskPhone(phone) });
   if (codes?.hashes.length) factors.push(recoveryCodesFactor(codes).sanitize());
@@ -38,5 +43,6 @@ export interface SignInMfaInput {
 
 export async function mfaDecisionFor(deps: FactorDeps, userId: string, input: SignInMfaInput): Promise<MfaDecision> {
   const usable: FactorType[] = (await listFactors(deps, userId)).map((f) => f.type);
-  return decideMfa({ ...input, usable, enrolled: usable.filter((f) => f === 'totp') });
+  // A passkey is opted into like an authenticator app: once added, a password alone is not enough.
+  return decideMfa({ ...input, usable, enrolled: usable.filter((f) => f === 'totp' || f === 'passkey') });
 }

@@ -25,6 +25,9 @@ export interface Lockout {
   mfaWait(userId: string): Promise<number>;
   mfaFailed(userId: string, facts?: AuditContext): Promise<void>;
   mfaSucceeded(userId: string): Promise<void>;
+  /** Passkey assertions name no account before they verify: refused ones count against the IP, with the password spraying counter. */
+  passkeyWait(ip: string): Promise<number>;
+  passkeyFailed(ip: string, facts?: AuditContext): Promise<void>;
 }
 
 /** The schedule of each counter; tests pass shorter ones so they need fewer attempts and waits. */
@@ -68,5 +71,10 @@ export function lockout(deps: LockoutDeps, schedules: LockoutSchedules = DEFAULT
       if (delay > 0) await record('auth.lockout', 'denied', userId, facts, { stage: 'mfa', seconds: delay });
     },
     mfaSucceeded: (userId) => deps.store.reset(`mfa:${userId}`),
+    passkeyWait: (ip) => wait([`pwd-ip:${ip}`]),
+    async passkeyFailed(ip, facts) {
+      const delay = await fail(`pwd-ip:${ip}`, schedules.ip);
+      if (delay > 0) await record('auth.lockout', 'denied', undefined, { ...facts, ip }, { stage: 'passkey', seconds: delay });
+    },
   };
 }

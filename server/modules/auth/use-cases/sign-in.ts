@@ -9,7 +9,7 @@
 import { isAppError } from '../../../shared/errors.js';
 import type { Clock } from '../../../shared/clock.js';
 import type { AuditTrail } from '../../compliance/index.js';
-import { authenticationContext, type AmrValue } from '../domain/authentication-context.js';
+import { authenticationContext, requestsPasskey, type AmrValue } from '../domain/authentication-context.js';
 import type { ChallengeMethod, FactorSummary } from '../domain/factor.js';
 import type { ClientMfaPolicy } from '../domain/mfa-policy.js';
 import {
@@ -37,6 +37,7 @@ import type { Lockout } from './lockout.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { AuditContext } from './mfa-audit.js';
 import type { MfaService } from './mfa-service.js';
+import type { Passkeys } from './passkeys.js';
 import { signInAudit } from './sign-in-audit.js';
 import { signInFactors } from './sign-in-factors.js';
 import type { TotpEnrolmentStart } from './totp.js';
@@ -53,6 +54,10 @@ export interface SignInFlowDeps {
   clock: Clock;
   /** How long a sign-in may wait between steps (INTERACTION_TTL), ms. */
   ttlMs: number;
+  /** Passkey ceremonies (absent: PASSKEYS_ENABLED=false). */
+  passkeys?: Pick<Passkeys, 'authenticationOptions' | 'authenticate'> | undefined;
+  /** Whether the account may sign in (exists, not disabled): a passkey names its account itself. */
+  isActive(userId: string): Promise<boolean>;
 }
 
 /** The interaction a sign-in belongs to and the request it came in, as the pages know them. */
@@ -65,7 +70,7 @@ export interface SignInRequest extends AuditContext {
   trustedDeviceId: string | undefined;
 }
 
-export type SignInError = 'invalid_credentials' | 'throttled' | 'invalid_code' | 'enrolment_expired' | 'sms_too_soon' | 'sms_unavailable' | 'password_mismatch' | 'password_rejected';
+export type SignInError = 'passkey_refused' | 'passkey_required' | 'invalid_credentials' | 'throttled' | 'invalid_code' | 'enrolment_expired' | 'sms_too_soon' | 'sms_unavailable' | 'password_mismatch' | 'password_rejected';
 
 export type SignInOutcome =
   | { next: 'done'; userId: string; amr: AmrValue[]; acr: string; remember: boolean; trustedDevice?: TrustedDevice }
@@ -83,6 +88,8 @@ export interface ChallengeView {
   username: string;
   factors: FactorSummary[];
   smsSent: boolean;
+  /** Only a passkey is accepted (the client asked for `phr`). */
+  passkeyOnly: boolean;
 }
 
 const restart = { next: 'restart' } as const;
@@ -125,6 +132,7 @@ export function createSignInFlow(deps: SignInFlowDeps) {
       trustedDevice: await deps.mfa.isTrustedDevice(factor.userId, req.trustedDeviceId),
     });
     if (decision.action !== 'none') await audit.challenged(factor.userId, facts(req), decision);
+    if (decision.action === 'refuse') return error('passkey_required');
     return apply(req, firstFactorPassed(factor, decision), (state) => ({ next: state.step === 'enrolment' ? 'enrol' : 'mfa' }));
   }
 
@@ -233,7 +241,9 @@ export function createSignInFlow(deps: SignInFlowDeps) {
     async challenge(req: SignInRequest): Promise<ChallengeView | undefined> {
       const state = await load(req, ['challenge']);
       if (!state || state.step !== 'challenge') return undefined;
-      return { userId: state.userId, username: (await deps.username(state.userId)) ?? '', factors: await deps.mfa.listFactors(state.userId), smsSent: !!state.smsChallengeId };
+      const passkeyOnly = state.reason === 'step_up' && requestsPasskey(req.acrValues);
+      const factors = (await deps.mfa.listFactors(state.userId)).filter((f) => (deps.passkeys || f.type !== 'passkey') && (!passkeyOnly || f.type === 'passkey'));
+      return { userId: state.userId, username: (await deps.username(state.userId)) ?? '', factors, smsSent: !!state.smsChallengeId, passkeyOnly };
     },
 
     async sendSms(req: SignInRequest, locale: string): Promise<SignInOutcome> {
@@ -250,6 +260,7 @@ export function createSignInFlow(deps: SignInFlowDeps) {
       if (!state || state.step !== 'challenge') return restart;
       const waiting = await codeWait(state);
       if (waiting) return waiting;
+      if (state.step === 'challenge' && state.reason === 'step_up' && requestsPasskey(req.acrValues)) return error('passkey_required');
       const factor = factors[method];
       if (!form || !(await factor.check(state.userId, form.code, state.smsChallengeId, facts(req)))) {
         await rejected(req, state);
@@ -291,6 +302,54 @@ export function createSignInFlow(deps: SignInFlowDeps) {
       await deps.lockout.mfaSucceeded(state.userId);
       const codes = await deps.mfa.generateRecoveryCodes(state.userId, facts(req));
       return apply(req, enrolmentConfirmed(state), () => ({ next: 'recovery_codes', codes }));
+    },
+
+    /**
+     * Options for a passkey ceremony of this interaction: `login` for anyone (usernameless,
+     * conditional UI), `mfa` for the account waiting for its second factor. undefined: none may run.
+     */
+    async passkeyOptions(req: SignInRequest, purpose: 'login' | 'mfa'): Promise<Record<string, unknown> | undefined> {
+      if (!deps.passkeys) return undefined;
+      if (purpose === 'login') return deps.passkeys.authenticationOptions(`${req.uid}:login`);
+      const state = await load(req, ['challenge']);
+      return state ? deps.passkeys.authenticationOptions(`${req.uid}:mfa`, state.userId) : undefined;
+    },
+
+    /**
+     * A passkey as the first factor (usernameless): a verified passkey with user verification is
+     * multi-factor and phishing-resistant on its own, so the sign-in finishes here.
+     * Refused assertions back off the IP like wrong passwords.
+     */
+    async submitPasskey(req: SignInRequest, response: unknown, remember: boolean): Promise<SignInOutcome> {
+      if (!deps.passkeys) return restart;
+      const wait = await deps.lockout.passkeyWait(req.ip);
+      if (wait > 0) {
+        await audit.throttled(facts(req), wait);
+        return error('throttled', { retryAfter: wait });
+      }
+      const result = await deps.passkeys.authenticate(`${req.uid}:login`, response, facts(req));
+      if (!result.ok || !(await deps.isActive(result.userId))) {
+        await deps.lockout.passkeyFailed(req.ip, facts(req));
+        return error('passkey_refused');
+      }
+      return finish(req, { userId: result.userId, methods: result.amr, remember, trust: false, via: 'passkey' });
+    },
+
+    /** A passkey as the second factor after a password (security key). */
+    async submitSecondFactorPasskey(req: SignInRequest, response: unknown, trust: boolean): Promise<SignInOutcome> {
+      const state = await load(req, ['challenge']);
+      if (!state || state.step !== 'challenge' || !deps.passkeys) return restart;
+      const waiting = await codeWait(state);
+      if (waiting) return waiting;
+      const result = await deps.passkeys.authenticate(`${req.uid}:mfa`, response, facts(req));
+      if (!result.ok || result.userId !== state.userId) {
+        await rejected(req, state);
+        await audit.factorFailed(state.userId, facts(req), 'passkey');
+        return error('passkey_refused');
+      }
+      await deps.lockout.mfaSucceeded(state.userId);
+      await audit.factorPassed(state.userId, facts(req), 'passkey');
+      return apply(req, secondFactorPassed(state, result.amr, trust), () => restart);
     },
 
     /** The user has seen the recovery codes: the login finishes. */

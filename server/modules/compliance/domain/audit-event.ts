@@ -59,6 +59,11 @@ export const AUDIT_EVENT_TYPES = [
   'auth.federation.linked',
   'auth.federation.unlinked',
   'auth.federation.registered',
+  'auth.passkey.added',
+  'auth.passkey.renamed',
+  'auth.passkey.removed',
+  'auth.passkey.refused',
+  'auth.passkey.offer_declined',
   // account lifecycle and self-service (server/modules/users)
   'user.registered',
   'user.email.verification_sent',

@@ -1,0 +1,106 @@
+/**
+ * The console's Users screen in Chromium: sign-in through the console's own client (code +
+ * PKCE, admin role required), search and paging, create, edit (and a stale edit's 412 message),
+ * roles, disable — after which the user's refresh token is refused (openid-client) — and enable.
+ */
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { chromiumPath, describeInChromium, hasChromium, launchChromium } from '../../helpers/chromium.js';
+import { startTestProvider, TEST_USER, type TestProvider } from '../../helpers/provider.js';
+import { client } from '../../helpers/rp.js';
+import { signIn, webClient } from '../../integration/protocol/support.js';
+import { checkScreen, consoleSeed, openConsolePage, signInToConsole } from './support.js';
+
+// Whole screens driven end to end, on a loaded two-core machine and on embedded PGlite.
+vi.setConfig({ testTimeout: 120_000 });
+
+let op: TestProvider;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  op = await startTestProvider({ seed: consoleSeed() });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await op?.stop();
+});
+
+describeInChromium(`console users in Chromium (${chromiumPath})`, () => {
+  it('refuses an account without the admin role', async () => {
+    const { context, page } = await openConsolePage(browser);
+    await signInToConsole(page, op.issuer, TEST_USER);
+    await page.getByRole('heading', { name: 'Sign-in failed' }).waitFor();
+    expect(await page.getByText('This account does not have the admin role').count()).toBe(1);
+    await context.close();
+  });
+
+  it('lists, searches, creates and edits users; a stale edit shows the 412 message', async () => {
+    const { context, page, csp } = await openConsolePage(browser);
+    await signInToConsole(page, op.issuer, undefined, '/console/users');
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    // No token is readable by the page's scripts: nothing in storage, the session cookie HttpOnly.
+    expect(await page.evaluate('JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie')).not.toMatch(/ey[A-Za-z0-9_-]{20,}/);
+    const session = (await context.cookies()).find((c) => c.name === 'console_session');
+    expect(session?.httpOnly).toBe(true);
+    expect(await page.getByRole('link', { name: TEST_USER.username }).count()).toBe(1);
+    await checkScreen(page, 'users');
+
+    await page.getByLabel('Search by username or email').fill('ali');
+    await page.getByRole('button', { name: 'Search' }).click();
+    expect(await page.getByRole('link', { name: TEST_USER.username }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'console-admin' }).count()).toBe(0);
+
+    await page.goto(`${op.issuer}/console/users`);
+    await page.getByLabel('Username', { exact: true }).fill('new user!');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.locator('#new-username-error').waitFor();
+    expect(await page.getByLabel('Username', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await checkScreen(page, 'users-create-errors');
+
+    await page.getByLabel('Username', { exact: true }).fill('bob');
+    await page.getByLabel('Email', { exact: true }).fill('bob@example.com');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: /^bob/ }).waitFor();
+    expect(await page.getByText('User bob created.').count()).toBe(1);
+    await page.getByLabel('Full name').fill('Bob Builder');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved.').waitFor();
+    expect(await page.getByLabel('Full name').inputValue()).toBe('Bob Builder');
+    await checkScreen(page, 'user');
+
+    // Someone else changes bob after this page was rendered: saving it now is a stale edit.
+    const bobUrl = page.url();
+    const other = await openConsolePage(browser);
+    await signInToConsole(other.page, op.issuer, undefined, new URL(bobUrl).pathname);
+    await other.page.getByLabel('Full name').fill('Robert Builder');
+    await other.page.getByRole('button', { name: 'Save', exact: true }).click();
+    await other.page.getByText('Saved.').waitFor();
+    await other.context.close();
+    await page.getByLabel('Full name').fill('Bobby');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Changed by someone else — reload').waitFor();
+    await checkScreen(page, 'stale-edit');
+    await page.getByRole('link', { name: 'Reload' }).click();
+    expect(await page.getByLabel('Full name').inputValue()).toBe('Robert Builder');
+    expect(csp).toEqual([]);
+    await context.close();
+  });
+
+  it('disables a user, whose refresh token is then refused, and enables them again', async () => {
+    const config = await webClient(op);
+    const { tokens } = await signIn(op, config, { scope: 'openid offline_access', prompt: 'consent' });
+    expect(tokens.refresh_token).toBeTruthy();
+    const { context, page } = await openConsolePage(browser);
+    await signInToConsole(page, op.issuer, undefined, '/console/users');
+    await page.getByRole('link', { name: TEST_USER.username }).click();
+    await page.locator('summary', { hasText: 'Disable' }).click();
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByText('User disabled.').waitFor();
+    await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await page.getByRole('button', { name: 'Enable' }).click();
+    await page.getByText('User enabled.').waitFor();
+    await context.close();
+  });
+});
