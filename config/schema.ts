@@ -20,6 +20,7 @@ import { signIn } from './settings/sign-in.js';
 import { passkeys } from './settings/passkeys.js';
 import { sms } from './settings/sms.js';
 import { storage } from './settings/storage.js';
+import { telemetry } from './settings/telemetry.js';
 import { metaOf, type SettingMeta } from './settings/setting.js';
 import { tokens } from './settings/tokens.js';
 import { grants } from './settings/grants.js';
@@ -43,6 +44,7 @@ export const sections = [
   { title: 'SMS', schema: sms },
   { title: 'Outbox and webhooks', schema: outbox },
   { title: 'Federation', schema: federation },
+  { title: 'Tracing', schema: telemetry },
 ] as const;
 
 /** The whole environment as one object: what the loader parses. */
@@ -64,6 +66,7 @@ export const envSchema = z.object({
   ...sms.shape,
   ...outbox.shape,
   ...federation.shape,
+  ...telemetry.shape,
 });
 
 /** The parsed environment: defaults applied, every value of its declared type. */

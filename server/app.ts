@@ -126,7 +126,7 @@ export function buildApp(deps: AppDeps): Koa {
   }
   if (deps.deviceGuesses) app.use(deviceCodeGuesses(deps.deviceGuesses.limiters, { audit: deps.deviceGuesses.audit, renderer: deps.renderer }, '/device'));
   const homePages = compose([home.routes(), home.allowedMethods()]) as Koa.Middleware;
-  app.use((ctx, next) => (ctx.path === '/' || ctx.path.startsWith('/demo/') ? homePages(ctx, next) : next()));
+  app.use((ctx, next) => (ctx.path === '/' || ctx.path.startsWith('/demo/') || ctx.path === '/dev/mailbox' ? homePages(ctx, next) : next()));
   app.use(providerOutages(retryAfter));
   if (deps.explainGrantErrors) app.use(onlyUnder(['/token'], grantErrorExplanations()));
   // Their bodies change only when the provider (its key set) does.

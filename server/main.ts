@@ -1,13 +1,21 @@
-/** Process entry point: start, print the banner, drain on SIGTERM/SIGINT. */
+/**
+ * Process entry point: tracing first, then start, print the banner, drain on SIGTERM/SIGINT.
+ * start.ts is imported only after tracing is up: OpenTelemetry patches pg, ioredis and http as
+ * they load, so nothing that imports them may be a static import here.
+ */
 import { ConfigError } from '../config/loader.js';
+import { tracingSettings } from '../config/telemetry.js';
+import { startTracing } from '../adapters/telemetry/bootstrap.js';
 import { startupBanner } from './banner.js';
 import { describeError } from './shared/logger.js';
 import { isAppError } from './shared/errors.js';
-import { startServer } from './start.js';
 
 async function main() {
   let running;
+  let tracing;
   try {
+    tracing = await startTracing(tracingSettings());
+    const { startServer } = await import('./start.js');
     running = await startServer();
   } catch (error) {
     if (error instanceof ConfigError || (isAppError(error) && error.code === 'invalid_seed')) {
@@ -28,6 +36,7 @@ async function main() {
     container.logger.info({ signal }, 'shutting down');
     try {
       await running.stop();
+      await tracing?.shutdown();
       process.exit(0);
     } catch (error) {
       container.logger.error({ err: describeError(error) }, 'shutdown failed');

@@ -5,6 +5,7 @@
  * through them are off (config/channels.ts).
  */
 import type { EmailChannel, SmsChannel } from '../../server/modules/notifications/index.js';
+import type { DevMailbox } from './dev-mailbox.js';
 
 export interface LineLogger {
   info(details: object, message: string): void;
@@ -33,10 +34,12 @@ export function messageBlock(kind: 'email' | 'SMS', to: string, subject: string 
   ].join('\n');
 }
 
-export function createLogEmailChannel(logger: LineLogger, print?: BlockPrinter): EmailChannel {
+/** @param mailbox development: also kept for /dev/mailbox. */
+export function createLogEmailChannel(logger: LineLogger, print?: BlockPrinter, mailbox?: DevMailbox): EmailChannel {
   return {
     provider: 'log',
     async send(message) {
+      mailbox?.record({ kind: 'email', to: message.to, subject: message.subject, text: message.text });
       if (print) {
         logger.info({ email: { id: message.messageId, to: message.to } }, 'email (printed: no EMAIL_PROVIDER configured)');
         print(messageBlock('email', message.to, message.subject, message.text));
@@ -48,10 +51,11 @@ export function createLogEmailChannel(logger: LineLogger, print?: BlockPrinter):
   };
 }
 
-export function createLogSmsChannel(logger: LineLogger, print?: BlockPrinter): SmsChannel {
+export function createLogSmsChannel(logger: LineLogger, print?: BlockPrinter, mailbox?: DevMailbox): SmsChannel {
   return {
     provider: 'log',
     async send(message) {
+      mailbox?.record({ kind: 'SMS', to: message.to, subject: undefined, text: message.body });
       if (print) {
         logger.info({ sms: { id: message.messageId, to: message.to } }, 'SMS (printed: no SMS_PROVIDER configured)');
         print(messageBlock('SMS', message.to, undefined, message.body));

@@ -7,6 +7,7 @@
  * check: a wrong password, never a server error, never a timing tell.
  */
 import argon2 from 'argon2';
+import { inSpan } from '../../server/shared/tracing.js';
 import bcrypt from 'bcryptjs';
 import { scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -68,11 +69,11 @@ export function createArgon2Hasher(params: Argon2Parameters, maxConcurrent = ava
   const verifyDummy = async (password: string): Promise<false> => {
     dummy ??= slot(() => argon2.hash('dummy-password-for-timing-equalisation', options));
     const stored = await dummy;
-    await slot(() => argon2.verify(stored, password));
+    await slot(() => inSpan('argon2.verify', () => argon2.verify(stored, password)));
     return false;
   };
   return {
-    hash: (password) => slot(() => argon2.hash(password, options)),
+    hash: (password) => slot(() => inSpan('argon2.hash', () => argon2.hash(password, options))),
     async verify(hash, password) {
       const format = passwordHashFormat(hash);
       if (format !== 'argon2id' && format !== 'argon2i' && format !== 'bcrypt' && format !== 'scrypt') return verifyDummy(password).catch(() => false);
@@ -96,7 +97,7 @@ async function verifyKnown(format: 'argon2id' | 'argon2i' | 'bcrypt' | 'scrypt',
     switch (format) {
       case 'argon2id':
       case 'argon2i':
-        return await argon2.verify(hash, password);
+        return await inSpan('argon2.verify', () => argon2.verify(hash, password));
       // bcryptjs compares the digests without an early exit.
       case 'bcrypt':
         return await bcrypt.compare(password, hash);

@@ -5,6 +5,7 @@
 import { pino } from 'pino';
 import { describeError, type Logger } from '../../server/shared/logger.js';
 import { currentRequestId } from '../../server/shared/request-scope.js';
+import { currentTraceId } from '../../server/shared/tracing.js';
 
 export const REDACTED_PATHS = [
   '*.password', '*.client_secret', '*.access_token', '*.refresh_token', '*.id_token', '*.code',
@@ -33,9 +34,11 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       serializers: { err: serializeError },
       formatters: { level: (label) => ({ level: label }) },
       // Every line written while a request is handled names it, wherever it is logged from.
+      // With tracing on (OTEL_EXPORTER_OTLP_ENDPOINT), also the trace it belongs to.
       mixin: () => {
         const requestId = currentRequestId();
-        return requestId ? { requestId } : {};
+        const traceId = currentTraceId();
+        return { ...(requestId ? { requestId } : {}), ...(traceId ? { traceId } : {}) };
       },
     },
     destination,

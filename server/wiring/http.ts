@@ -41,7 +41,7 @@ export function buildHttp(deps: {
   stores: Pick<Stores, 'database' | 'redis' | 'users' | 'clients' | 'limiter'>;
   audit: AuditTrail;
   compliance: AuditCompliance;
-  outbound: Pick<Outbound, 'callbacks' | 'outbox'>;
+  outbound: Pick<Outbound, 'callbacks' | 'outbox' | 'mailbox'>;
   provider: ProviderHolder;
   auth: Auth;
   selfService: SelfServiceServices;
@@ -141,6 +141,7 @@ export function buildHttp(deps: {
       homeUrl: config.homeUrl,
       demo: config.env === 'development' && config.demoClients ? createDemoRelyingParty({ issuer: config.issuer, clientId: DEMO_SPA_CLIENT_ID, redirectUri: demoCallbackUrl(config.issuer) }) : undefined,
       apiReference: '/admin/v1/docs',
+      mailbox: deps.outbound.mailbox,
     },
     assets: deps.brand.files,
     explainGrantErrors: config.env === 'development',

@@ -10,6 +10,7 @@ import type { Context } from 'koa';
 import { clearCookie, readCookie, writeCookie, type CookieSpec } from '../browser/signed-cookie.js';
 import { pageLocale, renderPage } from '../browser/render.js';
 import type { Renderer } from '../../shared/rendering.js';
+import { DEV_MAILBOX_PATH, mailboxRoute, type MailboxMessage } from './dev-mailbox.js';
 import type { DemoRelyingParty, PendingDemo } from '../../shared/demo-relying-party.js';
 
 export interface HomeDeps {
@@ -22,8 +23,8 @@ export interface HomeDeps {
   demo: DemoRelyingParty | undefined;
   /** Where the admin API is described (the reference page, else its OpenAPI document). */
   apiReference: string;
-  /** The development mailbox, when there is one. */
-  mailbox?: string;
+  /** Development with a log channel: the printed messages /dev/mailbox lists. */
+  mailbox?: { latest(): readonly MailboxMessage[] };
 }
 
 const DEMO_COOKIE: CookieSpec = { name: 'demo_login', path: '/demo', maxAgeMs: 10 * 60 * 1000 };
@@ -41,11 +42,13 @@ export function homeRoutes(deps: HomeDeps): Router {
 
   router.get('/', (ctx) => {
     if (deps.development) {
-      return renderPage(ctx, deps.renderer, 'home/landing', { titleId: 'home.runningTitle', demo: deps.demo ? { clientId: deps.demo.clientId } : undefined, apiReference: deps.apiReference, mailbox: deps.mailbox }, { locale: locale(ctx) });
+      return renderPage(ctx, deps.renderer, 'home/landing', { titleId: 'home.runningTitle', demo: deps.demo ? { clientId: deps.demo.clientId } : undefined, apiReference: deps.apiReference, mailbox: deps.development && deps.mailbox ? DEV_MAILBOX_PATH : undefined }, { locale: locale(ctx) });
     }
     if (deps.homeUrl) return ctx.redirect(deps.homeUrl);
     renderPage(ctx, deps.renderer, 'home/home', { title: deps.renderer.translator(locale(ctx))('home.account') }, { locale: locale(ctx) });
   });
+
+  if (deps.development && deps.mailbox) mailboxRoute(router, { renderer: deps.renderer, latest: deps.mailbox.latest });
 
   const demo = deps.development ? deps.demo : undefined;
   if (!demo) return router;

@@ -8,6 +8,7 @@ import type { Config } from '../../../config/loader.js';
 import { createSesChannel } from '../../../adapters/aws/ses.js';
 import { createSnsChannel } from '../../../adapters/aws/sns.js';
 import { createSnsMessageVerifier, type SnsMessageVerifier } from '../../../adapters/aws/sns-message.js';
+import { createDevMailbox, type DevMailbox } from '../../../adapters/console/dev-mailbox.js';
 import { createLogEmailChannel, createLogSmsChannel } from '../../../adapters/console/log-channel.js';
 import { createSmtpChannel } from '../../../adapters/mailer/smtp.js';
 import { createNotificationTemplates } from '../../../adapters/templates/notification-templates.js';
@@ -58,6 +59,8 @@ export interface Outbound {
   webhooks: WebhookDispatcher;
   email: EmailChannel & { close?(): void };
   sms: SmsChannel;
+  /** Development with a log channel: the latest printed messages, for /dev/mailbox. */
+  mailbox: DevMailbox | undefined;
   /** Posts webhook deliveries through the same endpoint guard that vets subscription URLs. */
   sender: WebhookSender;
   /** Back-channel logout delivery: clients' registrations, the logout token signer, the guarded POST. */
@@ -78,14 +81,14 @@ export interface Delivery extends Outbound {
   close(): Promise<void>;
 }
 
-function emailChannel(config: Config, logger: Logger): EmailChannel & { close?(): void } {
+function emailChannel(config: Config, logger: Logger, mailbox: DevMailbox | undefined): EmailChannel & { close?(): void } {
   const settings = config.delivery.email;
   if (settings.provider === 'smtp') return createSmtpChannel({ url: settings.url, from: settings.from, requireTls: settings.requireTls });
   if (settings.provider === 'ses') return createSesChannel({ region: settings.region, from: settings.from, endpoint: settings.endpoint, configurationSet: settings.configurationSet });
-  return createLogEmailChannel(logger, blockPrinter(config));
+  return createLogEmailChannel(logger, blockPrinter(config), mailbox);
 }
 
-function smsChannel(config: Config, logger: Logger): SmsChannel {
+function smsChannel(config: Config, logger: Logger, mailbox: DevMailbox | undefined): SmsChannel {
   const settings = config.delivery.sms;
   if (settings.provider === 'twilio') {
     return createTwilioChannel({
@@ -97,7 +100,7 @@ function smsChannel(config: Config, logger: Logger): SmsChannel {
     });
   }
   if (settings.provider === 'sns') return createSnsChannel({ region: settings.region, endpoint: settings.endpoint, senderId: settings.senderId });
-  return createLogSmsChannel(logger, blockPrinter(config));
+  return createLogSmsChannel(logger, blockPrinter(config), mailbox);
 }
 
 /** LOG_FORMAT=pretty: development messages as readable blocks on stdout, beside the pretty log. */
@@ -136,6 +139,8 @@ export function buildOutbound(deps: {
   const smsSettings = settings.sms;
   // A gauge read at scrape time.
   deps.metrics.watchOutboxDepth(() => outbox.depth());
+  const printsMessages = settings.email.provider === 'log' || settings.sms.provider === 'log';
+  const mailbox = config.env === 'development' && printsMessages ? createDevMailbox() : undefined;
   return {
     unitOfWork: deps.stores.unitOfWork,
     tasks: { defer: async (task) => void (await outbox.add({ kind: 'task', topic: task.type, payload: task, maxAttempts })) },
@@ -145,8 +150,9 @@ export function buildOutbound(deps: {
     subscriptions,
     endpoints,
     webhooks: createWebhookDispatcher({ subscriptions, outbox, maxAttempts, clock: systemClock, random: cryptoRandom }),
-    email: emailChannel(config, logger),
-    sms: smsChannel(config, logger),
+    email: emailChannel(config, logger, mailbox),
+    sms: smsChannel(config, logger, mailbox),
+    mailbox,
     sender,
     logout: {
       clients: { metadataOf: async (clientId) => (await deps.stores.clients.find(clientId))?.metadata },
