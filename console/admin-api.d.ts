@@ -538,7 +538,7 @@ export interface components {
                 type: "user" | "client" | "role" | "resource_server" | "signing_key" | "grant" | "session" | "webhook" | "message" | "audit";
             } | null;
             /** @enum {string} */
-            type: "oidc.authorization.success" | "oidc.authorization.error" | "oidc.grant.success" | "oidc.grant.error" | "oidc.grant.revoked" | "oidc.token.refreshed" | "oidc.token.revoked" | "oidc.introspection.error" | "oidc.userinfo.error" | "oidc.end_session.success" | "oidc.server_error" | "oidc.client.registered" | "oidc.client.registration_updated" | "oidc.client.registration_deleted" | "oidc.end_session.error" | "oidc.revocation.error" | "oidc.protocol.error" | "auth.login.success" | "auth.login.failure" | "auth.login.throttled" | "auth.logout" | "auth.mfa.challenge" | "auth.mfa.success" | "auth.mfa.failure" | "auth.mfa.enrolled" | "auth.mfa.removed" | "auth.recovery_codes.generated" | "auth.recovery_code.used" | "auth.lockout" | "auth.consent.granted" | "auth.consent.denied" | "auth.trusted_device.created" | "auth.trusted_device.revoked" | "auth.account_selected" | "auth.federation.started" | "auth.federation.failure" | "auth.federation.refused" | "auth.federation.linked" | "auth.federation.unlinked" | "auth.federation.registered" | "user.registered" | "user.email.verification_sent" | "user.email.verified" | "user.email.changed" | "user.phone.verified" | "user.password.changed" | "user.password.reset_requested" | "user.password.reset" | "user.new_device" | "user.sessions.revoked" | "user.grant.revoked" | "user.phone.verification_sent" | "user.verification.failed" | "user.email.change_requested" | "user.profile.updated" | "admin.user.created" | "admin.user.updated" | "admin.user.deleted" | "admin.user.disabled" | "admin.user.enabled" | "admin.user.password_reset_forced" | "admin.user.mfa_reset" | "admin.user.roles_changed" | "admin.user.imported" | "admin.role.created" | "admin.role.updated" | "admin.role.deleted" | "admin.resource_server.created" | "admin.resource_server.updated" | "admin.resource_server.deleted" | "admin.client.created" | "admin.client.updated" | "admin.client.deleted" | "admin.client.secret_rotated" | "admin.session.revoked" | "admin.grant.revoked" | "admin.webhook.created" | "admin.webhook.updated" | "admin.webhook.deleted" | "admin.webhook.replayed" | "admin.access.denied" | "admin.audit.exported" | "keys.rotated" | "notification.delivered" | "notification.failed" | "notification.dead_lettered" | "audit.checkpoint.created";
+            type: "oidc.authorization.success" | "oidc.authorization.error" | "oidc.grant.success" | "oidc.grant.error" | "oidc.grant.revoked" | "oidc.token.refreshed" | "oidc.token.revoked" | "oidc.introspection.error" | "oidc.userinfo.error" | "oidc.end_session.success" | "oidc.server_error" | "oidc.client.registered" | "oidc.client.registration_updated" | "oidc.client.registration_deleted" | "oidc.end_session.error" | "oidc.revocation.error" | "oidc.protocol.error" | "oidc.device.authorization" | "oidc.device.user_code_rejected" | "oidc.device.user_code_throttled" | "oidc.token.exchanged" | "oidc.token_exchange.refused" | "oidc.backchannel_logout.queued" | "auth.login.success" | "auth.login.failure" | "auth.login.throttled" | "auth.logout" | "auth.mfa.challenge" | "auth.mfa.success" | "auth.mfa.failure" | "auth.mfa.enrolled" | "auth.mfa.removed" | "auth.recovery_codes.generated" | "auth.recovery_code.used" | "auth.lockout" | "auth.consent.granted" | "auth.consent.denied" | "auth.trusted_device.created" | "auth.trusted_device.revoked" | "auth.account_selected" | "auth.federation.started" | "auth.federation.failure" | "auth.federation.refused" | "auth.federation.linked" | "auth.federation.unlinked" | "auth.federation.registered" | "auth.passkey.added" | "auth.passkey.renamed" | "auth.passkey.removed" | "auth.passkey.refused" | "auth.passkey.offer_declined" | "user.registered" | "user.email.verification_sent" | "user.email.verified" | "user.email.changed" | "user.phone.verified" | "user.password.changed" | "user.password.reset_requested" | "user.password.reset" | "user.new_device" | "user.sessions.revoked" | "user.grant.revoked" | "user.phone.verification_sent" | "user.verification.failed" | "user.email.change_requested" | "user.profile.updated" | "admin.user.created" | "admin.user.updated" | "admin.user.deleted" | "admin.user.disabled" | "admin.user.enabled" | "admin.user.password_reset_forced" | "admin.user.mfa_reset" | "admin.user.roles_changed" | "admin.user.imported" | "admin.role.created" | "admin.role.updated" | "admin.role.deleted" | "admin.resource_server.created" | "admin.resource_server.updated" | "admin.resource_server.deleted" | "admin.client.created" | "admin.client.updated" | "admin.client.deleted" | "admin.client.secret_rotated" | "admin.session.revoked" | "admin.grant.revoked" | "admin.webhook.created" | "admin.webhook.updated" | "admin.webhook.deleted" | "admin.webhook.replayed" | "admin.access.denied" | "admin.audit.exported" | "keys.rotated" | "notification.delivered" | "notification.failed" | "notification.dead_lettered" | "audit.checkpoint.created";
             user_agent: string | null;
         };
         AuditRecordPage: {
@@ -567,7 +567,7 @@ export interface components {
                     type: "user" | "client" | "role" | "resource_server" | "signing_key" | "grant" | "session" | "webhook" | "message" | "audit";
                 } | null;
                 /** @enum {string} */
-                type: "oidc.authorization.success" | "oidc.authorization.error" | "oidc.grant.success" | "oidc.grant.error" | "oidc.grant.revoked" | "oidc.token.refreshed" | "oidc.token.revoked" | "oidc.introspection.error" | "oidc.userinfo.error" | "oidc.end_session.success" | "oidc.server_error" | "oidc.client.registered" | "oidc.client.registration_updated" | "oidc.client.registration_deleted" | "oidc.end_session.error" | "oidc.revocation.error" | "oidc.protocol.error" | "auth.login.success" | "auth.login.failure" | "auth.login.throttled" | "auth.logout" | "auth.mfa.challenge" | "auth.mfa.success" | "auth.mfa.failure" | "auth.mfa.enrolled" | "auth.mfa.removed" | "auth.recovery_codes.generated" | "auth.recovery_code.used" | "auth.lockout" | "auth.consent.granted" | "auth.consent.denied" | "auth.trusted_device.created" | "auth.trusted_device.revoked" | "auth.account_selected" | "auth.federation.started" | "auth.federation.failure" | "auth.federation.refused" | "auth.federation.linked" | "auth.federation.unlinked" | "auth.federation.registered" | "user.registered" | "user.email.verification_sent" | "user.email.verified" | "user.email.changed" | "user.phone.verified" | "user.password.changed" | "user.password.reset_requested" | "user.password.reset" | "user.new_device" | "user.sessions.revoked" | "user.grant.revoked" | "user.phone.verification_sent" | "user.verification.failed" | "user.email.change_requested" | "user.profile.updated" | "admin.user.created" | "admin.user.updated" | "admin.user.deleted" | "admin.user.disabled" | "admin.user.enabled" | "admin.user.password_reset_forced" | "admin.user.mfa_reset" | "admin.user.roles_changed" | "admin.user.imported" | "admin.role.created" | "admin.role.updated" | "admin.role.deleted" | "admin.resource_server.created" | "admin.resource_server.updated" | "admin.resource_server.deleted" | "admin.client.created" | "admin.client.updated" | "admin.client.deleted" | "admin.client.secret_rotated" | "admin.session.revoked" | "admin.grant.revoked" | "admin.webhook.created" | "admin.webhook.updated" | "admin.webhook.deleted" | "admin.webhook.replayed" | "admin.access.denied" | "admin.audit.exported" | "keys.rotated" | "notification.delivered" | "notification.failed" | "notification.dead_lettered" | "audit.checkpoint.created";
+                type: "oidc.authorization.success" | "oidc.authorization.error" | "oidc.grant.success" | "oidc.grant.error" | "oidc.grant.revoked" | "oidc.token.refreshed" | "oidc.token.revoked" | "oidc.introspection.error" | "oidc.userinfo.error" | "oidc.end_session.success" | "oidc.server_error" | "oidc.client.registered" | "oidc.client.registration_updated" | "oidc.client.registration_deleted" | "oidc.end_session.error" | "oidc.revocation.error" | "oidc.protocol.error" | "oidc.device.authorization" | "oidc.device.user_code_rejected" | "oidc.device.user_code_throttled" | "oidc.token.exchanged" | "oidc.token_exchange.refused" | "oidc.backchannel_logout.queued" | "auth.login.success" | "auth.login.failure" | "auth.login.throttled" | "auth.logout" | "auth.mfa.challenge" | "auth.mfa.success" | "auth.mfa.failure" | "auth.mfa.enrolled" | "auth.mfa.removed" | "auth.recovery_codes.generated" | "auth.recovery_code.used" | "auth.lockout" | "auth.consent.granted" | "auth.consent.denied" | "auth.trusted_device.created" | "auth.trusted_device.revoked" | "auth.account_selected" | "auth.federation.started" | "auth.federation.failure" | "auth.federation.refused" | "auth.federation.linked" | "auth.federation.unlinked" | "auth.federation.registered" | "auth.passkey.added" | "auth.passkey.renamed" | "auth.passkey.removed" | "auth.passkey.refused" | "auth.passkey.offer_declined" | "user.registered" | "user.email.verification_sent" | "user.email.verified" | "user.email.changed" | "user.phone.verified" | "user.password.changed" | "user.password.reset_requested" | "user.password.reset" | "user.new_device" | "user.sessions.revoked" | "user.grant.revoked" | "user.phone.verification_sent" | "user.verification.failed" | "user.email.change_requested" | "user.profile.updated" | "admin.user.created" | "admin.user.updated" | "admin.user.deleted" | "admin.user.disabled" | "admin.user.enabled" | "admin.user.password_reset_forced" | "admin.user.mfa_reset" | "admin.user.roles_changed" | "admin.user.imported" | "admin.role.created" | "admin.role.updated" | "admin.role.deleted" | "admin.resource_server.created" | "admin.resource_server.updated" | "admin.resource_server.deleted" | "admin.client.created" | "admin.client.updated" | "admin.client.deleted" | "admin.client.secret_rotated" | "admin.session.revoked" | "admin.grant.revoked" | "admin.webhook.created" | "admin.webhook.updated" | "admin.webhook.deleted" | "admin.webhook.replayed" | "admin.access.denied" | "admin.audit.exported" | "keys.rotated" | "notification.delivered" | "notification.failed" | "notification.dead_lettered" | "audit.checkpoint.created";
                 user_agent: string | null;
             }[];
             next_cursor?: string;
@@ -1219,11 +1219,22 @@ export interface operations {
                      * @enum {string}
                      */
                     application_type?: "web" | "native";
+                    /** @enum {string} */
+                    authorization_encrypted_response_alg?: "RSA-OAEP" | "RSA-OAEP-256" | "ECDH-ES" | "ECDH-ES+A128KW" | "ECDH-ES+A256KW";
+                    /** @enum {string} */
+                    authorization_encrypted_response_enc?: "A128GCM" | "A256GCM" | "A128CBC-HS256" | "A256CBC-HS512";
+                    /** @enum {string} */
+                    authorization_signed_response_alg?: "PS256" | "ES256" | "EdDSA" | "RS256";
+                    backchannel_logout_session_required?: boolean;
+                    backchannel_logout_uri?: string;
                     client_id: string;
                     client_name?: string;
                     client_secret?: string;
                     client_secret_env?: string;
                     client_uri?: string;
+                    dpop_bound_access_tokens?: boolean;
+                    /** @enum {string} */
+                    fapi_profile?: "fapi2-security" | "fapi2-message-signing";
                     /** @default false */
                     first_party?: boolean;
                     /**
@@ -1232,9 +1243,28 @@ export interface operations {
                      *       "refresh_token"
                      *     ]
                      */
-                    grant_types?: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                    grant_types?: ("authorization_code" | "refresh_token" | "client_credentials" | "urn:ietf:params:oauth:grant-type:device_code" | "urn:ietf:params:oauth:grant-type:token-exchange")[];
                     /** @enum {string} */
-                    id_token_signed_response_alg?: "ES256" | "RS256";
+                    id_token_encrypted_response_alg?: "RSA-OAEP" | "RSA-OAEP-256" | "ECDH-ES" | "ECDH-ES+A128KW" | "ECDH-ES+A256KW";
+                    /** @enum {string} */
+                    id_token_encrypted_response_enc?: "A128GCM" | "A256GCM" | "A128CBC-HS256" | "A256CBC-HS512";
+                    /** @enum {string} */
+                    id_token_signed_response_alg?: "ES256" | "RS256" | "PS256" | "EdDSA";
+                    /** @enum {string} */
+                    introspection_encrypted_response_alg?: "RSA-OAEP" | "RSA-OAEP-256" | "ECDH-ES" | "ECDH-ES+A128KW" | "ECDH-ES+A256KW";
+                    /** @enum {string} */
+                    introspection_encrypted_response_enc?: "A128GCM" | "A256GCM" | "A128CBC-HS256" | "A256CBC-HS512";
+                    /** @enum {string} */
+                    introspection_signed_response_alg?: "PS256" | "ES256" | "EdDSA" | "RS256";
+                    jwks?: {
+                        keys: ({
+                            kid?: string;
+                            /** @enum {string} */
+                            kty: "RSA" | "EC" | "OKP";
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
                     jwks_uri?: string;
                     logo_uri?: string;
                     /** @enum {string} */
@@ -1244,14 +1274,49 @@ export interface operations {
                     post_logout_redirect_uris?: string[];
                     /** @default [] */
                     redirect_uris?: string[];
+                    /** @enum {string} */
+                    request_object_signing_alg?: "PS256" | "ES256" | "EdDSA" | "RS256";
+                    require_pushed_authorization_requests?: boolean;
+                    require_signed_request_object?: boolean;
                     resource_scopes?: {
                         [key: string]: string[];
                     };
                     response_types?: "code"[];
                     scope?: string;
+                    sector_identifier_uri?: string;
                     /** @enum {string} */
-                    token_endpoint_auth_method?: "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt" | "none";
+                    subject_type?: "public" | "pairwise";
+                    tls_client_auth_san_dns?: string;
+                    tls_client_auth_san_email?: string;
+                    tls_client_auth_san_ip?: string;
+                    tls_client_auth_san_uri?: string;
+                    tls_client_auth_subject_dn?: string;
+                    tls_client_certificate_bound_access_tokens?: boolean;
+                    /** @enum {string} */
+                    token_endpoint_auth_method?: "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt" | "tls_client_auth" | "self_signed_tls_client_auth" | "none";
+                    /** @enum {string} */
+                    token_endpoint_auth_signing_alg?: "PS256" | "ES256" | "EdDSA" | "RS256" | "HS256";
+                    token_exchange?: {
+                        /** @default [] */
+                        audiences?: string[];
+                        /** @default false */
+                        delegation?: boolean;
+                        /** @default false */
+                        impersonation?: boolean;
+                        /** @default [] */
+                        scopes?: string[];
+                        /** @default [] */
+                        subject_clients?: string[];
+                        /** @default [] */
+                        subject_issuers?: string[];
+                    };
                     tos_uri?: string;
+                    /** @enum {string} */
+                    userinfo_encrypted_response_alg?: "RSA-OAEP" | "RSA-OAEP-256" | "ECDH-ES" | "ECDH-ES+A128KW" | "ECDH-ES+A256KW";
+                    /** @enum {string} */
+                    userinfo_encrypted_response_enc?: "A128GCM" | "A256GCM" | "A128CBC-HS256" | "A256CBC-HS512";
+                    /** @enum {string} */
+                    userinfo_signed_response_alg?: "PS256" | "ES256" | "EdDSA" | "RS256";
                     /** @default [] */
                     web_origins?: string[];
                 };
@@ -3660,7 +3725,7 @@ export interface operations {
                     active?: boolean;
                     description?: string;
                     /** @description Audit event types delivered to this endpoint */
-                    event_types: ("oidc.authorization.success" | "oidc.authorization.error" | "oidc.grant.success" | "oidc.grant.error" | "oidc.grant.revoked" | "oidc.token.refreshed" | "oidc.token.revoked" | "oidc.introspection.error" | "oidc.userinfo.error" | "oidc.end_session.success" | "oidc.server_error" | "oidc.client.registered" | "oidc.client.registration_updated" | "oidc.client.registration_deleted" | "oidc.end_session.error" | "oidc.revocation.error" | "oidc.protocol.error" | "auth.login.success" | "auth.login.failure" | "auth.login.throttled" | "auth.logout" | "auth.mfa.challenge" | "auth.mfa.success" | "auth.mfa.failure" | "auth.mfa.enrolled" | "auth.mfa.removed" | "auth.recovery_codes.generated" | "auth.recovery_code.used" | "auth.lockout" | "auth.consent.granted" | "auth.consent.denied" | "auth.trusted_device.created" | "auth.trusted_device.revoked" | "auth.account_selected" | "auth.federation.started" | "auth.federation.failure" | "auth.federation.refused" | "auth.federation.linked" | "auth.federation.unlinked" | "auth.federation.registered" | "user.registered" | "user.email.verification_sent" | "user.email.verified" | "user.email.changed" | "user.phone.verified" | "user.password.changed" | "user.password.reset_requested" | "user.password.reset" | "user.new_device" | "user.sessions.revoked" | "user.grant.revoked" | "user.phone.verification_sent" | "user.verification.failed" | "user.email.change_requested" | "user.profile.updated" | "admin.user.created" | "admin.user.updated" | "admin.user.deleted" | "admin.user.disabled" | "admin.user.enabled" | "admin.user.password_reset_forced" | "admin.user.mfa_reset" | "admin.user.roles_changed" | "admin.user.imported" | "admin.role.created" | "admin.role.updated" | "admin.role.deleted" | "admin.resource_server.created" | "admin.resource_server.updated" | "admin.resource_server.deleted" | "admin.client.created" | "admin.client.updated" | "admin.client.deleted" | "admin.client.secret_rotated" | "admin.session.revoked" | "admin.grant.revoked" | "admin.webhook.created" | "admin.webhook.updated" | "admin.webhook.deleted" | "admin.webhook.replayed" | "admin.access.denied" | "admin.audit.exported" | "keys.rotated" | "notification.delivered" | "notification.failed" | "notification.dead_lettered" | "audit.checkpoint.created")[];
+                    event_types: ("oidc.authorization.success" | "oidc.authorization.error" | "oidc.grant.success" | "oidc.grant.error" | "oidc.grant.revoked" | "oidc.token.refreshed" | "oidc.token.revoked" | "oidc.introspection.error" | "oidc.userinfo.error" | "oidc.end_session.success" | "oidc.server_error" | "oidc.client.registered" | "oidc.client.registration_updated" | "oidc.client.registration_deleted" | "oidc.end_session.error" | "oidc.revocation.error" | "oidc.protocol.error" | "oidc.device.authorization" | "oidc.device.user_code_rejected" | "oidc.device.user_code_throttled" | "oidc.token.exchanged" | "oidc.token_exchange.refused" | "oidc.backchannel_logout.queued" | "auth.login.success" | "auth.login.failure" | "auth.login.throttled" | "auth.logout" | "auth.mfa.challenge" | "auth.mfa.success" | "auth.mfa.failure" | "auth.mfa.enrolled" | "auth.mfa.removed" | "auth.recovery_codes.generated" | "auth.recovery_code.used" | "auth.lockout" | "auth.consent.granted" | "auth.consent.denied" | "auth.trusted_device.created" | "auth.trusted_device.revoked" | "auth.account_selected" | "auth.federation.started" | "auth.federation.failure" | "auth.federation.refused" | "auth.federation.linked" | "auth.federation.unlinked" | "auth.federation.registered" | "auth.passkey.added" | "auth.passkey.renamed" | "auth.passkey.removed" | "auth.passkey.refused" | "auth.passkey.offer_declined" | "user.registered" | "user.email.verification_sent" | "user.email.verified" | "user.email.changed" | "user.phone.verified" | "user.password.changed" | "user.password.reset_requested" | "user.password.reset" | "user.new_device" | "user.sessions.revoked" | "user.grant.revoked" | "user.phone.verification_sent" | "user.verification.failed" | "user.email.change_requested" | "user.profile.updated" | "admin.user.created" | "admin.user.updated" | "admin.user.deleted" | "admin.user.disabled" | "admin.user.enabled" | "admin.user.password_reset_forced" | "admin.user.mfa_reset" | "admin.user.roles_changed" | "admin.user.imported" | "admin.role.created" | "admin.role.updated" | "admin.role.deleted" | "admin.resource_server.created" | "admin.resource_server.updated" | "admin.resource_server.deleted" | "admin.client.created" | "admin.client.updated" | "admin.client.deleted" | "admin.client.secret_rotated" | "admin.session.revoked" | "admin.grant.revoked" | "admin.webhook.created" | "admin.webhook.updated" | "admin.webhook.deleted" | "admin.webhook.replayed" | "admin.access.denied" | "admin.audit.exported" | "keys.rotated" | "notification.delivered" | "notification.failed" | "notification.dead_lettered" | "audit.checkpoint.created")[];
                     /** @description https URL (http allowed outside production); must resolve to public addresses */
                     url: string;
                 };
@@ -3874,7 +3939,7 @@ export interface operations {
                     active?: boolean;
                     description?: string;
                     /** @description Audit event types delivered to this endpoint */
-                    event_types?: ("oidc.authorization.success" | "oidc.authorization.error" | "oidc.grant.success" | "oidc.grant.error" | "oidc.grant.revoked" | "oidc.token.refreshed" | "oidc.token.revoked" | "oidc.introspection.error" | "oidc.userinfo.error" | "oidc.end_session.success" | "oidc.server_error" | "oidc.client.registered" | "oidc.client.registration_updated" | "oidc.client.registration_deleted" | "oidc.end_session.error" | "oidc.revocation.error" | "oidc.protocol.error" | "auth.login.success" | "auth.login.failure" | "auth.login.throttled" | "auth.logout" | "auth.mfa.challenge" | "auth.mfa.success" | "auth.mfa.failure" | "auth.mfa.enrolled" | "auth.mfa.removed" | "auth.recovery_codes.generated" | "auth.recovery_code.used" | "auth.lockout" | "auth.consent.granted" | "auth.consent.denied" | "auth.trusted_device.created" | "auth.trusted_device.revoked" | "auth.account_selected" | "auth.federation.started" | "auth.federation.failure" | "auth.federation.refused" | "auth.federation.linked" | "auth.federation.unlinked" | "auth.federation.registered" | "user.registered" | "user.email.verification_sent" | "user.email.verified" | "user.email.changed" | "user.phone.verified" | "user.password.changed" | "user.password.reset_requested" | "user.password.reset" | "user.new_device" | "user.sessions.revoked" | "user.grant.revoked" | "user.phone.verification_sent" | "user.verification.failed" | "user.email.change_requested" | "user.profile.updated" | "admin.user.created" | "admin.user.updated" | "admin.user.deleted" | "admin.user.disabled" | "admin.user.enabled" | "admin.user.password_reset_forced" | "admin.user.mfa_reset" | "admin.user.roles_changed" | "admin.user.imported" | "admin.role.created" | "admin.role.updated" | "admin.role.deleted" | "admin.resource_server.created" | "admin.resource_server.updated" | "admin.resource_server.deleted" | "admin.client.created" | "admin.client.updated" | "admin.client.deleted" | "admin.client.secret_rotated" | "admin.session.revoked" | "admin.grant.revoked" | "admin.webhook.created" | "admin.webhook.updated" | "admin.webhook.deleted" | "admin.webhook.replayed" | "admin.access.denied" | "admin.audit.exported" | "keys.rotated" | "notification.delivered" | "notification.failed" | "notification.dead_lettered" | "audit.checkpoint.created")[];
+                    event_types?: ("oidc.authorization.success" | "oidc.authorization.error" | "oidc.grant.success" | "oidc.grant.error" | "oidc.grant.revoked" | "oidc.token.refreshed" | "oidc.token.revoked" | "oidc.introspection.error" | "oidc.userinfo.error" | "oidc.end_session.success" | "oidc.server_error" | "oidc.client.registered" | "oidc.client.registration_updated" | "oidc.client.registration_deleted" | "oidc.end_session.error" | "oidc.revocation.error" | "oidc.protocol.error" | "oidc.device.authorization" | "oidc.device.user_code_rejected" | "oidc.device.user_code_throttled" | "oidc.token.exchanged" | "oidc.token_exchange.refused" | "oidc.backchannel_logout.queued" | "auth.login.success" | "auth.login.failure" | "auth.login.throttled" | "auth.logout" | "auth.mfa.challenge" | "auth.mfa.success" | "auth.mfa.failure" | "auth.mfa.enrolled" | "auth.mfa.removed" | "auth.recovery_codes.generated" | "auth.recovery_code.used" | "auth.lockout" | "auth.consent.granted" | "auth.consent.denied" | "auth.trusted_device.created" | "auth.trusted_device.revoked" | "auth.account_selected" | "auth.federation.started" | "auth.federation.failure" | "auth.federation.refused" | "auth.federation.linked" | "auth.federation.unlinked" | "auth.federation.registered" | "auth.passkey.added" | "auth.passkey.renamed" | "auth.passkey.removed" | "auth.passkey.refused" | "auth.passkey.offer_declined" | "user.registered" | "user.email.verification_sent" | "user.email.verified" | "user.email.changed" | "user.phone.verified" | "user.password.changed" | "user.password.reset_requested" | "user.password.reset" | "user.new_device" | "user.sessions.revoked" | "user.grant.revoked" | "user.phone.verification_sent" | "user.verification.failed" | "user.email.change_requested" | "user.profile.updated" | "admin.user.created" | "admin.user.updated" | "admin.user.deleted" | "admin.user.disabled" | "admin.user.enabled" | "admin.user.password_reset_forced" | "admin.user.mfa_reset" | "admin.user.roles_changed" | "admin.user.imported" | "admin.role.created" | "admin.role.updated" | "admin.role.deleted" | "admin.resource_server.created" | "admin.resource_server.updated" | "admin.resource_server.deleted" | "admin.client.created" | "admin.client.updated" | "admin.client.deleted" | "admin.client.secret_rotated" | "admin.session.revoked" | "admin.grant.revoked" | "admin.webhook.created" | "admin.webhook.updated" | "admin.webhook.deleted" | "admin.webhook.replayed" | "admin.access.denied" | "admin.audit.exported" | "keys.rotated" | "notification.delivered" | "notification.failed" | "notification.dead_lettered" | "audit.checkpoint.created")[];
                     /** @description https URL (http allowed outside production); must resolve to public addresses */
                     url?: string;
                 };

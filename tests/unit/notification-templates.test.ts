@@ -14,18 +14,18 @@ const root = join(viewsDir, 'notifications');
 const dirs = (channel: string) => readdirSync(join(root, channel), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 
 describe('template files', () => {
-  it('every email template has subject, text and html in en and de', () => {
+  it('every email template has subject, text and html in every locale (en, de, es, fr)', () => {
     expect(dirs('email').length).toBeGreaterThan(0);
     for (const template of dirs('email')) {
       expect({ template, files: readdirSync(join(root, 'email', template)).sort() }).toEqual({
         template,
-        files: ['de.html.eta', 'de.subject.eta', 'de.text.eta', 'en.html.eta', 'en.subject.eta', 'en.text.eta'],
+        files: ['de', 'en', 'es', 'fr'].flatMap((l) => [`${l}.html.eta`, `${l}.subject.eta`, `${l}.text.eta`]),
       });
     }
   });
 
-  it('every SMS template exists in en and de', () => {
-    for (const template of dirs('sms')) expect({ template, files: readdirSync(join(root, 'sms', template)).sort() }).toEqual({ template, files: ['de.eta', 'en.eta'] });
+  it('every SMS template exists in every locale (en, de, es, fr)', () => {
+    for (const template of dirs('sms')) expect({ template, files: readdirSync(join(root, 'sms', template)).sort() }).toEqual({ template, files: ['de.eta', 'en.eta', 'es.eta', 'fr.eta'] });
   });
 });
 
@@ -47,10 +47,11 @@ describe('rendering', () => {
     expect(email.subject).not.toMatch(/[\r\n]/);
   });
 
-  it('speaks German for de and de-CH, English for a locale without templates', () => {
+  it('speaks German for de and de-CH, French for fr, English for a locale without templates', () => {
     expect(renderer.renderEmail('verify-email', 'de-CH', data).subject).toContain('Bestätigen');
     expect(renderer.renderEmail('verify-email', 'de', data).html).toContain('Diese Nachricht wurde von Example ID gesendet');
-    expect(renderer.renderEmail('verify-email', 'fr', data).subject).toBe('Confirm your email address for Example ID');
+    expect(renderer.renderEmail('verify-email', 'fr', data).subject).toBe('Confirmez votre adresse e-mail pour Example ID');
+    expect(renderer.renderEmail('verify-email', 'it', data).subject).toBe('Confirm your email address for Example ID');
     expect(renderer.renderSms('mfa-code', 'zz', { code: '123456', expiresInMinutes: '5' }).body).toMatch(/^123456 is your Example ID sign-in code/);
   });
 

@@ -29,7 +29,7 @@ describe('login options', () => {
   it('shows the configured logo', async () => {
     const flow = new Flow(op, web, WEB_CLIENT.redirect_uri);
     const page = await flow.start();
-    expect(page.html).toContain(`<img class="brand" src="${LOGO}" alt="Sign in logo">`);
+    expect(page.html).toContain(`<img class="brand" src="${LOGO}" alt="127.0.0.1 logo">`);
   });
 
   it('rehashes the password with new argon2 parameters at the next successful sign-in only', async () => {

@@ -10,7 +10,8 @@ import { authorizationRequest, client, discover } from '../../helpers/rp.js';
 
 let op: TestProvider;
 beforeAll(async () => {
-  op = await startTestProvider();
+  // Window 0: the reuse below must be refused (within REFRESH_TOKEN_REUSE_WINDOW it would get the successor).
+  op = await startTestProvider({ env: { REFRESH_TOKEN_REUSE_WINDOW: '0' } });
 });
 afterAll(async () => {
   await op?.stop();
