@@ -4,44 +4,28 @@
  * first screen's JavaScript size is printed for the CI log.
  */
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumPath, describeInChromium, hasChromium, launchChromium, screenshot } from '../../helpers/chromium.js';
-import { startTestProvider, type TestProvider } from '../../helpers/provider.js';
-import { axeViolations, consoleSeed, openConsolePage, PHONE } from './support.js';
+import { expect, it } from 'vitest';
+import { chromiumPath, describeInChromium, screenshot } from '../../helpers/chromium.js';
+import { PHONE, axeViolations, consoleWorld, openConsolePage } from './support.js';
 
-// Whole screens driven end to end, on a loaded two-core machine and on embedded PGlite.
-vi.setConfig({ testTimeout: 120_000 });
-
-let op: TestProvider;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  op = await startTestProvider({ seed: consoleSeed() });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await op?.stop();
-});
+const world = consoleWorld();
 
 describeInChromium(`admin API reference in Chromium (${chromiumPath})`, () => {
   it('renders every operation from the package, under the strict CSP', async () => {
-    const response = await fetch(`${op.issuer}/admin/v1/docs`);
+    const response = await fetch(`${world.op.issuer}/admin/v1/docs`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'; style-src 'self'/);
     expect(await response.text()).not.toMatch(/<script>|<style>|https?:\/\/(?!127\.0\.0\.1)/);
-    const document = (await (await fetch(`${op.issuer}/admin/v1/openapi.json`)).json()) as { paths: Record<string, object> };
+    const document = (await (await fetch(`${world.op.issuer}/admin/v1/openapi.json`)).json()) as { paths: Record<string, object> };
     const operations = Object.values(document.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);
 
-    const { context, page, csp } = await openConsolePage(browser);
+    const { context, page, csp } = await openConsolePage(world.browser);
     const requests: string[] = [];
     page.on('request', (request) => requests.push(request.url()));
-    await page.goto(`${op.issuer}/admin/v1/docs`);
+    await page.goto(`${world.op.issuer}/admin/v1/docs`);
     await page.locator('.opblock').first().waitFor();
     expect(await page.locator('.opblock').count()).toBe(operations);
-    expect(requests.every((url) => url.startsWith(op.issuer) || url.startsWith('data:'))).toBe(true);
+    expect(requests.every((url) => url.startsWith(world.op.issuer) || url.startsWith('data:'))).toBe(true);
     expect(csp).toEqual([]);
     await screenshot(page, 'console-api-docs-desktop');
     await page.setViewportSize(PHONE);
@@ -52,7 +36,7 @@ describeInChromium(`admin API reference in Chromium (${chromiumPath})`, () => {
   });
 
   it('keeps the console\'s own first screen JavaScript tiny', async () => {
-    const script = await (await fetch(`${op.issuer}/assets/console.js`)).arrayBuffer();
+    const script = await (await fetch(`${world.op.issuer}/assets/console.js`)).arrayBuffer();
     const gzipped = gzipSync(Buffer.from(script)).length;
     console.log(`console first-screen JavaScript: ${script.byteLength} bytes, ${gzipped} bytes gzipped`);
     expect(gzipped).toBeLessThan(250 * 1024);

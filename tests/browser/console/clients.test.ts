@@ -4,35 +4,19 @@
  * API's error by its field; "try sign-in" starts a real authorization request; rotate and
  * delete need a confirmation.
  */
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumPath, describeInChromium, hasChromium, launchChromium } from '../../helpers/chromium.js';
-import { startTestProvider, type TestProvider } from '../../helpers/provider.js';
+import { expect, it } from 'vitest';
+import { chromiumPath, describeInChromium } from '../../helpers/chromium.js';
 import { discover } from '../../helpers/rp.js';
 import { signIn } from '../../integration/protocol/support.js';
-import { checkScreen, consoleSeed, openConsolePage, signInToConsole } from './support.js';
+import { checkScreen, consoleWorld, openConsolePage, signInToConsole } from './support.js';
 
-// Whole screens driven end to end, on a loaded two-core machine and on embedded PGlite.
-vi.setConfig({ testTimeout: 120_000 });
-
-let op: TestProvider;
-let browser: Browser;
+const world = consoleWorld();
 const REDIRECT = 'http://127.0.0.1:9998/console-made/cb';
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  op = await startTestProvider({ seed: consoleSeed() });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await op?.stop();
-});
 
 describeInChromium(`console clients in Chromium (${chromiumPath})`, () => {
   it('creates a client whose secret is shown once and completes code + PKCE with it', async () => {
-    const { context, page, csp } = await openConsolePage(browser);
-    await signInToConsole(page, op.issuer, undefined, '/console/clients');
+    const { context, page, csp } = await openConsolePage(world.browser);
+    await signInToConsole(page, world.op.issuer, undefined, '/console/clients');
     await page.getByRole('heading', { name: 'Clients' }).waitFor();
     await checkScreen(page, 'clients');
 
@@ -58,8 +42,8 @@ describeInChromium(`console clients in Chromium (${chromiumPath})`, () => {
     expect(await page.content()).not.toContain(secret);
     await checkScreen(page, 'client');
 
-    const config = await discover(op.issuer, 'console-made', secret);
-    const { tokens } = await signIn(op, config, { redirectUri: REDIRECT, scope: 'openid email' });
+    const config = await discover(world.op.issuer, 'console-made', secret);
+    const { tokens } = await signIn(world.op, config, { redirectUri: REDIRECT, scope: 'openid email' });
     expect(tokens.access_token).toBeTruthy();
     expect(tokens.claims()?.aud).toBe('console-made');
 
@@ -69,14 +53,14 @@ describeInChromium(`console clients in Chromium (${chromiumPath})`, () => {
     expect(new URL(page.url()).pathname).toMatch(/^\/interaction\//);
     await page.goBack();
 
-    await page.goto(`${op.issuer}/console/clients/console-made`);
+    await page.goto(`${world.op.issuer}/console/clients/console-made`);
     await page.locator('summary', { hasText: 'Rotate secret' }).click();
     await page.getByRole('button', { name: 'Rotate secret' }).click();
     await page.getByRole('heading', { name: 'New secret for console-made' }).waitFor();
     const rotated = (await page.locator('#secret').textContent())!.trim();
     expect(rotated).not.toBe(secret);
 
-    await page.goto(`${op.issuer}/console/clients/console-made`);
+    await page.goto(`${world.op.issuer}/console/clients/console-made`);
     await page.locator('summary', { hasText: 'Delete client' }).click();
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByText('Client console-made deleted.').waitFor();

@@ -4,34 +4,18 @@
  * configuration with secrets redacted; with CONSOLE_MFA_REQUIRED the sign-in asks for a second
  * factor (enrolment) before the console opens.
  */
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumPath, describeInChromium, hasChromium, launchChromium } from '../../helpers/chromium.js';
-import { startTestProvider, type TestProvider } from '../../helpers/provider.js';
-import { ADMIN, checkScreen, consoleSeed, openConsolePage, signInToConsole } from './support.js';
+import { expect, it } from 'vitest';
+import { chromiumPath, describeInChromium } from '../../helpers/chromium.js';
+import { ADMIN, checkScreen, consoleWorld, openConsolePage, signInToConsole } from './support.js';
 
-// Whole screens driven end to end, on a loaded two-core machine and on embedded PGlite.
-vi.setConfig({ testTimeout: 120_000 });
-
-let op: TestProvider;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  op = await startTestProvider({ seed: consoleSeed() });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await op?.stop();
-});
+const world = consoleWorld();
 
 describeInChromium(`console overview and settings in Chromium (${chromiumPath})`, () => {
   it('shows the overview with the day\'s sign-ins and the settings with secrets redacted', async () => {
-    const { context, page, csp } = await openConsolePage(browser);
-    await signInToConsole(page, op.issuer);
+    const { context, page, csp } = await openConsolePage(world.browser);
+    await signInToConsole(page, world.op.issuer);
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    await op.running.container.compliance.trail.flush();
+    await world.op.running.container.compliance.trail.flush();
     await page.reload();
     const signIns = page.locator('figure:has(figcaption:text-is("Sign-ins")) .value');
     expect(Number(await signIns.textContent())).toBeGreaterThanOrEqual(1);
@@ -40,9 +24,9 @@ describeInChromium(`console overview and settings in Chromium (${chromiumPath})`
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     const html = await page.content();
-    expect(html).toContain(op.issuer);
-    expect(html).not.toContain(op.env.COOKIE_KEYS!);
-    expect(html).not.toContain(op.env.KEY_ENCRYPTION_KEY!);
+    expect(html).toContain(world.op.issuer);
+    expect(html).not.toContain(world.op.env.COOKIE_KEYS!);
+    expect(html).not.toContain(world.op.env.KEY_ENCRYPTION_KEY!);
     expect(await page.locator('dt', { hasText: /^cookieKeys$/ }).locator('xpath=following-sibling::dd[1]').textContent()).toContain('secret, set');
     await checkScreen(page, 'settings');
     expect(csp).toEqual([]);
@@ -50,8 +34,8 @@ describeInChromium(`console overview and settings in Chromium (${chromiumPath})`
   });
 
   it('speaks German', async () => {
-    const { context, page } = await openConsolePage(browser, { locale: 'de-DE' });
-    await page.goto(`${op.issuer}/console/users`);
+    const { context, page } = await openConsolePage(world.browser, { locale: 'de-DE' });
+    await page.goto(`${world.op.issuer}/console/users`);
     await page.locator('input[name=login], input[autocomplete=username]').first().fill(ADMIN.username);
     await page.locator('input[type=password]').first().fill(ADMIN.password);
     await page.locator('button[type=submit]').first().click();
@@ -62,9 +46,9 @@ describeInChromium(`console overview and settings in Chromium (${chromiumPath})`
   });
 
   it('asks for a second factor when CONSOLE_MFA_REQUIRED', async () => {
-    await op.restart({ CONSOLE_MFA_REQUIRED: 'true' });
-    const { context, page } = await openConsolePage(browser);
-    await page.goto(`${op.issuer}/console`);
+    await world.op.restart({ CONSOLE_MFA_REQUIRED: 'true' });
+    const { context, page } = await openConsolePage(world.browser);
+    await page.goto(`${world.op.issuer}/console`);
     await page.getByLabel('Username or email').fill(ADMIN.username);
     await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();

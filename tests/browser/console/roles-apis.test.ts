@@ -3,39 +3,24 @@
  * show in the user's next JWT access token; an API registered and edited (scopes, token format,
  * lifetime) and deleted behind a confirmation.
  */
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumPath, describeInChromium, hasChromium, launchChromium } from '../../helpers/chromium.js';
-import { API, startTestProvider, type TestProvider } from '../../helpers/provider.js';
+import { expect, it } from 'vitest';
+import { chromiumPath, describeInChromium } from '../../helpers/chromium.js';
+import { API } from '../../helpers/provider.js';
 import { signIn, webClient } from '../../integration/protocol/support.js';
-import { checkScreen, consoleSeed, openConsolePage, signInToConsole } from './support.js';
+import { checkScreen, consoleWorld, openConsolePage, signInToConsole } from './support.js';
 
-// Whole screens driven end to end, on a loaded two-core machine and on embedded PGlite.
-vi.setConfig({ testTimeout: 120_000 });
-
-let op: TestProvider;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  op = await startTestProvider({ seed: consoleSeed() });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await op?.stop();
-});
+const world = consoleWorld();
 
 const scopeOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { scope: string }).scope;
 
 describeInChromium(`console roles and APIs in Chromium (${chromiumPath})`, () => {
   it('edits a role and the next JWT carries the change', async () => {
-    const config = await webClient(op);
-    const before = await signIn(op, config, { scope: 'openid orders:read orders:write', resource: API.identifier });
+    const config = await webClient(world.op);
+    const before = await signIn(world.op, config, { scope: 'openid orders:read orders:write', resource: API.identifier });
     expect(scopeOf(before.tokens.access_token).split(' ').sort()).toEqual(['orders:read', 'orders:write']);
 
-    const { context, page, csp } = await openConsolePage(browser);
-    await signInToConsole(page, op.issuer, undefined, '/console/roles');
+    const { context, page, csp } = await openConsolePage(world.browser);
+    await signInToConsole(page, world.op.issuer, undefined, '/console/roles');
     await page.getByRole('heading', { name: 'Roles' }).waitFor();
     await checkScreen(page, 'roles');
     await page.getByRole('link', { name: 'order-manager' }).click();
@@ -46,15 +31,15 @@ describeInChromium(`console roles and APIs in Chromium (${chromiumPath})`, () =>
     await page.getByText('Saved.').waitFor();
     expect(await page.getByLabel(/orders:write/).isChecked()).toBe(false);
 
-    const after = await signIn(op, config, { scope: 'openid orders:read orders:write', resource: API.identifier });
+    const after = await signIn(world.op, config, { scope: 'openid orders:read orders:write', resource: API.identifier });
     expect(scopeOf(after.tokens.access_token)).toBe('orders:read');
     expect(csp).toEqual([]);
     await context.close();
   });
 
   it('registers, edits and deletes an API', async () => {
-    const { context, page } = await openConsolePage(browser);
-    await signInToConsole(page, op.issuer, undefined, '/console/apis');
+    const { context, page } = await openConsolePage(world.browser);
+    await signInToConsole(page, world.op.issuer, undefined, '/console/apis');
     await page.getByRole('heading', { name: 'APIs' }).waitFor();
     await page.getByLabel('Identifier (audience)').fill('https://billing.example.com');
     await page.getByLabel('Name').fill('Billing');

@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { screenshot } from '../../helpers/chromium.js';
-import { defaultSeed } from '../../helpers/provider.js';
+import { hasChromium, launchChromium, screenshot } from '../../helpers/chromium.js';
+import { defaultSeed, startTestProvider, type TestProvider } from '../../helpers/provider.js';
 
 export const ADMIN = { username: 'console-admin', password: 'a long enough console password' };
 export const DESKTOP = { width: 1280, height: 900 };
@@ -65,4 +65,26 @@ export async function checkScreen(page: Page, name: string): Promise<string[]> {
   }
   await page.setViewportSize(DESKTOP);
   return paths;
+}
+
+/** The provider and the browser of one console test file, started once for the file (consoleSeed). */
+export interface ConsoleWorld {
+  op: TestProvider;
+  browser: Browser;
+}
+
+export function consoleWorld(env: Record<string, string> = {}): ConsoleWorld {
+  // Whole screens driven end to end, on a loaded two-core machine and on embedded PGlite.
+  vi.setConfig({ testTimeout: 120_000 });
+  const world = {} as ConsoleWorld;
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    world.op = await startTestProvider({ seed: consoleSeed(), env });
+    world.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await world.browser?.close();
+    await world.op?.stop();
+  });
+  return world;
 }

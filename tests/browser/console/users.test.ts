@@ -3,42 +3,27 @@
  * PKCE, admin role required), search and paging, create, edit (and a stale edit's 412 message),
  * roles, disable — after which the user's refresh token is refused (openid-client) — and enable.
  */
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumPath, describeInChromium, hasChromium, launchChromium } from '../../helpers/chromium.js';
-import { startTestProvider, TEST_USER, type TestProvider } from '../../helpers/provider.js';
+import { expect, it } from 'vitest';
+import { chromiumPath, describeInChromium } from '../../helpers/chromium.js';
+import { TEST_USER } from '../../helpers/provider.js';
 import { client } from '../../helpers/rp.js';
 import { signIn, webClient } from '../../integration/protocol/support.js';
-import { checkScreen, consoleSeed, openConsolePage, signInToConsole } from './support.js';
+import { checkScreen, consoleWorld, openConsolePage, signInToConsole } from './support.js';
 
-// Whole screens driven end to end, on a loaded two-core machine and on embedded PGlite.
-vi.setConfig({ testTimeout: 120_000 });
-
-let op: TestProvider;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  op = await startTestProvider({ seed: consoleSeed() });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await op?.stop();
-});
+const world = consoleWorld();
 
 describeInChromium(`console users in Chromium (${chromiumPath})`, () => {
   it('refuses an account without the admin role', async () => {
-    const { context, page } = await openConsolePage(browser);
-    await signInToConsole(page, op.issuer, TEST_USER);
+    const { context, page } = await openConsolePage(world.browser);
+    await signInToConsole(page, world.op.issuer, TEST_USER);
     await page.getByRole('heading', { name: 'Sign-in failed' }).waitFor();
     expect(await page.getByText('This account does not have the admin role').count()).toBe(1);
     await context.close();
   });
 
   it('lists, searches, creates and edits users; a stale edit shows the 412 message', async () => {
-    const { context, page, csp } = await openConsolePage(browser);
-    await signInToConsole(page, op.issuer, undefined, '/console/users');
+    const { context, page, csp } = await openConsolePage(world.browser);
+    await signInToConsole(page, world.op.issuer, undefined, '/console/users');
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     // No token is readable by the page's scripts: nothing in storage, the session cookie HttpOnly.
     expect(await page.evaluate('JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie')).not.toMatch(/ey[A-Za-z0-9_-]{20,}/);
@@ -52,7 +37,7 @@ describeInChromium(`console users in Chromium (${chromiumPath})`, () => {
     expect(await page.getByRole('link', { name: TEST_USER.username }).count()).toBe(1);
     expect(await page.getByRole('link', { name: 'console-admin' }).count()).toBe(0);
 
-    await page.goto(`${op.issuer}/console/users`);
+    await page.goto(`${world.op.issuer}/console/users`);
     await page.getByLabel('Username', { exact: true }).fill('new user!');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.locator('#new-username-error').waitFor();
@@ -72,8 +57,8 @@ describeInChromium(`console users in Chromium (${chromiumPath})`, () => {
 
     // Someone else changes bob after this page was rendered: saving it now is a stale edit.
     const bobUrl = page.url();
-    const other = await openConsolePage(browser);
-    await signInToConsole(other.page, op.issuer, undefined, new URL(bobUrl).pathname);
+    const other = await openConsolePage(world.browser);
+    await signInToConsole(other.page, world.op.issuer, undefined, new URL(bobUrl).pathname);
     await other.page.getByLabel('Full name').fill('Robert Builder');
     await other.page.getByRole('button', { name: 'Save', exact: true }).click();
     await other.page.getByText('Saved.').waitFor();
@@ -89,11 +74,11 @@ describeInChromium(`console users in Chromium (${chromiumPath})`, () => {
   });
 
   it('disables a user, whose refresh token is then refused, and enables them again', async () => {
-    const config = await webClient(op);
-    const { tokens } = await signIn(op, config, { scope: 'openid offline_access', prompt: 'consent' });
+    const config = await webClient(world.op);
+    const { tokens } = await signIn(world.op, config, { scope: 'openid offline_access', prompt: 'consent' });
     expect(tokens.refresh_token).toBeTruthy();
-    const { context, page } = await openConsolePage(browser);
-    await signInToConsole(page, op.issuer, undefined, '/console/users');
+    const { context, page } = await openConsolePage(world.browser);
+    await signInToConsole(page, world.op.issuer, undefined, '/console/users');
     await page.getByRole('link', { name: TEST_USER.username }).click();
     await page.locator('summary', { hasText: 'Disable' }).click();
     await page.getByRole('button', { name: 'Disable' }).click();
