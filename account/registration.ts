@@ -16,24 +16,11 @@ import type { SelfServiceDeps } from './deps.js';
 import { fieldErrors, renderMessage, renderSelfService, requestContext } from './page.js';
 import { formBody } from '../server/http/browser/form-body.js';
 import { seeOther } from '../server/http/browser/render.js';
-import { clearCookie, readCookie, writeCookie, type CookieSpec } from '../server/http/browser/signed-cookie.js';
+import { clearCookie, writeCookie } from '../server/http/browser/signed-cookie.js';
+import { readSignup, SIGNUP_COOKIE, type SignupCookie } from './signup-cookie.js';
+import { PASSKEY_PAGE, registerSignupPasskey } from './registration-passkey.js';
 
-/** The sign-up in progress in this browser. `u` is absent for an address that already had an account. */
-export interface SignupCookie {
-  f: string;
-  u?: string;
-  i?: string;
-  /** The address as typed, shown on the "check your email" page. */
-  e?: string;
-}
-
-export const SIGNUP_COOKIE: CookieSpec = { name: 'signup', path: '/', maxAgeMs: 60 * 60 * 1000 };
-
-export const readSignup = (ctx: Context) =>
-  readCookie(ctx, SIGNUP_COOKIE, (v) => {
-    const o = v as SignupCookie;
-    return typeof o?.f === 'string' ? o : undefined;
-  });
+export { readSignup, SIGNUP_COOKIE, type SignupCookie } from './signup-cookie.js';
 
 const UID = /^[A-Za-z0-9_-]{1,64}$/;
 const uidOf = (value: unknown) => (typeof value === 'string' && UID.test(value) ? value : undefined);
@@ -42,7 +29,8 @@ const form = z.object({
   csrf: z.string(),
   username: z.string().max(200),
   email: z.string().max(320),
-  password: z.string().max(4096),
+  password: z.string().max(4096).optional(),
+  method: z.literal('passkey').optional(),
   phone: z.string().max(40).optional(),
   interaction: z.string().max(64).optional(),
 });
@@ -55,6 +43,7 @@ function showForm(ctx: Context, deps: SelfServiceDeps, values: Record<string, st
     phoneVerification: deps.options.phoneVerification,
     errors,
     minLength: deps.options.passwordMinLength,
+    passkeys: !!deps.passkeys,
     backHref: values.interaction ? `/interaction/${values.interaction}` : '/account',
   });
 }
@@ -75,6 +64,7 @@ function showCheckEmail(ctx: Context, deps: SelfServiceDeps, extra: { error?: st
 /** Where a verified sign-up goes next in this browser. */
 function afterVerified(ctx: Context, deps: SelfServiceDeps, result: Extract<VerifyResult, { outcome: 'verified' }>) {
   const signup = readSignup(ctx);
+  if (result.kind === 'verify_email' && signup?.u === result.userId && signup.p) return seeOther(ctx, PASSKEY_PAGE);
   if (result.kind === 'verify_email' && signup?.u === result.userId && signup.i) return seeOther(ctx, `/interaction/${signup.i}/registered`);
   if (signup?.u === result.userId) clearCookie(ctx, SIGNUP_COOKIE);
   const textId = result.kind === 'change_email' ? 'signup.emailChanged' : 'signup.verified';
@@ -113,9 +103,16 @@ export function registerRegistration(router: Router, deps: SelfServiceDeps): voi
     const phone = deps.options.phoneVerification ? parsed.data.phone : undefined;
     const interaction = uidOf(parsed.data.interaction);
     const values = { username, email, phone, interaction };
+    // "Sign up with a passkey" (PASSKEYS_ENABLED): no password; the passkey follows the verification.
+    const withPasskey = !!deps.passkeys && parsed.data.method === 'passkey';
+    if (!withPasskey && parsed.data.password === undefined) {
+      ctx.status = 400;
+      return showForm(ctx, deps, values, { form: ['fields.invalid_form'] });
+    }
     try {
-      const result = await register(deps.services, { username, email, password: parsed.data.password, phone }, requestContext(ctx, deps.renderer));
-      writeCookie(ctx, SIGNUP_COOKIE, { f: result.flowId, ...(result.userId ? { u: result.userId } : {}), ...(interaction ? { i: interaction } : {}), e: email.trim().slice(0, 320) } satisfies SignupCookie);
+      const password = withPasskey ? undefined : (parsed.data.password ?? '');
+      const result = await register(deps.services, { username, email, password, phone }, requestContext(ctx, deps.renderer));
+      writeCookie(ctx, SIGNUP_COOKIE, { f: result.flowId, ...(result.userId ? { u: result.userId } : {}), ...(interaction ? { i: interaction } : {}), e: email.trim().slice(0, 320), ...(withPasskey ? { p: 1 } : {}) } satisfies SignupCookie);
       seeOther(ctx, '/account/register/verify');
     } catch (error) {
       if (!isAppError(error) || (error.code !== 'invalid_input' && error.code !== 'rate_limited')) throw error;
@@ -171,6 +168,8 @@ export function registerRegistration(router: Router, deps: SelfServiceDeps): voi
     // For an address that already had an account the page looks the same: nothing tells them apart.
     showCheckEmail(ctx, deps, { notice: 'signup.resent' });
   });
+
+  if (deps.passkeys) registerSignupPasskey(router, deps, deps.passkeys, enabled);
 
   // The link in the email: works in any browser; continues the sign-in only in the one that started it.
   router.get('/account/verify', async (ctx) => {

@@ -90,7 +90,7 @@ export interface Config {
   };
   mfa: { enabled: boolean; trustedDeviceTtlSeconds: number; totpIssuer: string; smsResendIntervalSeconds: number };
   /** Passkeys (WebAuthn): the RP ID, the origins that may use it (the issuer's first), the AAGUID allow-list. */
-  passkeys: { enabled: boolean; rpId: string; origins: string[]; aaguidAllowList: string[] };
+  passkeys: { enabled: boolean; offer: boolean; rpId: string; origins: string[]; aaguidAllowList: string[] };
   /** Product name on pages and in messages (BRAND_NAME, else the issuer's host name). */
   brandName: string;
   brandLogoUrl: string | undefined;

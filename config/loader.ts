@@ -120,6 +120,7 @@ function toConfig(env: Env, parts: Pick<Config, 'delivery' | 'federation' | 'hig
     },
     passkeys: {
       enabled: env.PASSKEYS_ENABLED,
+      offer: env.PASSKEYS_ENABLED && env.PASSKEY_OFFER_ENABLED,
       rpId: env.WEBAUTHN_RP_ID ?? new URL(issuer).hostname,
       origins: [...new Set([new URL(issuer).origin, ...env.WEBAUTHN_RELATED_ORIGINS])],
       aaguidAllowList: env.WEBAUTHN_AAGUID_ALLOWLIST,

@@ -10,6 +10,8 @@ import { registerLogin, showLogin, type LoginDeps } from './login.js';
 import { registerMfa } from './mfa.js';
 import { registerMfaEnrolment } from './mfa-enrol.js';
 import { registerPasskeySignIn } from './passkey.js';
+import { registerPasskeyOffer } from './passkey-offer.js';
+import { finishSignIn } from './sign-in.js';
 import { continueTo } from './page.js';
 import { formBody, formParser } from '../server/http/browser/form-body.js';
 import { registerPasswordChange } from './password-change.js';
@@ -42,6 +44,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   registerPasswordChange(router, deps);
   registerMfa(router, deps);
   if (deps.passkeys) registerPasskeySignIn(router, deps);
+  if (deps.passkeyOffer) registerPasskeyOffer(router, { ...deps, passkeyOffer: deps.passkeyOffer }, (ctx, interaction, outcome) => finishSignIn(ctx, deps, interaction, outcome));
   registerMfaEnrolment(router, deps);
   registerSelectAccount(router, deps);
   registerConsent(router, deps);

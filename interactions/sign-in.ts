@@ -12,6 +12,7 @@ import type { InteractionGateway, PendingInteraction } from './gateway.js';
 import { continueTo, factsOf } from './page.js';
 import { rememberTrustedDevice, trustedDeviceId } from './trusted-device-cookie.js';
 import { noteDevice, type DeviceNoticeDeps } from '../account/device.js';
+import { offerPasskey, type PasskeyOfferDeps } from './passkey-offer.js';
 
 export interface SignInDeps {
   gateway: InteractionGateway;
@@ -23,6 +24,8 @@ export interface SignInDeps {
   trustedDeviceDays: number;
   /** Self-service: new-device notices when a sign-in completes, sign-up links on the sign-in page. */
   selfService?: DeviceNoticeDeps;
+  /** "Create a passkey?" after a password sign-in (interactions/passkey-offer.ts); absent: PASSKEYS_ENABLED=false. */
+  passkeyOffer?: PasskeyOfferDeps;
 }
 
 /** The sign-in flow's view of this request and interaction. */
@@ -52,6 +55,12 @@ const NEXT_PAGE = { mfa: 'mfa', enrol: 'mfa/enrol' } as const;
 export async function follow(ctx: Context, deps: SignInDeps, interaction: PendingInteraction, outcome: Onward): Promise<void> {
   if (outcome.next === 'restart') return continueTo(ctx, `/interaction/${interaction.uid}`);
   if (outcome.next !== 'done') return continueTo(ctx, `/interaction/${interaction.uid}/${NEXT_PAGE[outcome.next]}`);
+  if (deps.passkeyOffer && (await offerPasskey(ctx, deps.passkeyOffer, interaction, outcome))) return;
+  return finishSignIn(ctx, deps, interaction, outcome);
+}
+
+/** Ends the login at the provider with a finished sign-in. */
+export async function finishSignIn(ctx: Context, deps: SignInDeps, interaction: PendingInteraction, outcome: Extract<Onward, { next: 'done' }>): Promise<void> {
   if (outcome.trustedDevice) rememberTrustedDevice(ctx, outcome.trustedDevice.id, outcome.trustedDevice.expiresAt);
   if (deps.selfService) await noteDevice(ctx, deps.selfService, outcome.userId);
   const next = await deps.gateway.finishLogin(ctx, {

@@ -18,6 +18,7 @@ const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-
 
 export const passkeys = z.object({
   PASSKEYS_ENABLED: setting(bool, 'true', 'Feature flag for passkeys (WebAuthn): sign-in, second factor, sign-up and /account. false: no passkey is offered or accepted.'),
+  PASSKEY_OFFER_ENABLED: setting(bool, 'true', 'After a password sign-in, offer to create a passkey ("Not now" is remembered per account). Only with PASSKEYS_ENABLED.'),
   WEBAUTHN_RP_ID: optional(
     hostname,
     "The WebAuthn relying party ID passkeys are bound to: the issuer's host or a registrable suffix of it. Defaults to the host name of ISSUER. Changing it later makes every existing passkey unusable.",

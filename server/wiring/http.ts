@@ -61,6 +61,7 @@ export function buildHttp(deps: {
     audit,
     trustedDeviceDays: Math.round(config.mfa.trustedDeviceTtlSeconds / 86_400),
     passkeys: !!auth.passkeys,
+    ...(auth.passkeys && config.passkeys.offer ? { passkeyOffer: { passkeys: auth.passkeys, ...auth.passkeyOffer, username: auth.username } } : {}),
     ...(auth.federation ? { federation: auth.federation } : {}),
     selfService: {
       renderer,

@@ -119,6 +119,9 @@ export async function startTestProvider(options: StartOptions = {}): Promise<Tes
     LOG_LEVEL: 'debug',
     BOOTSTRAP_ADMIN: 'false',
     DEMO_CLIENTS: 'false',
+    // The passkey offer would stand between every password sign-in and the app in the other
+    // suites; the tests of the offer turn it on.
+    PASSKEY_OFFER_ENABLED: 'false',
     REDIS_KEY_PREFIX: `test:${randomBytes(6).toString('hex')}:`,
     ...(database?.url ? { DATABASE_URL: database.url } : {}),
     ...(redisUrl && !options.embedded ? { REDIS_URL: redisUrl } : {}),

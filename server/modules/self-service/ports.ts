@@ -45,7 +45,8 @@ export interface DeferredRegistration {
   flowId: string;
   username: string;
   email: string;
-  passwordHash: string;
+  /** Absent: a passkey sign-up — the account gets its passkey after the email is verified. */
+  passwordHash?: string;
   phone?: string;
   /** The budgets the request spent: a refused one sends nothing (the account is still created). */
   emailAllowed: boolean;

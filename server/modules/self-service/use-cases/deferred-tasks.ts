@@ -21,7 +21,7 @@ const taskSchema = z.discriminatedUnion('type', [
       flowId: z.string().min(1),
       username: z.string().min(1),
       email: z.string().min(1),
-      passwordHash: z.string().min(1),
+      passwordHash: z.string().min(1).optional(),
       phone: z.string().optional(),
       emailAllowed: z.boolean(),
       phoneAllowed: z.boolean(),

@@ -31,7 +31,8 @@ export interface RegisterDeps extends SendVerificationDeps {
 export interface RegistrationInput {
   username: string;
   email: string;
-  password: string;
+  /** Absent: sign-up with a passkey, created once the email is verified (docs/passkeys.md). */
+  password?: string | undefined;
   phone?: string;
 }
 
@@ -53,7 +54,7 @@ export async function register(deps: RegisterDeps, input: RegistrationInput, con
   if (!USERNAME_PATTERN.test(username)) fields.push({ field: 'username', message: 'invalid_username' });
   if (!email) fields.push({ field: 'email', message: 'invalid_email' });
   if (input.phone?.trim() && !phone) fields.push({ field: 'phone', message: 'invalid_phone' });
-  for (const problem of passwordProblems(input.password, { username, email }, deps.policy)) fields.push({ field: 'password', message: problem });
+  if (input.password !== undefined) for (const problem of passwordProblems(input.password, { username, email }, deps.policy)) fields.push({ field: 'password', message: problem });
   if (fields.length || !email) throw new AppError('invalid_input', 'the registration form has problems', { fields });
 
   // Accounts per IP: without it one host could create accounts without end (each is also one
@@ -70,7 +71,8 @@ export async function register(deps: RegisterDeps, input: RegistrationInput, con
     flowId: deps.ids.newId(),
     username,
     email,
-    passwordHash: await deps.hasher.hash(input.password),
+    // A passkey sign-up hashes nothing whatever the address: the same work either way.
+    ...(input.password !== undefined ? { passwordHash: await deps.hasher.hash(input.password) } : {}),
     ...(phone ? { phone } : {}),
     emailAllowed: emailBudget.allowed,
     phoneAllowed: phoneBudget?.allowed ?? false,
@@ -93,7 +95,7 @@ export async function fulfilRegistration(deps: RegisterDeps, registration: Defer
     created = await deps.unitOfWork.run(async (transaction) => {
       const user = await createUser(
         deps,
-        { id: registration.userId, username: registration.username, email, emailVerified: false, passwordHash: registration.passwordHash, profile: phone ? { phone_number: phone, phone_number_verified: false } : {} },
+        { id: registration.userId, username: registration.username, email, emailVerified: false, ...(registration.passwordHash ? { passwordHash: registration.passwordHash } : {}), profile: phone ? { phone_number: phone, phone_number_verified: false } : {} },
         { transaction },
       );
       // A refused send still creates the account: the person can ask for a new code later.
@@ -109,7 +111,7 @@ export async function fulfilRegistration(deps: RegisterDeps, registration: Defer
     return;
   }
   const { user, emailFlow, phoneFlow } = created;
-  await audit(deps.audit, context, { type: 'user.registered', outcome: 'success', actor: { type: 'user', id: user.id }, subject: { type: 'user', id: user.id }, details: { phone: !!phone } });
+  await audit(deps.audit, context, { type: 'user.registered', outcome: 'success', actor: { type: 'user', id: user.id }, subject: { type: 'user', id: user.id }, details: { phone: !!phone, passkey: !registration.passwordHash } });
   if (emailFlow) await verificationSent(deps, { kind: 'verify_email', user }, context);
   if (phoneFlow) await verificationSent(deps, { kind: 'verify_phone', user }, context);
 }
