@@ -35,6 +35,7 @@ beforeAll(async () => {
     // The fuzzer is one client sending thousands of requests; rate limits are not what is tested.
     TOKEN_RATE_LIMIT: '100000',
     LOGIN_FAILURE_LIMIT: '100000',
+    PASSKEY_OFFER_ENABLED: 'true',
   });
   issuer = ctx.op.issuer;
 }, TIMEOUT);
@@ -144,7 +145,7 @@ describe('fuzzing the protocol endpoints', () => {
 describe('fuzzing the pages', () => {
   it('interaction forms, for a real interaction and an unknown one', async () => {
     const real = await interaction();
-    const steps = ['', '/login', '/password', '/consent', '/mfa', '/mfa/sms', '/mfa/enrol', '/mfa/done', '/select-account', '/abort', '/registered', '/federation/link', '/federation/return', '/passkey', '/passkey/options', '/mfa/passkey'];
+    const steps = ['', '/login', '/password', '/consent', '/mfa', '/mfa/sms', '/mfa/enrol', '/mfa/done', '/select-account', '/abort', '/registered', '/federation/link', '/federation/return', '/passkey', '/passkey/options', '/mfa/passkey', '/passkey-offer', '/passkey-offer/options', '/passkey-offer/skip'];
     await check(
       fc.asyncProperty(fc.constantFrom(...steps), fc.boolean(), formOf(['login', 'password', 'csrf', '_csrf', 'code', 'remember', 'method', 'account', 'prompt', 'recovery_code', 'phone', 'response', 'for', 'trust']), encoding, fc.constantFrom('GET', 'POST'), async (step, known, fields, enc, method) => {
         const uid = known ? real.uid : 'no-such-interaction';
@@ -154,7 +155,7 @@ describe('fuzzing the pages', () => {
   }, TIMEOUT);
 
   it('/account forms', async () => {
-    const paths = ['/account', '/account/login', '/account/register', '/account/register/verify', '/account/register/resend', '/account/recover', '/account/reset', '/account/reset/done', '/account/email', '/account/email/verify', '/account/email/confirm', '/account/password', '/account/phone', '/account/phone/verify', '/account/profile', '/account/mfa/totp', '/account/mfa/recovery-codes', '/account/callback', '/account/apps/x/revoke', '/account/passkeys', '/account/passkeys/options', '/account/passkeys/x/rename', '/account/passkeys/x/remove'];
+    const paths = ['/account', '/account/login', '/account/register', '/account/register/verify', '/account/register/resend', '/account/recover', '/account/reset', '/account/reset/done', '/account/email', '/account/email/verify', '/account/email/confirm', '/account/password', '/account/phone', '/account/phone/verify', '/account/profile', '/account/mfa/totp', '/account/mfa/recovery-codes', '/account/callback', '/account/apps/x/revoke', '/account/passkeys', '/account/passkeys/options', '/account/passkeys/x/rename', '/account/passkeys/x/remove', '/account/register/passkey', '/account/register/passkey/options'];
     await check(
       fc.asyncProperty(fc.constantFrom(...paths), formOf(['email', 'username', 'password', 'new_password', 'code', 'token', 'csrf', '_csrf', 'name', 'phone', 'locale', 'state']), encoding, fc.constantFrom('GET', 'POST'), async (path, fields, enc, method) => {
         await send({ method, url: `${issuer}${path}`, fields, encoding: enc as Encoding, headers: { accept: 'text/html' } });
