@@ -225,6 +225,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active sessions, outbox depth and dead letters, audit chain status */
+        get: operations["getOverviewStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -674,6 +691,40 @@ export interface components {
             };
         } & {
             [key: string]: unknown;
+        };
+        OverviewStats: {
+            audit: {
+                /** @description Sequence of the newest record (0: empty trail) */
+                head_seq: number;
+                /** @description The latest GET /audit/verification answered by this process since it started; null before the first */
+                last_verification: {
+                    /** @description Sequence of the first record that breaks the chain (not ok only) */
+                    broken_at?: number;
+                    /**
+                     * Format: date-time
+                     * @description When the walk finished
+                     */
+                    checked_at: string;
+                    /** @description Records checked */
+                    count: number;
+                    /** @description The last record checked (ok only) */
+                    head_seq?: number;
+                    ok: boolean;
+                    reason?: string;
+                } | null;
+                /** @description The trail cannot append right now */
+                stalled: boolean;
+            };
+            outbox: {
+                /** @description Messages that ran out of attempts (kept until purged) */
+                dead_lettered: number;
+                /** @description Messages waiting for delivery or in flight */
+                pending: number;
+            };
+            sessions: {
+                /** @description Browser sessions not yet expired, of every user */
+                active: number;
+            };
         };
         Problem: {
             code: string;
@@ -2534,6 +2585,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EffectiveSettings"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or not for this API (RFC 6750 invalid_token). */
+            401: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope this operation needs (RFC 6750 insufficient_scope). */
+            403: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOverviewStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures, read now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewStats"];
                 };
             };
             /** @description No token, or a token that is invalid, expired or not for this API (RFC 6750 invalid_token). */

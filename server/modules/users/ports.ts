@@ -88,6 +88,8 @@ export interface AccountRecords {
   revokeAllGrants(userId: string): Promise<number>;
   /** Ends every session of the user. @returns how many. */
   revokeAllSessions(userId: string): Promise<number>;
+  /** Sessions of every user that have not expired (the admin overview). */
+  countActiveSessions(): Promise<number>;
 }
 
 export interface UserSession {

@@ -13,6 +13,7 @@ import { usersSuite } from './users.suite.js';
 import { auditSuite } from './audit.suite.js';
 import { webhooksSuite } from './webhooks.suite.js';
 import { settingsSuite } from './settings.suite.js';
+import { statsSuite } from './stats.suite.js';
 
 let context: AdminTestContext;
 const ctx = () => context;
@@ -32,6 +33,7 @@ sessionsSuite(ctx);
 auditSuite(ctx);
 webhooksSuite(ctx);
 settingsSuite(ctx);
+statsSuite(ctx);
 
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 with unique operation ids, each secured by an admin scope but the document itself', () => {

@@ -41,6 +41,7 @@ import { webhooksResource } from './webhooks.js';
 import { userSessionsResource } from './user-sessions.js';
 import { auditResource, type AuditVerification } from './audit.js';
 import { settingsResource, type EffectiveSettingView } from './settings.js';
+import { statsResource, type OverviewStats } from './stats.js';
 import type { AuditQueries } from '../../../modules/compliance/index.js';
 
 export { ADMIN_PREFIX } from './kit/router.js';
@@ -62,6 +63,8 @@ export interface AdminApiDeps {
   webhooks: WebhookAdministration;
   /** The effective configuration, secrets already redacted (config/effective.ts). */
   settings: () => EffectiveSettingView[];
+  /** The overview's figures (sessions, outbox, audit chain status). */
+  stats: OverviewStats;
 }
 
 function documentResource(document: () => unknown): AdminResource {
@@ -100,6 +103,7 @@ export function adminApi(deps: AdminApiDeps): AdminApi {
     auditResource({ queries: deps.auditLog, trail: deps.audit }),
     webhooksResource(deps.webhooks),
     settingsResource(deps.settings),
+    statsResource(deps.stats),
   ];
   document = buildDocument(RESOURCES, { issuer: deps.issuer, audience: deps.audience, scopes: ADMIN_API_SCOPES });
   const router = buildRouter(RESOURCES, deps.auth, deps.audit);
