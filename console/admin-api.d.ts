@@ -350,6 +350,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/{userId}/identities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the upstream identities linked to a user */
+        get: operations["listUserIdentities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{userId}/identities/{identityId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unlink an upstream identity (refused when it is the user’s last way to sign in) */
+        delete: operations["unlinkUserIdentity"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/{userId}/mfa-reset": {
         parameters: {
             query?: never;
@@ -679,6 +713,34 @@ export interface components {
                 scopes: string[];
             }[];
             next_cursor?: string;
+        };
+        LinkedIdentity: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description The email the upstream asserted when it was linked (display only) */
+            email: string | null;
+            id: string;
+            issuer: string;
+            last_used_at: string | null;
+            /** @description The configured upstream provider it signs in through */
+            provider_id: string;
+            subject: string;
+        };
+        LinkedIdentityList: {
+            /** @description Whether the user also has a password (unlinking the last identity of a user without one is refused) */
+            has_password: boolean;
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** @description The email the upstream asserted when it was linked (display only) */
+                email: string | null;
+                id: string;
+                issuer: string;
+                last_used_at: string | null;
+                /** @description The configured upstream provider it signs in through */
+                provider_id: string;
+                subject: string;
+            }[];
         };
         OpenApiDocument: {
             info: {
@@ -3361,6 +3423,138 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUserIdentities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The linked identities, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkedIdentityList"];
+                };
+            };
+            /** @description The input is invalid; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or not for this API (RFC 6750 invalid_token). */
+            401: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope this operation needs (RFC 6750 insufficient_scope). */
+            403: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unlinkUserIdentity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                identityId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlinked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The input is invalid; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or not for this API (RFC 6750 invalid_token). */
+            401: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope this operation needs (RFC 6750 insufficient_scope). */
+            403: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with the current state (a name in use, a protected resource). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

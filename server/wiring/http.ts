@@ -104,6 +104,7 @@ export function buildHttp(deps: {
     ...deps.administration.api,
     auditLog: deps.compliance,
     settings: () => effectiveSettings(config),
+    linkedIdentities: auth.linkedIdentities,
     stats: {
       activeSessions: () => stores.accountRecords.countActiveSessions(),
       outbox: () => deps.outbound.outbox.counts(),

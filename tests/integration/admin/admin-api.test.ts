@@ -14,6 +14,7 @@ import { auditSuite } from './audit.suite.js';
 import { webhooksSuite } from './webhooks.suite.js';
 import { settingsSuite } from './settings.suite.js';
 import { statsSuite } from './stats.suite.js';
+import { identitiesSuite } from './identities.suite.js';
 
 let context: AdminTestContext;
 const ctx = () => context;
@@ -30,6 +31,7 @@ usersSuite(ctx);
 rolesSuite(ctx);
 clientsSuite(ctx);
 sessionsSuite(ctx);
+identitiesSuite(ctx);
 auditSuite(ctx);
 webhooksSuite(ctx);
 settingsSuite(ctx);

@@ -42,6 +42,8 @@ import { userSessionsResource } from './user-sessions.js';
 import { auditResource, type AuditVerification } from './audit.js';
 import { settingsResource, type EffectiveSettingView } from './settings.js';
 import { statsResource, type OverviewStats } from './stats.js';
+import { userIdentitiesResource } from './user-identities.js';
+import type { LinkedIdentities } from '../../../modules/federation/index.js';
 import type { AuditQueries } from '../../../modules/compliance/index.js';
 
 export { ADMIN_PREFIX } from './kit/router.js';
@@ -63,6 +65,8 @@ export interface AdminApiDeps {
   webhooks: WebhookAdministration;
   /** The effective configuration, secrets already redacted (config/effective.ts). */
   settings: () => EffectiveSettingView[];
+  /** Upstream identities linked to users (listed and unlinked per user). */
+  linkedIdentities: LinkedIdentities;
   /** The overview's figures (sessions, outbox, audit chain status). */
   stats: OverviewStats;
 }
@@ -97,6 +101,7 @@ export function adminApi(deps: AdminApiDeps): AdminApi {
     documentResource(() => document),
     usersResource(deps.users),
     userSessionsResource(deps.accountRecords),
+    userIdentitiesResource({ identities: deps.linkedIdentities, users: deps.users }),
     rolesResource(deps.roles),
     resourceServersResource(deps.resourceServers),
     clientsResource(deps.clients),
