@@ -2726,6 +2726,8 @@ export interface operations {
                 email?: string;
                 /** @description Items per page (1-100) */
                 limit?: number;
+                /** @description Text found anywhere in the name (profile name, given, family, nickname, preferred username), email or username; case-insensitive, % and _ taken literally */
+                q?: string;
                 /** @description Name of a role the user holds */
                 role?: string;
                 /** @description Username prefix (case-insensitive) */

@@ -1,5 +1,5 @@
 /**
- * Users: search (username or email prefix), paging, create, and one user's page — profile edit
+ * Users: search (name, email or username, anywhere in them), paging, create, and one user's page — profile edit
  * (If-Match with the version the form was rendered from: a stale edit is a 412, shown as
  * "changed by someone else — reload"), disable/enable, force a password reset, reset MFA,
  * roles, sessions (end one or all), apps (revoke), linked identities (unlink, confirmed; the API
@@ -19,10 +19,10 @@ const q = (v: unknown) => (typeof v === 'string' && v.length <= 254 ? v : undefi
 
 async function listPage(ctx: Context, deps: ConsoleDeps, form?: { values: Record<string, string>; problem: Problem }) {
   const api = apiClient(ctx, deps);
-  const search = q(ctx.query.q)?.trim() ?? '';
+  const search = q(ctx.query.q)?.trim().slice(0, 200) ?? '';
   const cursor = q(ctx.query.cursor);
-  // One box for both: an @ means an email address, anything else a username.
-  const filter = search.includes('@') ? { email: search } : search ? { username: search } : {};
+  // One box for all: the API matches it in the name, the email and the username.
+  const filter = search ? { q: search } : {};
   const page = unwrap(ctx, deps, await api.GET('/users', { params: { query: { limit: 20, ...filter, ...(cursor ? { cursor } : {}) } } }), base);
   if (!page) return;
   const roles = unwrap(ctx, deps, await api.GET('/roles', { params: { query: { limit: 100 } } }), base);

@@ -41,6 +41,8 @@ export interface UserRepository {
 export interface UserFilter {
   usernamePrefix?: string | undefined;
   emailPrefix?: string | undefined;
+  /** Text found anywhere in the username, the email or the profile's names (case-insensitive, taken literally). */
+  search?: string | undefined;
   /** A role name the user holds. */
   role?: string | undefined;
   disabled?: boolean | undefined;

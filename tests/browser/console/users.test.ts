@@ -33,10 +33,22 @@ describeInChromium(`console users in Chromium (${chromiumPath})`, () => {
     expect(await page.getByRole('link', { name: TEST_USER.username }).count()).toBe(1);
     await checkScreen(page, 'users');
 
-    await page.getByLabel('Search by username or email').fill('ali');
+    await page.getByLabel('Search by name, email or username').fill('ali');
     await page.getByRole('button', { name: 'Search' }).click();
     expect(await page.getByRole('link', { name: TEST_USER.username }).count()).toBe(1);
     expect(await page.getByRole('link', { name: 'console-admin' }).count()).toBe(0);
+    // By the profile's name, which is neither the username nor the email.
+    await page.getByLabel('Search by name, email or username').fill('liddell');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'liddell');
+    expect(await page.getByRole('link', { name: TEST_USER.username }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'console-admin' }).count()).toBe(0);
+    await checkScreen(page, 'users-search');
+    // The API's wildcards are literal: "%" matches no one here.
+    await page.getByLabel('Search by name, email or username').fill('%');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL((url) => url.searchParams.get('q') === '%');
+    expect(await page.getByRole('link', { name: TEST_USER.username }).count()).toBe(0);
 
     await page.goto(`${world.op.issuer}/console/users`);
     await page.getByLabel('Username', { exact: true }).fill('new user!');
