@@ -225,6 +225,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active sessions, outbox depth and dead letters, audit chain status */
+        get: operations["getOverviewStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -328,6 +345,40 @@ export interface paths {
         post?: never;
         /** Revoke a grant and every token issued under it */
         delete: operations["revokeUserGrant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{userId}/identities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the upstream identities linked to a user */
+        get: operations["listUserIdentities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{userId}/identities/{identityId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unlink an upstream identity (refused when it is the user’s last way to sign in) */
+        delete: operations["unlinkUserIdentity"];
         options?: never;
         head?: never;
         patch?: never;
@@ -663,6 +714,34 @@ export interface components {
             }[];
             next_cursor?: string;
         };
+        LinkedIdentity: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description The email the upstream asserted when it was linked (display only) */
+            email: string | null;
+            id: string;
+            issuer: string;
+            last_used_at: string | null;
+            /** @description The configured upstream provider it signs in through */
+            provider_id: string;
+            subject: string;
+        };
+        LinkedIdentityList: {
+            /** @description Whether the user also has a password (unlinking the last identity of a user without one is refused) */
+            has_password: boolean;
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** @description The email the upstream asserted when it was linked (display only) */
+                email: string | null;
+                id: string;
+                issuer: string;
+                last_used_at: string | null;
+                /** @description The configured upstream provider it signs in through */
+                provider_id: string;
+                subject: string;
+            }[];
+        };
         OpenApiDocument: {
             info: {
                 [key: string]: unknown;
@@ -674,6 +753,40 @@ export interface components {
             };
         } & {
             [key: string]: unknown;
+        };
+        OverviewStats: {
+            audit: {
+                /** @description Sequence of the newest record (0: empty trail) */
+                head_seq: number;
+                /** @description The latest GET /audit/verification answered by this process since it started; null before the first */
+                last_verification: {
+                    /** @description Sequence of the first record that breaks the chain (not ok only) */
+                    broken_at?: number;
+                    /**
+                     * Format: date-time
+                     * @description When the walk finished
+                     */
+                    checked_at: string;
+                    /** @description Records checked */
+                    count: number;
+                    /** @description The last record checked (ok only) */
+                    head_seq?: number;
+                    ok: boolean;
+                    reason?: string;
+                } | null;
+                /** @description The trail cannot append right now */
+                stalled: boolean;
+            };
+            outbox: {
+                /** @description Messages that ran out of attempts (kept until purged) */
+                dead_lettered: number;
+                /** @description Messages waiting for delivery or in flight */
+                pending: number;
+            };
+            sessions: {
+                /** @description Browser sessions not yet expired, of every user */
+                active: number;
+            };
         };
         Problem: {
             code: string;
@@ -2560,6 +2673,48 @@ export interface operations {
             };
         };
     };
+    getOverviewStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures, read now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewStats"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or not for this API (RFC 6750 invalid_token). */
+            401: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope this operation needs (RFC 6750 insufficient_scope). */
+            403: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listUsers: {
         parameters: {
             query?: {
@@ -2571,6 +2726,8 @@ export interface operations {
                 email?: string;
                 /** @description Items per page (1-100) */
                 limit?: number;
+                /** @description Text found anywhere in the name (profile name, given, family, nickname, preferred username), email or username; case-insensitive, % and _ taken literally */
+                q?: string;
                 /** @description Name of a role the user holds */
                 role?: string;
                 /** @description Username prefix (case-insensitive) */
@@ -3268,6 +3425,138 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUserIdentities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The linked identities, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkedIdentityList"];
+                };
+            };
+            /** @description The input is invalid; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or not for this API (RFC 6750 invalid_token). */
+            401: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope this operation needs (RFC 6750 insufficient_scope). */
+            403: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unlinkUserIdentity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                identityId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlinked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The input is invalid; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or not for this API (RFC 6750 invalid_token). */
+            401: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope this operation needs (RFC 6750 insufficient_scope). */
+            403: {
+                headers: {
+                    /** @description RFC 6750 §3 Bearer challenge */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with the current state (a name in use, a protected resource). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

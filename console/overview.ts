@@ -2,7 +2,8 @@
  * Overview: sign-ins, failed sign-ins and tokens issued over the last 24 hours as hourly bar
  * charts, counted from the audit trail through the admin API's search (at most MAX_PAGES pages
  * per series: a busier day shows "at least"), and what the provider holds (users, clients,
- * APIs, webhooks). Bars are CSS heights in tenths (no inline style under the strict CSP), with
+ * APIs, webhooks), and the operational figures of GET /stats: active sessions, outbox depth and
+ * dead letters, and the audit chain status (the last verification with its count and time). Bars are CSS heights in tenths (no inline style under the strict CSP), with
  * the same numbers in a table for screen readers.
  */
 import type Router from '@koa/router';
@@ -47,12 +48,13 @@ export function registerOverview(router: Router, deps: ConsoleDeps): void {
     const api = apiClient(ctx, deps);
     // Whole hours, so the buckets line up with the clock.
     const since = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - (HOURS - 1) * 3_600_000);
-    const [series, users, clients, apis, webhooks] = await Promise.all([
+    const [series, users, clients, apis, webhooks, stats] = await Promise.all([
       Promise.all(SERIES.map(async (s) => ({ ...s, ...(await hourly(api, s.type, since)) }))),
       count(api.GET('/users', { params: { query: { limit: 100 } } })),
       count(api.GET('/clients', { params: { query: { limit: 100 } } })),
       count(api.GET('/resource-servers', { params: { query: { limit: 100 } } })),
       count(api.GET('/webhooks', { params: { query: { limit: 100 } } })),
+      api.GET('/stats').then((r) => r.data),
     ]);
     const charts = series.map((s) => {
       const max = Math.max(1, ...s.buckets);
@@ -64,6 +66,6 @@ export function registerOverview(router: Router, deps: ConsoleDeps): void {
         bars: s.buckets.map((n, i) => ({ n, tenth: n === 0 ? 0 : Math.max(1, Math.round((n / max) * 10)), hour: new Date(since.getTime() + i * 3_600_000).toISOString().slice(11, 16) })),
       };
     });
-    renderConsole(ctx, deps, 'overview', { titleId: 'console.nav.overview', screen: 'overview', charts, counts: { users, clients, apis, webhooks } });
+    renderConsole(ctx, deps, 'overview', { titleId: 'console.nav.overview', screen: 'overview', charts, counts: { users, clients, apis, webhooks }, stats });
   });
 }

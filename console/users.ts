@@ -1,8 +1,9 @@
 /**
- * Users: search (username or email prefix), paging, create, and one user's page — profile edit
+ * Users: search (name, email or username, anywhere in them), paging, create, and one user's page — profile edit
  * (If-Match with the version the form was rendered from: a stale edit is a 412, shown as
  * "changed by someone else — reload"), disable/enable, force a password reset, reset MFA,
- * roles, sessions (end one or all), apps (revoke), and the user's audit history.
+ * roles, sessions (end one or all), apps (revoke), linked identities (unlink, confirmed; the API
+ * refuses the last way to sign in), and the user's audit history.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
@@ -18,10 +19,10 @@ const q = (v: unknown) => (typeof v === 'string' && v.length <= 254 ? v : undefi
 
 async function listPage(ctx: Context, deps: ConsoleDeps, form?: { values: Record<string, string>; problem: Problem }) {
   const api = apiClient(ctx, deps);
-  const search = q(ctx.query.q)?.trim() ?? '';
+  const search = q(ctx.query.q)?.trim().slice(0, 200) ?? '';
   const cursor = q(ctx.query.cursor);
-  // One box for both: an @ means an email address, anything else a username.
-  const filter = search.includes('@') ? { email: search } : search ? { username: search } : {};
+  // One box for all: the API matches it in the name, the email and the username.
+  const filter = search ? { q: search } : {};
   const page = unwrap(ctx, deps, await api.GET('/users', { params: { query: { limit: 20, ...filter, ...(cursor ? { cursor } : {}) } } }), base);
   if (!page) return;
   const roles = unwrap(ctx, deps, await api.GET('/roles', { params: { query: { limit: 100 } } }), base);
@@ -47,18 +48,20 @@ async function userPage(ctx: Context, deps: ConsoleDeps, id: string, edit?: { pr
   const result = await api.GET('/users/{userId}', path);
   const user = unwrap(ctx, deps, result, base);
   if (!user) return;
-  const [sessions, grants, roles, history] = await Promise.all([
+  const [sessions, grants, roles, history, identities] = await Promise.all([
     api.GET('/users/{userId}/sessions', { params: { path: { userId: id }, query: { limit: 100 } } }),
     api.GET('/users/{userId}/grants', { params: { path: { userId: id }, query: { limit: 100 } } }),
     api.GET('/roles', { params: { query: { limit: 100 } } }),
     api.GET('/audit/records', { params: { query: { subject: id, limit: 20 } } }),
+    api.GET('/users/{userId}/identities', path),
   ]);
   const back = userHref(id);
   const s = unwrap(ctx, deps, sessions, base);
   const g = s && unwrap(ctx, deps, grants, base);
   const r = g && unwrap(ctx, deps, roles, base);
   const h = r && unwrap(ctx, deps, history, back);
-  if (!s || !g || !r || !h) return;
+  const i = h && unwrap(ctx, deps, identities, back);
+  if (!s || !g || !r || !h || !i) return;
   if (edit) ctx.status = edit.problem.status;
   renderConsole(ctx, deps, 'user', {
     titleId: 'console.userTitle',
@@ -70,6 +73,7 @@ async function userPage(ctx: Context, deps: ConsoleDeps, id: string, edit?: { pr
     grants: g.items,
     roles: r.items.map((role) => role.name),
     history: h.items,
+    identities: i.items,
     errors: fieldErrors(edit?.problem),
   });
 }
@@ -157,6 +161,14 @@ export function registerUsers(router: Router, deps: ConsoleDeps): void {
     const form = readForm(ctx);
     const result = await apiClient(ctx, deps).DELETE('/users/{userId}/grants/{grantId}', { params: { path: { userId: id, grantId: form.text('grant') } } });
     if (result.response.ok) return seeOther(ctx, `${userHref(id)}#apps`, { id: 'console.appRevoked' });
+    refused(ctx, deps, problemOf(result.response, result.error), userHref(id));
+  });
+
+  router.post(`${base}/:id/identities/unlink`, async (ctx) => {
+    const id = ctx.params.id ?? '';
+    const form = readForm(ctx);
+    const result = await apiClient(ctx, deps).DELETE('/users/{userId}/identities/{identityId}', { params: { path: { userId: id, identityId: form.text('identity') } } });
+    if (result.response.ok) return seeOther(ctx, `${userHref(id)}#identities`, { id: 'console.identityUnlinked' });
     refused(ctx, deps, problemOf(result.response, result.error), userHref(id));
   });
 }

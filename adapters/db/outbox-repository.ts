@@ -70,6 +70,15 @@ export function createOutboxRepository(knex: Knex, sealer: SecretSealer): Outbox
       return Number(row?.count ?? 0);
     },
 
+    async counts() {
+      const [row] = await knex('outbox_messages').select(
+        knex.raw(`count(*) FILTER (WHERE status IN ('pending', 'processing')) AS pending`),
+        knex.raw(`count(*) FILTER (WHERE status = 'dead') AS dead`),
+      );
+      const counts = row as { pending: string | number; dead: string | number } | undefined;
+      return { pending: Number(counts?.pending ?? 0), dead: Number(counts?.dead ?? 0) };
+    },
+
     async claim(limit, leaseMs) {
       const result = await knex.raw(
         `WITH due AS (

@@ -7,7 +7,7 @@ import { newId } from '../../server/shared/ids.js';
 import { toPage } from '../../server/shared/pagination.js';
 import { toCount } from './knex.js';
 import { executor } from './unit-of-work.js';
-import { isUniqueViolation, likePrefix, missOrStale, whereVersion } from './versioned.js';
+import { isUniqueViolation, likeContains, likePrefix, missOrStale, whereVersion } from './versioned.js';
 
 interface UserRow {
   id: string;
@@ -98,6 +98,16 @@ export function createUserRepository(knex: Knex): UserRepository {
       if (page.after !== undefined) query.whereRaw('lower(username) > ?', [page.after]);
       if (filter.usernamePrefix) query.whereRaw("lower(username) LIKE ? ESCAPE '\\'", [likePrefix(normalizeLogin(filter.usernamePrefix))]);
       if (filter.emailPrefix) query.whereRaw("lower(email) LIKE ? ESCAPE '\\'", [likePrefix(normalizeLogin(filter.emailPrefix))]);
+      const search = filter.search?.trim().normalize('NFKC');
+      if (search) {
+        const pattern = likeContains(search);
+        // The names a person is known by: the username, the email and the profile's name claims.
+        query.where((q) => {
+          for (const column of ['username', 'email', "profile->>'name'", "profile->>'given_name'", "profile->>'family_name'", "profile->>'nickname'", "profile->>'preferred_username'"]) {
+            q.orWhereRaw(`${column} ILIKE ? ESCAPE '\\'`, [pattern]);
+          }
+        });
+      }
       if (filter.disabled !== undefined) query.where({ disabled: filter.disabled });
       if (filter.role !== undefined) {
         query.whereExists((q) =>

@@ -43,6 +43,11 @@ export async function uniquely<T>(what: string, work: () => Promise<T>): Promise
   }
 }
 
+/** `%text%` for LIKE / ILIKE, with the text's own wildcards escaped. */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** `prefix%` for LIKE, with the prefix's own wildcards escaped. */
 export function likePrefix(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

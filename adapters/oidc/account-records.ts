@@ -105,5 +105,12 @@ export function createAccountRecords(knex: Knex, adapterFor: AdapterFactory, ses
       }
       return rows.length;
     },
+    async countActiveSessions() {
+      const [row] = (await knex(TABLE)
+        .where({ model: 'Session' })
+        .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', knex.fn.now()))
+        .count({ count: '*' })) as Array<{ count: string | number }>;
+      return Number(row?.count ?? 0);
+    },
   };
 }

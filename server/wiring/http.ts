@@ -38,7 +38,7 @@ export function buildHttp(deps: {
   renderer: Renderer;
   brand: BrandAssets;
   metrics: PrometheusMetrics;
-  stores: Pick<Stores, 'database' | 'redis' | 'users' | 'clients' | 'limiter'>;
+  stores: Pick<Stores, 'database' | 'redis' | 'users' | 'clients' | 'limiter' | 'accountRecords'>;
   audit: AuditTrail;
   compliance: AuditCompliance;
   outbound: Pick<Outbound, 'callbacks' | 'outbox' | 'mailbox'>;
@@ -105,6 +105,14 @@ export function buildHttp(deps: {
     ...deps.administration.api,
     auditLog: deps.compliance,
     settings: () => effectiveSettings(config),
+    linkedIdentities: auth.linkedIdentities,
+    stats: {
+      activeSessions: () => stores.accountRecords.countActiveSessions(),
+      outbox: () => deps.outbound.outbox.counts(),
+      auditHeadSeq: () => deps.compliance.headSeq(),
+      auditStalled: () => deps.compliance.trail.stalled(),
+      lastVerification: () => deps.compliance.lastVerification(),
+    },
   };
 
   const { knex } = stores.database;

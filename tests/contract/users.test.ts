@@ -72,6 +72,21 @@ onEveryDatabase('users ports', (database) => {
     expect((await users().list({ role }, { limit: 10 })).items.map((u) => u.username)).toEqual([`${stem}-b`]);
   });
 
+  it('searches text anywhere in the username, email or profile names, case-insensitively, wildcards literal', async () => {
+    const stem = unique('find').toLowerCase();
+    await users().create(newUser(`${stem}-one`, { email: `first@${stem}.example`, profile: { name: 'Émile Zola', nickname: 'Naturalist' } }));
+    await users().create(newUser(`${stem}-two`, { profile: { given_name: 'Victor', family_name: 'Hugo 100%' } }));
+    const search = async (text: string) => (await users().list({ search: text, usernamePrefix: stem }, { limit: 10 })).items.map((u) => u.username);
+    expect(await search('ZOLA')).toEqual([`${stem}-one`]);
+    expect(await search('naturalist')).toEqual([`${stem}-one`]);
+    expect(await search('hugo')).toEqual([`${stem}-two`]);
+    expect(await search(`FIRST@${stem}`)).toEqual([`${stem}-one`]);
+    expect(await search('-tw')).toEqual([`${stem}-two`]);
+    expect(await search('%')).toEqual([`${stem}-two`]);
+    expect(await search('_')).toEqual([]);
+    expect(await search('  ')).toEqual([`${stem}-one`, `${stem}-two`]);
+  });
+
   it('updateVersioned and deleteVersioned apply only to a named version; stale is precondition_failed, missing not_found', async () => {
     const created = await users().create(newUser(unique('eve')));
     await expect(users().updateVersioned(created.id, [created.version + 5], { disabled: true })).rejects.toMatchObject({ code: 'precondition_failed' });

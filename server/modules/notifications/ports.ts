@@ -35,6 +35,8 @@ export interface Outbox {
   requeue(id: string): Promise<boolean>;
   /** Messages not yet settled (pending or in flight), for the outbox depth gauge. */
   depth(): Promise<number>;
+  /** Unsettled messages (as depth) and dead-lettered ones still kept, for the admin overview. */
+  counts(): Promise<{ pending: number; dead: number }>;
   /** Deletes up to `limit` delivered or dead messages (and their attempts) last changed before `before`. @returns how many. */
   purgeSettled(before: Date, limit: number): Promise<number>;
 }

@@ -41,6 +41,8 @@ export interface UserRepository {
 export interface UserFilter {
   usernamePrefix?: string | undefined;
   emailPrefix?: string | undefined;
+  /** Text found anywhere in the username, the email or the profile's names (case-insensitive, taken literally). */
+  search?: string | undefined;
   /** A role name the user holds. */
   role?: string | undefined;
   disabled?: boolean | undefined;
@@ -88,6 +90,8 @@ export interface AccountRecords {
   revokeAllGrants(userId: string): Promise<number>;
   /** Ends every session of the user. @returns how many. */
   revokeAllSessions(userId: string): Promise<number>;
+  /** Sessions of every user that have not expired (the admin overview). */
+  countActiveSessions(): Promise<number>;
 }
 
 export interface UserSession {

@@ -29,7 +29,12 @@ import type { LoginOutcome, Metrics } from '../../shared/metrics.js';
 
 export interface AuditCompliance {
   trail: BufferedAuditTrail;
+  /** Walks the chain (VerifyResult) and remembers the outcome for lastVerification. */
   verify(): Promise<VerifyResult>;
+  /** The latest verification this process ran, and when it finished; undefined before the first. */
+  lastVerification(): { result: VerifyResult; at: Date } | undefined;
+  /** The sequence of the newest record in the chain (0 when empty). */
+  headSeq(): Promise<number>;
   applyRetention(): Promise<RetentionResult>;
   search(filter: AuditFilter, page: { cursor?: string; limit: number }): Promise<AuditPage>;
   exportLines(filter: AuditFilter): AsyncGenerator<string>;
@@ -71,9 +76,16 @@ export function createAuditCompliance(deps: {
   metrics.watchAuditStalled(trail.stalled);
   // A gauge read at scrape time; the trail needs metrics first, so it is registered, not passed in.
   metrics.watchAuditQueue(trail.depth);
+  let last: { result: VerifyResult; at: Date } | undefined;
   return {
     trail,
-    verify: () => verifyAuditChain({ store, signer }),
+    async verify() {
+      const result = await verifyAuditChain({ store, signer });
+      last = { result, at: systemClock.now() };
+      return result;
+    },
+    lastVerification: () => last,
+    headSeq: async () => (await store.head()).seq,
     applyRetention: () =>
       applyAuditRetention(
         { store, signer, clock: systemClock },

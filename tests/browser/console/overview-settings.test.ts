@@ -1,6 +1,7 @@
 /**
  * The console's Overview and Settings screens in Chromium, and the console in German: the
- * overview counts the day's sign-ins from the audit trail; settings show the effective
+ * overview counts the day's sign-ins from the audit trail and shows active sessions, outbox
+ * depth, dead letters and the audit chain status as the database holds them; settings show the effective
  * configuration with secrets redacted; with CONSOLE_MFA_REQUIRED the sign-in asks for a second
  * factor (enrolment) before the console opens.
  */
@@ -19,7 +20,33 @@ describeInChromium(`console overview and settings in Chromium (${chromiumPath})`
     await page.reload();
     const signIns = page.locator('figure:has(figcaption:text-is("Sign-ins")) .value');
     expect(Number(await signIns.textContent())).toBeGreaterThanOrEqual(1);
+
+    // Known outbox rows (not due for a day, so the worker leaves them), then the figures as stored.
+    const { knex } = world.op.running.container.database;
+    const rows = [
+      { id: 'overview-pending-1', status: 'pending' },
+      { id: 'overview-dead-1', status: 'dead' },
+      { id: 'overview-dead-2', status: 'dead' },
+    ].map((r) => ({ ...r, kind: 'email', topic: 'overview-test', payload_sealed: 'x', max_attempts: 1, next_attempt_at: new Date(Date.now() + 86_400_000) }));
+    await knex('outbox_messages').insert(rows);
+    const stored = async (status: string[]) => Number(((await knex('outbox_messages').whereIn('status', status).count({ n: '*' })) as Array<{ n: string | number }>)[0]!.n);
+    const live = Number(
+      ((await knex('oidc_payloads').where({ model: 'Session' }).andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', knex.fn.now())).count({ n: '*' })) as Array<{ n: string | number }>)[0]!.n,
+    );
+    expect(live).toBeGreaterThanOrEqual(1);
+    // Verify the chain first, so the overview reports that walk with its count.
+    await page.goto(`${world.op.issuer}/console/audit/verify`);
+    const verified = Number((await page.locator('p.notice[role=status]').textContent())!.match(/\d+/)![0]);
+    await page.goto(`${world.op.issuer}/console`);
+    const value = (id: string) => page.locator(`#stat-${id} .value`).textContent();
+    expect(Number(await value('sessions'))).toBe(live);
+    expect(Number(await value('outbox'))).toBe(await stored(['pending', 'processing']));
+    expect(Number(await value('dead'))).toBe(await stored(['dead']));
+    expect(Number(await value('dead'))).toBeGreaterThanOrEqual(2);
+    expect(await value('audit')).toContain('Intact');
+    expect(await page.locator('#stat-audit small').textContent()).toContain(`${verified} records checked at`);
     await checkScreen(page, 'overview');
+    await knex('outbox_messages').whereIn('id', rows.map((r) => r.id)).delete();
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings' }).waitFor();

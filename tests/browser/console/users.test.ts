@@ -1,7 +1,8 @@
 /**
  * The console's Users screen in Chromium: sign-in through the console's own client (code +
  * PKCE, admin role required), search and paging, create, edit (and a stale edit's 412 message),
- * roles, disable — after which the user's refresh token is refused (openid-client) — and enable.
+ * roles, disable — after which the user's refresh token is refused (openid-client) — and enable;
+ * linked identities listed and one unlinked after confirmation.
  */
 import { expect, it } from 'vitest';
 import { chromiumPath, describeInChromium } from '../../helpers/chromium.js';
@@ -32,10 +33,22 @@ describeInChromium(`console users in Chromium (${chromiumPath})`, () => {
     expect(await page.getByRole('link', { name: TEST_USER.username }).count()).toBe(1);
     await checkScreen(page, 'users');
 
-    await page.getByLabel('Search by username or email').fill('ali');
+    await page.getByLabel('Search by name, email or username').fill('ali');
     await page.getByRole('button', { name: 'Search' }).click();
     expect(await page.getByRole('link', { name: TEST_USER.username }).count()).toBe(1);
     expect(await page.getByRole('link', { name: 'console-admin' }).count()).toBe(0);
+    // By the profile's name, which is neither the username nor the email.
+    await page.getByLabel('Search by name, email or username').fill('liddell');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'liddell');
+    expect(await page.getByRole('link', { name: TEST_USER.username }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'console-admin' }).count()).toBe(0);
+    await checkScreen(page, 'users-search');
+    // The API's wildcards are literal: "%" matches no one here.
+    await page.getByLabel('Search by name, email or username').fill('%');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL((url) => url.searchParams.get('q') === '%');
+    expect(await page.getByRole('link', { name: TEST_USER.username }).count()).toBe(0);
 
     await page.goto(`${world.op.issuer}/console/users`);
     await page.getByLabel('Username', { exact: true }).fill('new user!');
@@ -69,6 +82,32 @@ describeInChromium(`console users in Chromium (${chromiumPath})`, () => {
     await checkScreen(page, 'stale-edit');
     await page.getByRole('link', { name: 'Reload' }).click();
     expect(await page.getByLabel('Full name').inputValue()).toBe('Robert Builder');
+    expect(csp).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a user’s linked identities and unlinks one after confirmation', async () => {
+    const { knex } = world.op.running.container.database;
+    const alice = (await world.op.running.container.users.findByUsername(TEST_USER.username))!;
+    const identity = (id: string, subject: string, provider: string) => ({ id, user_id: alice.id, provider_id: provider, issuer: `https://${provider}.example.test`, subject, email: `${subject}@${provider}.example.test`, created_at: new Date('2026-11-30T08:15:00Z') });
+    await knex('federated_identities').insert([identity('console-fid-1', 'alice-corp', 'corp'), identity('console-fid-2', 'alice-partner', 'partner')]);
+    const { context, page, csp } = await openConsolePage(world.browser);
+    await signInToConsole(page, world.op.issuer, undefined, `/console/users/${encodeURIComponent(alice.id)}`);
+    const section = page.locator('section#identities');
+    await section.getByRole('heading', { name: 'Linked identities' }).waitFor();
+    expect(await section.locator('li').count()).toBe(2);
+    expect(await section.locator('li', { hasText: 'alice-corp@corp.example.test' }).textContent()).toContain('linked 2026-11-30 08:15 UTC');
+    await checkScreen(page, 'user-identities');
+
+    const corp = section.locator('li', { hasText: 'corp.example.test' }).filter({ hasNotText: 'partner' });
+    await corp.locator('summary', { hasText: 'Unlink' }).click();
+    expect(await corp.getByText('Unlink the corp identity from alice?').isVisible()).toBe(true);
+    await corp.getByRole('button', { name: 'Unlink' }).click();
+    await page.getByText('Identity unlinked.').waitFor();
+    expect(await page.locator('section#identities li').count()).toBe(1);
+    expect(await page.locator('section#identities li').textContent()).toContain('partner');
+    expect(await knex('federated_identities').where({ user_id: alice.id }).pluck('id')).toEqual(['console-fid-2']);
+    await knex('federated_identities').where({ user_id: alice.id }).delete();
     expect(csp).toEqual([]);
     await context.close();
   });

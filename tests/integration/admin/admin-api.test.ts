@@ -13,6 +13,8 @@ import { usersSuite } from './users.suite.js';
 import { auditSuite } from './audit.suite.js';
 import { webhooksSuite } from './webhooks.suite.js';
 import { settingsSuite } from './settings.suite.js';
+import { statsSuite } from './stats.suite.js';
+import { identitiesSuite } from './identities.suite.js';
 
 let context: AdminTestContext;
 const ctx = () => context;
@@ -29,9 +31,11 @@ usersSuite(ctx);
 rolesSuite(ctx);
 clientsSuite(ctx);
 sessionsSuite(ctx);
+identitiesSuite(ctx);
 auditSuite(ctx);
 webhooksSuite(ctx);
 settingsSuite(ctx);
+statsSuite(ctx);
 
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 with unique operation ids, each secured by an admin scope but the document itself', () => {

@@ -83,6 +83,40 @@ export function usersSuite(ctx: () => AdminTestContext) {
       }
     });
 
+    it('searches by name, email or username anywhere in them, wildcards literal; bad text is a 400', async () => {
+      const { api, tokens } = ctx();
+      await create({ username: 'srch-ada', email: 'countess@analytical.example', profile: { name: 'Ada Lovelace' } });
+      await create({ username: 'srch-grace', email: 'grace@navy.example', profile: { given_name: 'Grace', family_name: 'Hopper' } });
+      await create({ username: 'srch-z_odd', email: 'percent@odd.example', profile: { name: '100% Real' } });
+      const found = async (q: string) => {
+        const result = await api.call<Page<User>>('GET', `/users?${new URLSearchParams({ q })}`, { token: tokens.reader });
+        expect(result.status, q).toBe(200);
+        return result.body.items.map((u) => u.username);
+      };
+      expect(await found('LOVELACE')).toEqual(['srch-ada']);
+      expect(await found('hopper')).toEqual(['srch-grace']);
+      expect(await found('analytical')).toEqual(['srch-ada']);
+      expect(await found('RCH-GRA')).toEqual(['srch-grace']);
+      expect(await found('srch')).toEqual(['srch-ada', 'srch-grace', 'srch-z_odd']);
+      // % and _ are literal: "0%" is only in "100% Real", "z_" only in "srch-z_odd".
+      expect(await found('0%')).toEqual(['srch-z_odd']);
+      expect(await found('z_')).toEqual(['srch-z_odd']);
+      expect(await found('%')).toEqual(['srch-z_odd']);
+      expect(await found('no such person anywhere')).toEqual([]);
+      // Combined with the other filters and paged.
+      expect((await api.call<Page<User>>('GET', '/users?q=srch&username=srch-g', { token: tokens.reader })).body.items.map((u) => u.username)).toEqual(['srch-grace']);
+      const first = await api.call<Page<User>>('GET', '/users?q=srch&limit=2', { token: tokens.reader });
+      expect(first.body.items.map((u) => u.username)).toEqual(['srch-ada', 'srch-grace']);
+      const second = await api.call<Page<User>>('GET', `/users?q=srch&limit=2&cursor=${first.body.next_cursor}`, { token: tokens.reader });
+      expect(second.body.items.map((u) => u.username)).toEqual(['srch-z_odd']);
+      // (A lone surrogate cannot reach a query string: UTF-8 cannot encode one, and %ED%A0%80 decodes to U+FFFD.)
+      for (const query of ['q=a%00b', 'q=%01', 'q=tab%09', `q=${'x'.repeat(201)}`, 'q=', 'q=a&q=b', 'username=a%00', 'email=%00@x']) {
+        const bad = await api.call<{ errors?: Array<{ field: string }> }>('GET', `/users?${query}`, { token: tokens.reader });
+        expect(bad.status, query).toBe(400);
+        expect(bad.headers.get('content-type'), query).toContain('application/problem+json');
+      }
+    });
+
     it('changes a user with If-Match: 428 without, 412 when stale, profile merged', async () => {
       const { api, tokens } = ctx();
       const created = await create({ username: 'patchy', email: 'patchy@example.com', email_verified: true, profile: { name: 'Patchy', locale: 'en' } });

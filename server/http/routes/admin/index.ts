@@ -41,6 +41,9 @@ import { webhooksResource } from './webhooks.js';
 import { userSessionsResource } from './user-sessions.js';
 import { auditResource, type AuditVerification } from './audit.js';
 import { settingsResource, type EffectiveSettingView } from './settings.js';
+import { statsResource, type OverviewStats } from './stats.js';
+import { userIdentitiesResource } from './user-identities.js';
+import type { LinkedIdentities } from '../../../modules/federation/index.js';
 import type { AuditQueries } from '../../../modules/compliance/index.js';
 
 export { ADMIN_PREFIX } from './kit/router.js';
@@ -62,6 +65,10 @@ export interface AdminApiDeps {
   webhooks: WebhookAdministration;
   /** The effective configuration, secrets already redacted (config/effective.ts). */
   settings: () => EffectiveSettingView[];
+  /** Upstream identities linked to users (listed and unlinked per user). */
+  linkedIdentities: LinkedIdentities;
+  /** The overview's figures (sessions, outbox, audit chain status). */
+  stats: OverviewStats;
 }
 
 function documentResource(document: () => unknown): AdminResource {
@@ -94,12 +101,14 @@ export function adminApi(deps: AdminApiDeps): AdminApi {
     documentResource(() => document),
     usersResource(deps.users),
     userSessionsResource(deps.accountRecords),
+    userIdentitiesResource({ identities: deps.linkedIdentities, users: deps.users }),
     rolesResource(deps.roles),
     resourceServersResource(deps.resourceServers),
     clientsResource(deps.clients),
     auditResource({ queries: deps.auditLog, trail: deps.audit }),
     webhooksResource(deps.webhooks),
     settingsResource(deps.settings),
+    statsResource(deps.stats),
   ];
   document = buildDocument(RESOURCES, { issuer: deps.issuer, audience: deps.audience, scopes: ADMIN_API_SCOPES });
   const router = buildRouter(RESOURCES, deps.auth, deps.audit);
