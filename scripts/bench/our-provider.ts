@@ -30,6 +30,8 @@ const running = await startServer({
     TOKEN_RATE_LIMIT: '1000000000',
     BOOTSTRAP_ADMIN: 'false',
     DEMO_CLIENTS: 'false',
+    // The bench's code flow signs in with a password and goes straight to consent.
+    PASSKEY_OFFER_ENABLED: 'false',
     REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
   },
 });

@@ -5,6 +5,7 @@
  * line `openMailbox = ...` at the bottom, and every test keeps working.
  */
 import type { MessageIntent, Notifier } from '../../server/modules/notifications/index.js';
+import type { InTransaction } from '../../server/shared/unit-of-work.js';
 import type { StartOptions } from './provider.js';
 
 export interface ReceivedMessage {
@@ -30,8 +31,13 @@ export interface Mailbox {
 export async function openCapturingMailbox(): Promise<Mailbox> {
   const received: ReceivedMessage[] = [];
   const notifier: Notifier = {
-    enqueue: async (intent: MessageIntent) => {
-      received.push({ ...intent, data: { ...intent.data } });
+    enqueue: async (intent: MessageIntent, options?: InTransaction) => {
+      const message = { ...intent, data: { ...intent.data } };
+      // As with the real outbox, a message written in a transaction exists once that commits
+      // (and never if it rolls back): a test must not see an email before the flow it names.
+      const pending = (options?.transaction as unknown as { executionPromise?: Promise<unknown> } | undefined)?.executionPromise;
+      if (pending) pending.then(() => received.push(message), () => undefined);
+      else received.push(message);
     },
   };
   return {

@@ -94,6 +94,8 @@ describeWith('postgres', 'redis')('OpenTelemetry tracing', () => {
         COOKIE_KEYS: randomBytes(32).toString('base64url'),
         KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
         BOOTSTRAP_ADMIN: 'false',
+        // The sign-in below goes from the password straight to consent.
+        PASSKEY_OFFER_ENABLED: 'false',
         DEMO_CLIENTS: 'false',
         LOG_FORMAT: 'json',
         DATABASE_URL: database.url!,
