@@ -11,6 +11,7 @@ import * as federation from './20261128_009_federation.js';
 import * as signInFlows from './20261201_010_sign_in_flows.js';
 import * as auditQuarantine from './20261201_011_audit_quarantine.js';
 import * as passkeys from './20261202_012_passkeys.js';
+import * as sessionDevices from './20261202_013_session_devices.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -29,4 +30,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261201_010_sign_in_flows', signInFlows],
   ['20261201_011_audit_quarantine', auditQuarantine],
   ['20261202_012_passkeys', passkeys],
+  ['20261202_013_session_devices', sessionDevices],
 ];

@@ -82,6 +82,47 @@ export interface SessionInfo {
   expiresAt: Date | undefined;
   /** Clients signed in through this session. */
   clientIds: string[];
+  /** What was recorded of the browser behind it (absent for a session older than the record). */
+  device?: SessionDevice;
+}
+
+/** A session's browser as the sessions list shows it: named from its User-Agent, a coarse network, times. */
+export interface SessionDevice {
+  browser?: string;
+  os?: string;
+  /** domain/network.ts: "203.0.113.x", never the full address. */
+  network?: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+/** A sign of life of a browser session (by its uid, never the cookie value). */
+export interface SessionSighting {
+  sessionUid: string;
+  userId: string;
+  browser?: string;
+  os?: string;
+  network?: string;
+  at: Date;
+  /** When the session expires: the row is purged after it. */
+  expiresAt: Date;
+}
+
+/** The browser behind each session (session_devices). */
+export interface SessionDeviceRepository {
+  /** A sign-in through the session: browser, network and last seen replaced; created_at kept from the first. */
+  recordSignIn(sighting: SessionSighting): Promise<void>;
+  /**
+   * Moves last seen (and network, expiry) forward, only when the row was last seen before
+   * `staleBefore`: one write per session per interval, whichever process sees it. @returns whether a row changed.
+   */
+  touch(sighting: Omit<SessionSighting, 'browser' | 'os'>, staleBefore: Date): Promise<boolean>;
+  /** The recorded browsers of these sessions, by uid. */
+  findMany(sessionUids: string[]): Promise<Map<string, SessionDevice>>;
+  /** @returns how many rows went. */
+  forget(sessionUids: string[]): Promise<number>;
+  /** Deletes up to `limit` rows of sessions expired by `now`. @returns how many. */
+  purgeExpired(now: Date, limit: number): Promise<number>;
 }
 
 /** An app's consent (a Grant) as the account page shows it. */
