@@ -8,7 +8,10 @@ import { FEDERATION_NOTICES, federationView } from './account-federation.js';
 import type { SelfServiceDeps } from './deps.js';
 import { localeOf } from './page.js';
 import { displayPhone } from './phone-display.js';
-import { describeUserAgent } from './user-agent.js';
+import { coarseNetwork, describeUserAgent, type SessionDevice } from '../server/modules/self-service/index.js';
+import { timeAgo } from './relative-time.js';
+import { describeError } from '../server/shared/logger.js';
+import { requestLog } from '../server/http/middleware/request-context.js';
 import { requestFacts } from '../server/http/browser/request-facts.js';
 import { cursorsOf, listQuery, pageRequest, pagerOf } from './list-pages.js';
 
@@ -27,7 +30,8 @@ export function noticeOf(query: unknown): string | undefined {
 
 export async function accountView(ctx: Context, deps: SelfServiceDeps, who: SignedIn, extras: AccountExtras = {}) {
   const { user, session } = who;
-  const format = new Intl.DateTimeFormat(localeOf(ctx, deps.renderer), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  const locale = localeOf(ctx, deps.renderer);
+  const format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
   const when = (date: Date | undefined) => (date ? `${format.format(date)} UTC` : '');
   const cursors = cursorsOf(ctx.query);
   const [sessions, apps, pendingEmail, pendingPhone, pendingVerify, mfa] = await Promise.all([
@@ -42,10 +46,22 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
   // Only the clients of the rows on this page are looked up.
   const names = await deps.sessions.clientNames([...apps.items.map((g) => g.clientId), ...sessions.items.flatMap((s) => s.clientIds)]);
   const now = Date.now();
-  // This request is the current session's latest sign of life: its browser, address and time.
+  // This request is the current session's latest sign of life: its browser, network and time.
   const here = requestFacts(ctx);
-  const device = describeUserAgent(here.userAgent);
-  const deviceName = device.browser && device.os ? `${device.browser} · ${device.os}` : (device.browser ?? device.os ?? '');
+  await noteVisit(ctx, deps, who);
+  const t = deps.renderer.translator(locale);
+  const deviceName = ({ browser, os }: { browser?: string | undefined; os?: string | undefined }) =>
+    browser && os ? t('account.deviceOn', { browser, os }) : (browser ?? os ?? '');
+  const lastSeen = (date: Date) => {
+    const ago = timeAgo(date, new Date(now), locale);
+    return ago ? t('account.lastSeen', { when: ago }) : t('account.lastSeenNow');
+  };
+  const describe = (current: boolean, recorded: SessionDevice | undefined) => {
+    // The current session is seen right now, from this request; another shows what was recorded of it.
+    const network = current ? coarseNetwork(here.ip) : recorded?.network;
+    const device = deviceName(recorded ?? (current ? describeUserAgent(here.userAgent) : {}));
+    return { device, network: network ?? '', lastSeen: current ? lastSeen(new Date(now)) : recorded ? lastSeen(recorded.lastSeenAt) : '' };
+  };
   return {
     titleId: 'account.title',
     passkeysLink: !!deps.passkeys,
@@ -66,7 +82,7 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
     sessions: sessions.items.map((s) => ({
       id: s.id,
       current: s.id === session.id,
-      ...(s.id === session.id ? { device: deviceName, ip: here.ip, lastSeen: when(new Date(now)) } : {}),
+      ...describe(s.id === session.id, s.device),
       signedIn: when(s.loginTs ? new Date(s.loginTs * 1000) : undefined),
       expires: when(s.expiresAt),
       apps: s.clientIds.filter((id) => id !== deps.options.accountClientId).map((id) => names[id] ?? id),
@@ -84,4 +100,21 @@ export async function accountView(ctx: Context, deps: SelfServiceDeps, who: Sign
     errors: extras.errors ?? {},
     values: extras.values ?? {},
   };
+}
+
+/** An /account visit is a use of the session: "last seen" moves (throttled); never stops the page. */
+async function noteVisit(ctx: Context, deps: SelfServiceDeps, { session }: SignedIn): Promise<void> {
+  if (!session.expiresAt) return;
+  try {
+    const facts = requestFacts(ctx);
+    await deps.services.sessionActivity.seen({
+      sessionUid: session.uid,
+      accountId: session.accountId,
+      userAgent: facts.userAgent,
+      ip: facts.ip,
+      expiresAt: session.expiresAt,
+    });
+  } catch (error) {
+    requestLog(ctx)?.warn({ err: describeError(error) }, 'session visit not recorded');
+  }
 }

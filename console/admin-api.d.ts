@@ -874,6 +874,25 @@ export interface components {
             acr: string | null;
             amr: string[];
             client_ids: string[];
+            /** @description The browser behind the session; null for a session signed in before it was recorded */
+            device: {
+                /** @description Named from the User-Agent at sign-in (Chrome, Firefox, Safari, Edge…); null when not recognised */
+                browser: string | null;
+                /**
+                 * Format: date-time
+                 * @description First sign-in through this session
+                 */
+                created_at: string;
+                /**
+                 * Format: date-time
+                 * @description Last use of the session (sign-in, authorization request, /account visit), refreshed at most every 5 minutes
+                 */
+                last_seen_at: string;
+                /** @description Coarse network last seen from: an IPv4 /24 (203.0.113.x) or IPv6 /48; the full address is only in the audit trail */
+                network: string | null;
+                /** @description Named from the User-Agent at sign-in (Windows, macOS, Linux, iOS, Android…) */
+                os: string | null;
+            } | null;
             expires_at: string | null;
             id: string;
             login_at: string | null;
@@ -883,6 +902,25 @@ export interface components {
                 acr: string | null;
                 amr: string[];
                 client_ids: string[];
+                /** @description The browser behind the session; null for a session signed in before it was recorded */
+                device: {
+                    /** @description Named from the User-Agent at sign-in (Chrome, Firefox, Safari, Edge…); null when not recognised */
+                    browser: string | null;
+                    /**
+                     * Format: date-time
+                     * @description First sign-in through this session
+                     */
+                    created_at: string;
+                    /**
+                     * Format: date-time
+                     * @description Last use of the session (sign-in, authorization request, /account visit), refreshed at most every 5 minutes
+                     */
+                    last_seen_at: string;
+                    /** @description Coarse network last seen from: an IPv4 /24 (203.0.113.x) or IPv6 /48; the full address is only in the audit trail */
+                    network: string | null;
+                    /** @description Named from the User-Agent at sign-in (Windows, macOS, Linux, iOS, Android…) */
+                    os: string | null;
+                } | null;
                 expires_at: string | null;
                 id: string;
                 login_at: string | null;

@@ -152,6 +152,8 @@ export interface BrowserSession {
   /** Epoch seconds of the last sign-in. */
   loginTs: number | undefined;
   amr: string[];
+  /** When the session expires (once saved, oidc-provider always knows). */
+  expiresAt?: Date;
 }
 
 export interface RedeemedCode {
@@ -202,7 +204,8 @@ export function createAccountSessionGateway(providerOf: () => Provider): Account
     async current(ctx) {
       const session = await providerOf().Session.get(ctx as never);
       if (!session.accountId) return undefined;
-      return { id: session.jti, uid: session.uid, accountId: session.accountId, loginTs: session.loginTs, amr: session.amr ?? [] };
+      const exp = (session as { exp?: unknown }).exp;
+      return { id: session.jti, uid: session.uid, accountId: session.accountId, loginTs: session.loginTs, amr: session.amr ?? [], ...(typeof exp === 'number' ? { expiresAt: new Date(exp * 1000) } : {}) };
     },
     async redeemCode(code, expected) {
       if (!code || code.length > 200) return undefined;

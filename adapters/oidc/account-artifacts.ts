@@ -12,6 +12,7 @@ import { keysetPage, type KeyedRow } from './keyset-page.js';
 import { GRANT_BOUND_MODELS } from './models.js';
 import { stored } from './sql-store.js';
 import { announceEnd, type SessionEndListener } from './ended-session.js';
+import { forgetSessionDevices, sessionDevicesOf } from '../db/session-devices-repository.js';
 
 interface PayloadRow {
   id: string;
@@ -76,6 +77,7 @@ export function createProviderArtifacts(knex: Knex, adapterFor: AdapterFactory, 
     const payload = stored(row.payload) as SessionPayload;
     await announceEnd(sessions, payload as unknown as Record<string, unknown>);
     await adapterFor('Session').destroy(row.id);
+    await forgetSessionDevices(knex, [payload.uid ?? '']);
     // As oidc-provider's own logout: grants of the session end with it, unless they were meant
     // to outlive it (offline access sets persistsLogout).
     const grants = Object.values(payload.authorizations ?? {}).filter((a) => a.grantId && !a.persistsLogout).map((a) => a.grantId!);
@@ -84,8 +86,10 @@ export function createProviderArtifacts(knex: Knex, adapterFor: AdapterFactory, 
   };
 
   return {
-    sessionsOf(accountId, page) {
-      return keysetPage(knex, () => liveRows('Session', accountId), 'loginTs', page, toSession);
+    async sessionsOf(accountId, page) {
+      const sessions = await keysetPage(knex, () => liveRows('Session', accountId), 'loginTs', page, toSession);
+      const devices = await sessionDevicesOf(knex, sessions.items.map((s) => s.uid));
+      return { ...sessions, items: sessions.items.map((s) => { const device = devices.get(s.uid); return device ? { ...s, device } : s; }) };
     },
     async endSession(accountId, sessionId) {
       const row = await liveOne('Session', accountId, sessionId);

@@ -10,6 +10,7 @@ import { toPage } from '../../server/shared/pagination.js';
 import { revokeGrantEverywhere, type AdapterFactory } from './factory.js';
 import { MODEL_STORE } from './models.js';
 import { announceEnd, type SessionEndListener } from './ended-session.js';
+import { forgetSessionDevices, sessionDevicesOf } from '../db/session-devices-repository.js';
 
 // Listing by account is a SQL query: it works only while these models are routed to the database.
 if (MODEL_STORE.Session !== 'durable' || MODEL_STORE.Grant !== 'durable') throw new Error('account records expect sessions and grants in the database');
@@ -72,13 +73,20 @@ export function createAccountRecords(knex: Knex, adapterFor: AdapterFactory, ses
       const query = live('Session', userId).orderBy('uid').limit(page.limit + 1).select('payload');
       if (page.after !== undefined) query.andWhere('uid', '>', page.after);
       const rows = (await query) as Array<{ payload: SessionPayload }>;
-      return toPage(rows.map((r) => toSession(r.payload)), page.limit, (s) => s.id);
+      const devices = await sessionDevicesOf(knex, rows.map((r) => r.payload.uid));
+      const sessions = rows.map((r) => {
+        const session = toSession(r.payload);
+        const device = devices.get(session.id);
+        return device ? { ...session, device } : session;
+      });
+      return toPage(sessions, page.limit, (s) => s.id);
     },
     async revokeSession(userId, sessionId) {
       const row = (await live('Session', userId).andWhere({ uid: sessionId }).first('id', 'payload')) as { id: string; payload: Record<string, unknown> } | undefined;
       if (!row) return false;
       await announceEnd(sessions, row.payload);
       await adapterFor('Session').destroy(row.id);
+      await forgetSessionDevices(knex, [sessionId]);
       return true;
     },
     async listGrants(userId, page) {
@@ -103,6 +111,7 @@ export function createAccountRecords(knex: Knex, adapterFor: AdapterFactory, ses
         await announceEnd(sessions, row.payload);
         await adapterFor('Session').destroy(row.id);
       }
+      await forgetSessionDevices(knex, rows.map((r) => String(r.payload.uid ?? '')));
       return rows.length;
     },
     async countActiveSessions() {

@@ -45,11 +45,13 @@ export class UserAgent {
   readonly jar = new CookieJar();
   lastPage = '';
 
-  constructor(private readonly origin: string) {}
+  /** @param defaults headers sent with every request unless the request sets them (a browser's User-Agent, a proxy's X-Forwarded-For). */
+  constructor(private readonly origin: string, private readonly defaults: Record<string, string> = {}) {}
 
   async request(url: string | URL, init: RequestInit = {}): Promise<Response> {
     const target = new URL(url, this.origin);
     const headers = new Headers(init.headers);
+    for (const [name, value] of Object.entries(this.defaults)) if (!headers.has(name)) headers.set(name, value);
     const cookie = this.jar.header(target);
     if (cookie) headers.set('cookie', cookie);
     const response = await fetch(target, { ...init, headers, redirect: 'manual' });

@@ -104,7 +104,7 @@ export async function buildContainer(config: Config, logger: Logger, options: Co
   const provider = await createProviderHolder({ config, logger, stores, audit: audit.trail, metrics, renderer });
 
   const auth = buildAuth({ config, stores, audit: audit.trail, notifier, lockoutSchedules: options.lockoutSchedules });
-  const selfService = buildSelfService({ config, stores, auth, audit: audit.trail, notifier, outbound });
+  const selfService = buildSelfService({ config, stores, auth, audit: audit.trail, notifier, outbound, provider });
   // The worker also runs deferred self-service work (a reset request's lookup) with those services.
   const delivery = buildOutboxWorker({ config, logger, outbound, audit: audit.trail, metrics, tasks: selfServiceTaskHandler(selfService) });
   const administration = buildAdministration({ config, stores, outbound, provider, audit: audit.trail, env: options.env });

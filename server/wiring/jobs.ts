@@ -17,7 +17,7 @@ import { systemClock } from '../shared/clock.js';
 export function buildJobs(deps: {
   config: Config;
   logger: Logger;
-  stores: Pick<Stores, 'database' | 'federation'>;
+  stores: Pick<Stores, 'database' | 'federation' | 'sessionDevices'>;
   delivery: Pick<Delivery, 'worker' | 'purgeSettled'>;
   provider: Pick<ProviderHolder, 'refresh'>;
   compliance: Pick<AuditCompliance, 'applyRetention'>;
@@ -26,9 +26,10 @@ export function buildJobs(deps: {
   const { knex } = stores.database;
   const batch = config.purge.batchSize;
 
-  /** Deletes expired provider records, settled messages, finished flows and stale federation requests. @returns how many rows. */
+  /** Deletes expired provider records, settled messages, finished flows, stale federation requests and the device rows of expired sessions. @returns how many rows. */
   const purge = async (): Promise<number> =>
-    (await purgeExpired(knex, batch)) + (await delivery.purgeSettled(batch)) + (await purgeFinishedFlows(knex, batch)) + (await purgeInBatches((limit) => stores.federation.requests.purge(systemClock.now(), limit), { batchSize: batch, maxBatches: DEFAULT_PURGE_ROUNDS })).deleted;
+    (await purgeExpired(knex, batch)) + (await delivery.purgeSettled(batch)) + (await purgeFinishedFlows(knex, batch)) + (await purgeInBatches((limit) => stores.federation.requests.purge(systemClock.now(), limit), { batchSize: batch, maxBatches: DEFAULT_PURGE_ROUNDS })).deleted +
+    (await purgeInBatches((limit) => stores.sessionDevices.purgeExpired(systemClock.now(), limit), { batchSize: batch, maxBatches: DEFAULT_PURGE_ROUNDS })).deleted;
 
   const run = (name: string, job: () => Promise<unknown>) => async () => {
     try {

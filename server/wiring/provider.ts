@@ -12,6 +12,9 @@ import type { Renderer } from '../shared/rendering.js';
 import { keyRotationEvents, type AuditTrail } from '../modules/compliance/index.js';
 import { ensureSigningKeys, loadSigningKeys, rotateSigningKeys } from '../modules/keys/index.js';
 import { subscribeProviderEvents } from '../oidc/events.js';
+import { reportSessionActivity } from '../oidc/session-activity.js';
+import { createSessionActivity } from '../modules/self-service/index.js';
+import { systemClock } from '../shared/clock.js';
 import { explainGrantErrors } from '../oidc/development-errors.js';
 import { pagesWith } from '../oidc/pages.js';
 import { buildProvider } from '../oidc/provider.js';
@@ -25,7 +28,7 @@ import { createExchangeTokenVerifier } from '../../adapters/crypto/exchange-toke
 export async function createProviderHolder(deps: {
   config: Config;
   logger: Logger;
-  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles' | 'cacheTtl' | 'invalidation' | 'grants' | 'limiter' | 'logout'>;
+  stores: Pick<Stores, 'keys' | 'oidc' | 'users' | 'apis' | 'roles' | 'cacheTtl' | 'invalidation' | 'grants' | 'limiter' | 'logout' | 'sessionDevices'>;
   audit: AuditTrail;
   metrics: Metrics;
   renderer: Renderer;
@@ -52,6 +55,9 @@ export async function createProviderHolder(deps: {
     userAgent: 'oidc-server-token-exchange/1',
   });
 
+  // Sign-ins, reuses and logouts of browser sessions, for the sessions lists (one memo for every provider built here).
+  const sessionActivity = createSessionActivity({ sessionDevices: stores.sessionDevices, clock: systemClock });
+
   const make = async () => {
     const loaded = await loadSigningKeys(stores.keys);
     const keys = publicJwks(loaded.jwks);
@@ -61,6 +67,7 @@ export async function createProviderHolder(deps: {
       deviceFlow, logoutQueue: stores.logout, tokenExchange: { verifier, audit }, highSecurity,
     });
     subscribeProviderEvents(provider, { logger, audit, metrics: deps.metrics });
+    reportSessionActivity(provider, sessionActivity, logger);
     if (config.env === 'development') explainGrantErrors(provider);
     // Kept with the provider, so the admin API verifies tokens against exactly the keys it publishes.
     return { provider, version: loaded.version, publicJwks: publicJwks(loaded.jwks) };
@@ -92,6 +99,7 @@ export async function createProviderHolder(deps: {
     /** Validates client metadata as the provider will when it loads the client. */
     validateClientMetadata: async (metadata: Record<string, unknown>): Promise<void> => void (await current.provider.Client.validate(metadata as never)),
     resourceServers,
+    sessionActivity,
   } as const;
 }
 

@@ -24,6 +24,7 @@ import { createMfaCredentialRepository } from '../../adapters/db/mfa-credentials
 import { migrateToLatest, pendingMigrations } from '../../adapters/db/migrate.js';
 import { createOutboxRepository } from '../../adapters/db/outbox-repository.js';
 import { createPasskeyRepository } from '../../adapters/db/passkeys-repository.js';
+import { createSessionDeviceRepository } from '../../adapters/db/session-devices-repository.js';
 import { createWebAuthnChallengeRepository } from '../../adapters/db/webauthn-challenges-repository.js';
 import { createResourceServersAdapter } from '../../adapters/db/resource-servers.js';
 import { createRolesAdapter } from '../../adapters/db/roles.js';
@@ -182,6 +183,8 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
     signInFlows: createSignInFlowRepository(knex),
     flows: createFlowRepository(knex),
     devices: createDeviceRepository(knex),
+    /** The browser, coarse network and last seen of each provider session (the sessions lists). */
+    sessionDevices: createSessionDeviceRepository(knex),
     digester: createSecretDigester(config.keyEncryptionKey),
     federation: { identities: createFederatedIdentityRepository(knex), requests: createFederationRequestRepository(knex) },
     outbox,

@@ -103,6 +103,15 @@ export interface UserSession {
   acr: string | undefined;
   /** Clients the user signed in to during this session. */
   clientIds: string[];
+  /** The browser behind it, as recorded at sign-in (absent for a session older than the record). */
+  device?: {
+    browser?: string;
+    os?: string;
+    /** A coarse network ("203.0.113.x", an IPv6 /48), never the full address. */
+    network?: string;
+    createdAt: Date;
+    lastSeenAt: Date;
+  };
 }
 
 export interface UserGrant {

@@ -9,6 +9,7 @@ import type { Stores } from '../stores.js';
 import type { Auth } from './auth.js';
 import { newId } from '../../shared/ids.js';
 import type { Outbound } from './delivery.js';
+import type { ProviderHolder } from '../provider.js';
 
 export function buildSelfService(deps: {
   config: Config;
@@ -17,6 +18,7 @@ export function buildSelfService(deps: {
   audit: AuditTrail;
   notifier: Notifier;
   outbound: Pick<Outbound, 'unitOfWork' | 'tasks'>;
+  provider: Pick<ProviderHolder, 'sessionActivity'>;
 }): SelfServiceServices {
   const { config, stores, auth } = deps;
   const settings = config.selfService;
@@ -37,6 +39,7 @@ export function buildSelfService(deps: {
     audit: deps.audit,
     clock: systemClock,
     artifacts: stores.artifacts,
+    sessionActivity: deps.provider.sessionActivity,
     // A reset is what people do after a compromise: devices trusted to skip MFA are forgotten too.
     trustedDevices: { forgetAll: (userId, facts) => auth.mfa.revokeAllTrustedDevices(userId, facts) },
     settings: { issuer: config.issuer, verificationTtl: settings.verificationTtl, resetTtl: settings.resetTtl },

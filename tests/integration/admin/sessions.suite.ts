@@ -21,7 +21,7 @@ async function auditRecord(op: TestProvider, type: AuditEventType, subjectId: st
   return records[0]!;
 }
 
-type Session = { id: string; client_ids: string[]; amr: string[] };
+type Session = { id: string; client_ids: string[]; amr: string[]; device: { browser: string | null; os: string | null; network: string | null; created_at: string; last_seen_at: string } | null };
 type Grant = { id: string; client_id: string; scopes: string[] };
 type Page<T> = { items: T[]; next_cursor?: string };
 
@@ -56,10 +56,14 @@ export function sessionsSuite(ctx: () => AdminTestContext) {
       expect(sessions.status).toBe(200);
       const session = sessions.body.items[0]!;
       expect(session.client_ids).toContain(WEB_CLIENT.client_id);
+      // The browser behind it, as recorded at sign-in: this test's fetch names no known browser; the peer is loopback.
+      expect(session.device).toMatchObject({ browser: null, os: null, network: '127.0.0.x' });
+      expect(Date.parse(session.device!.last_seen_at)).toBeGreaterThanOrEqual(Date.parse(session.device!.created_at));
       const stored = await op.running.container.database.knex('oidc_payloads').where({ model: 'Session', account_id: id }).select('id', 'uid');
       expect(stored.map((r: { uid: string }) => r.uid)).toContain(session.id);
       expect(stored.map((r: { id: string }) => r.id)).not.toContain(session.id);
       expect((await api.call('DELETE', `/users/${id}/sessions/${session.id}`, { token: tokens.writer })).status).toBe(204);
+      expect(await op.running.container.database.knex('session_devices').where({ session_uid: session.id })).toEqual([]);
       expect((await api.call('DELETE', `/users/${id}/sessions/${session.id}`, { token: tokens.writer })).status).toBe(404);
       expect((await api.call('GET', '/users/nobody/sessions', { token: tokens.reader })).status).toBe(404);
       expect((await api.call('GET', '/users/nobody/grants', { token: tokens.reader })).status).toBe(404);

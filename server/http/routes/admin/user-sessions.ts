@@ -17,6 +17,16 @@ const sessionSchema = z.object({
   amr: z.array(z.string()),
   acr: z.string().nullable(),
   client_ids: z.array(z.string()),
+  device: z
+    .object({
+      browser: z.string().nullable().describe('Named from the User-Agent at sign-in (Chrome, Firefox, Safari, Edge…); null when not recognised'),
+      os: z.string().nullable().describe('Named from the User-Agent at sign-in (Windows, macOS, Linux, iOS, Android…)'),
+      network: z.string().nullable().describe('Coarse network last seen from: an IPv4 /24 (203.0.113.x) or IPv6 /48; the full address is only in the audit trail'),
+      created_at: z.iso.datetime().describe('First sign-in through this session'),
+      last_seen_at: z.iso.datetime().describe('Last use of the session (sign-in, authorization request, /account visit), refreshed at most every 5 minutes'),
+    })
+    .nullable()
+    .describe('The browser behind the session; null for a session signed in before it was recorded'),
 });
 
 const grantSchema = z.object({
@@ -37,6 +47,9 @@ const sessionJson = (s: UserSession): z.output<typeof sessionSchema> => ({
   amr: s.amr,
   acr: s.acr ?? null,
   client_ids: s.clientIds,
+  device: s.device
+    ? { browser: s.device.browser ?? null, os: s.device.os ?? null, network: s.device.network ?? null, created_at: s.device.createdAt.toISOString(), last_seen_at: s.device.lastSeenAt.toISOString() }
+    : null,
 });
 
 const grantJson = (g: UserGrant): z.output<typeof grantSchema> => ({
