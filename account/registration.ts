@@ -33,6 +33,8 @@ const form = z.object({
   method: z.literal('passkey').optional(),
   phone: z.string().max(40).optional(),
   interaction: z.string().max(64).optional(),
+  /** "1": this sign-up replaces the one in this browser's cookie (a different address). */
+  replace: z.literal('1').optional(),
 });
 const codeForm = z.object({ csrf: z.string(), code: z.string().max(20) });
 
@@ -48,13 +50,18 @@ function showForm(ctx: Context, deps: SelfServiceDeps, values: Record<string, st
   });
 }
 
+/** The sign-up form again for a different address: the earlier answers but the password, marked as replacing that sign-up. */
+function showChangeForm(ctx: Context, deps: SelfServiceDeps, signup: SignupCookie) {
+  showForm(ctx, deps, { username: signup.n, email: signup.e, phone: signup.t, interaction: signup.i, replace: '1' });
+}
+
 function showCheckEmail(ctx: Context, deps: SelfServiceDeps, extra: { error?: string; notice?: string } = {}) {
   const signup = readSignup(ctx);
   renderSelfService(ctx, deps.renderer, 'account/check-email', {
     titleId: 'signup.checkTitle',
     email: typeof signup?.e === 'string' ? signup.e : '',
-    // A wrong address: the sign-up form again (for the same sign-in), nothing of the first attempt kept.
-    changeHref: signup?.i ? `/account/register?interaction=${encodeURIComponent(signup.i)}` : '/account/register',
+    // A wrong address: the sign-up form again (for the same sign-in), with the other answers but the password.
+    changeHref: '/account/register/change',
     action: '/account/register/verify',
     resendAction: '/account/register/resend',
     ...extra,
@@ -102,7 +109,9 @@ export function registerRegistration(router: Router, deps: SelfServiceDeps): voi
     // Without phone verification (PHONE_VERIFICATION_ENABLED=false) the form has no phone field.
     const phone = deps.options.phoneVerification ? parsed.data.phone : undefined;
     const interaction = uidOf(parsed.data.interaction);
-    const values = { username, email, phone, interaction };
+    // Replacing needs the earlier sign-up's cookie: without it this is an ordinary sign-up.
+    const earlier = parsed.data.replace ? readSignup(ctx) : undefined;
+    const values = { username, email, phone, interaction, ...(earlier ? { replace: '1' } : {}) };
     // "Sign up with a passkey" (PASSKEYS_ENABLED): no password; the passkey follows the verification.
     const withPasskey = !!deps.passkeys && parsed.data.method === 'passkey';
     if (!withPasskey && parsed.data.password === undefined) {
@@ -111,8 +120,16 @@ export function registerRegistration(router: Router, deps: SelfServiceDeps): voi
     }
     try {
       const password = withPasskey ? undefined : (parsed.data.password ?? '');
-      const result = await register(deps.services, { username, email, password, phone }, requestContext(ctx, deps.renderer));
-      writeCookie(ctx, SIGNUP_COOKIE, { f: result.flowId, ...(result.userId ? { u: result.userId } : {}), ...(interaction ? { i: interaction } : {}), e: email.trim().slice(0, 320), ...(withPasskey ? { p: 1 } : {}) } satisfies SignupCookie);
+      const result = await register(deps.services, { username, email, password, phone, replacing: earlier?.u }, requestContext(ctx, deps.renderer));
+      writeCookie(ctx, SIGNUP_COOKIE, {
+        f: result.flowId,
+        ...(result.userId ? { u: result.userId } : {}),
+        ...(interaction ? { i: interaction } : {}),
+        e: email.trim().slice(0, 320),
+        n: username.slice(0, 200),
+        ...(phone?.trim() ? { t: phone.trim().slice(0, 40) } : {}),
+        ...(withPasskey ? { p: 1 } : {}),
+      } satisfies SignupCookie);
       seeOther(ctx, '/account/register/verify');
     } catch (error) {
       if (!isAppError(error) || (error.code !== 'invalid_input' && error.code !== 'rate_limited')) throw error;
@@ -120,6 +137,13 @@ export function registerRegistration(router: Router, deps: SelfServiceDeps): voi
       if (error.code === 'rate_limited') ctx.set('Retry-After', String(error.details.retryAfterSeconds ?? 60));
       showForm(ctx, deps, values, error.code === 'rate_limited' ? { form: ['fields.rate_limited'] } : fieldErrors(error.details.fields));
     }
+  });
+
+  // "Use a different address" on the check-your-email page.
+  router.get('/account/register/change', enabled, (ctx) => {
+    const signup = readSignup(ctx);
+    if (!signup) return ctx.redirect('/account/register');
+    showChangeForm(ctx, deps, signup);
   });
 
   router.get('/account/register/verify', enabled, (ctx) => {

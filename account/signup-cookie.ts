@@ -9,6 +9,9 @@ export interface SignupCookie {
   i?: string;
   /** The address as typed, shown on the "check your email" page. */
   e?: string;
+  /** The username and phone number as typed, so "use a different address" keeps them (never the password). */
+  n?: string;
+  t?: string;
   /** 1: a passkey sign-up (no password): the passkey is created once the email is verified. */
   p?: 1;
 }

@@ -49,7 +49,7 @@ async function signInOnPage(page: Page, login: string, password: string) {
 }
 
 describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
-  it('signs up from a sign-in page, verifies by code, and continues to the client', async () => {
+  it('signs up from a sign-in page, changes the address, verifies by code, and continues to the client', { timeout: 120_000 }, async () => {
     const config = await discover(op.issuer, WEB_CLIENT.client_id, WEB_CLIENT.client_secret);
     const request = await authorizationRequest(config, { redirect_uri: WEB_CLIENT.redirect_uri, scope: 'openid email' });
     const { context, page, csp } = await openPage();
@@ -70,16 +70,30 @@ describeInChromium(`self-service pages in Chromium (${chromiumPath})`, () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
     await expect(page.locator('.lead').textContent()).resolves.toContain('browser-joiner@example.com');
-    await expect(page.getByRole('link', { name: 'Sign up with another address' }).getAttribute('href')).resolves.toMatch(/^\/account\/register\?interaction=/);
     await checkPage(page, 'register-check-email');
-    const message = await mailbox.waitFor('browser-joiner@example.com', 'verify-email', { since });
+    await mailbox.waitFor('browser-joiner@example.com', 'verify-email', { since });
+
+    // A typo in the address: back to the form with the username kept and the password not.
+    await page.getByRole('link', { name: 'Use a different address' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await expect(page.getByLabel('Username').inputValue()).resolves.toBe('browser-joiner');
+    await expect(page.getByLabel('Email').inputValue()).resolves.toBe('browser-joiner@example.com');
+    await expect(page.getByLabel('Password').inputValue()).resolves.toBe('');
+    await checkPage(page, 'register-change-address');
+    await page.getByLabel('Email').fill('browser-joiner@example.org');
+    await page.getByLabel('Password').fill('joining by browser today');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await expect(page.locator('.lead').textContent()).resolves.toContain('browser-joiner@example.org');
+    const message = await mailbox.waitFor('browser-joiner@example.org', 'verify-email', { since });
     await page.getByLabel('Code from the email').fill(message.data.code!);
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: /Authorize Web App/ }).waitFor();
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL((u) => u.origin === new URL(WEB_CLIENT.redirect_uri).origin);
     const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
-    expect(tokens.claims()?.sub).toBe((await op.running.container.users.findByLogin('browser-joiner'))!.id);
+    expect(tokens.claims()?.sub).toBe((await op.running.container.users.findByLogin('browser-joiner@example.org'))!.id);
+    expect(await op.running.container.users.findByLogin('browser-joiner@example.com')).toBeUndefined();
     expect(csp).toEqual([]);
     await context.close();
   });

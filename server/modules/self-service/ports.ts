@@ -51,6 +51,11 @@ export interface DeferredRegistration {
   /** The budgets the request spent: a refused one sends nothing (the account is still created). */
   emailAllowed: boolean;
   phoneAllowed: boolean;
+  /**
+   * The account id an earlier sign-up in this browser chose ("use a different address"): that
+   * account, if it was created and its email is still unverified, is deleted before this one is made.
+   */
+  replaces?: string;
 }
 
 export type SelfServiceTask =

@@ -66,6 +66,7 @@ export const AUDIT_EVENT_TYPES = [
   'auth.passkey.offer_declined',
   // account lifecycle and self-service (server/modules/users)
   'user.registered',
+  'user.registration.replaced',
   'user.email.verification_sent',
   'user.email.verified',
   'user.email.changed',

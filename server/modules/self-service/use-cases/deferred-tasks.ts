@@ -25,6 +25,7 @@ const taskSchema = z.discriminatedUnion('type', [
       phone: z.string().optional(),
       emailAllowed: z.boolean(),
       phoneAllowed: z.boolean(),
+      replaces: z.string().min(1).optional(),
     }),
   }),
 ]);

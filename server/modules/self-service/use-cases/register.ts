@@ -11,6 +11,11 @@
  * shown to others): sign-up cannot hide that one is taken, so a taken one is reported and the
  * person chooses another; every look-up spends the per-IP sign-up budget first, so probing names
  * is as slow as creating accounts.
+ * "Use a different address": a sign-up may replace the one this browser made before (the account
+ * id its signed cookie holds). Its username is not "taken" by that earlier account while the
+ * account's email is unverified, and the task deletes that account before making the new one. So
+ * the answer stays the same whether the first address was free (an account was made) or taken
+ * (none was): the request only compares an id it already read.
  */
 import { AppError, type FieldProblem } from '../../../shared/errors.js';
 import { createUser, passwordProblems, USERNAME_PATTERN, type CredentialRepository, type PasswordHasher, type PasswordPolicy, type User, type UserRepository } from '../../users/index.js';
@@ -34,6 +39,8 @@ export interface RegistrationInput {
   /** Absent: sign-up with a passkey, created once the email is verified (docs/passkeys.md). */
   password?: string | undefined;
   phone?: string;
+  /** The account id an earlier sign-up in this browser chose, which this one replaces. */
+  replacing?: string | undefined;
 }
 
 /**
@@ -61,7 +68,8 @@ export async function register(deps: RegisterDeps, input: RegistrationInput, con
   // message). Spent before the username look-up, so the look-up is rate-limited too.
   const creation = await deps.limits.messagesPerIp.consume(`register:${context.facts.ip ?? 'unknown'}`);
   if (!creation.allowed) throw new AppError('rate_limited', 'too many sign-ups from this address', { retryAfterSeconds: creation.retryAfterSeconds });
-  if (await deps.users.findByUsername(username)) throw TAKEN();
+  const holder = await deps.users.findByUsername(username);
+  if (holder && !(input.replacing !== undefined && holder.id === input.replacing && !holder.emailVerified)) throw TAKEN();
 
   // From here every address gets the same work before the answer.
   const emailBudget = await spendForVerification(deps, { kind: 'verify_email', target: email }, context);
@@ -76,6 +84,7 @@ export async function register(deps: RegisterDeps, input: RegistrationInput, con
     ...(phone ? { phone } : {}),
     emailAllowed: emailBudget.allowed,
     phoneAllowed: phoneBudget?.allowed ?? false,
+    ...(input.replacing ? { replaces: input.replacing } : {}),
   };
   await deps.tasks.defer({ type: 'registration', registration, locale: context.locale, facts: context.facts });
   return { flowId: registration.flowId, userId: registration.userId };
@@ -87,6 +96,7 @@ export async function register(deps: RegisterDeps, input: RegistrationInput, con
  */
 export async function fulfilRegistration(deps: RegisterDeps, registration: DeferredRegistration, context: RequestContext): Promise<void> {
   const { email, phone } = registration;
+  if (registration.replaces) await dropReplaced(deps, registration.replaces, context);
   const existing = await deps.users.findByLogin(email);
   if (existing) return tellExistingAddress(deps, existing, registration, context);
 
@@ -128,4 +138,21 @@ async function tellExistingAddress(deps: RegisterDeps, existing: User, registrat
     });
   }
   await audit(deps.audit, context, { type: 'user.registered', outcome: 'denied', actor: { type: 'anonymous' }, subject: { type: 'user', id: existing.id }, details: { reason: 'email_in_use' } });
+}
+
+/**
+ * The earlier sign-up of this browser, replaced by a new address: its account goes if it was made
+ * and is still unverified (never one whose owner proved the address, and only at the version read,
+ * so a verification in between wins). Nothing was made for a taken address: nothing to do.
+ */
+async function dropReplaced(deps: RegisterDeps, userId: string, context: RequestContext): Promise<void> {
+  const earlier = await deps.users.findById(userId);
+  if (!earlier || earlier.emailVerified) return;
+  try {
+    await deps.users.deleteVersioned(earlier.id, [earlier.version]);
+  } catch (error) {
+    if (error instanceof AppError && (error.code === 'not_found' || error.code === 'precondition_failed')) return;
+    throw error;
+  }
+  await audit(deps.audit, context, { type: 'user.registration.replaced', outcome: 'success', actor: { type: 'anonymous' }, subject: { type: 'user', id: earlier.id } });
 }
