@@ -2,7 +2,7 @@
  * The console's Users screen in Chromium: sign-in through the console's own client (code +
  * PKCE, admin role required), search and paging, create, edit (and a stale edit's 412 message),
  * roles, disable — after which the user's refresh token is refused (openid-client) — and enable;
- * linked identities listed and one unlinked after confirmation.
+ * linked identities listed and one unlinked after confirmation; a user's sessions with their browser, network and last seen.
  */
 import { expect, it } from 'vitest';
 import { chromiumPath, describeInChromium } from '../../helpers/chromium.js';
@@ -119,6 +119,10 @@ describeInChromium(`console users in Chromium (${chromiumPath})`, () => {
     const { context, page } = await openConsolePage(world.browser);
     await signInToConsole(page, world.op.issuer, undefined, '/console/users');
     await page.getByRole('link', { name: TEST_USER.username }).click();
+    // The sessions show their browser as the API reports it: openid-client's sign-in names none; the peer is loopback.
+    const sessions = (await page.locator('#sessions .items > li').allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
+    expect(sessions.some((text) => /^A browser · 127\.0\.0\.x · last seen \d{4}-\d{2}-\d{2} \d{2}:\d{2} · Signed in /.test(text))).toBe(true);
+    await checkScreen(page, 'user-sessions');
     await page.locator('summary', { hasText: 'Disable' }).click();
     await page.getByRole('button', { name: 'Disable' }).click();
     await page.getByText('User disabled.').waitFor();
