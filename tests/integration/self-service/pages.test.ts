@@ -82,7 +82,7 @@ describe('a finished password reset', () => {
 });
 
 describe('"check your email"', () => {
-  it('names the address it wrote to, escaped, and offers to sign up with another', async () => {
+  it('names the address it wrote to, escaped, and offers to use a different one', async () => {
     const agent = new UserAgent(world.op.issuer);
     const form = await page(agent, '/account/register');
     const email = "o'neil&sons@example.com";
@@ -90,7 +90,11 @@ describe('"check your email"', () => {
     expect(sent.status).toBe(200);
     expect(sent.html).toContain('o&#39;neil&amp;sons@example.com');
     expect(sent.html).not.toContain("o'neil&sons");
-    expect(sent.html).toContain('href="/account/register"');
+    expect(sent.html).toContain('href="/account/register/change"');
+    // The change form keeps the address (escaped) for correcting it.
+    const change = await page(agent, '/account/register/change');
+    expect(change.html).toContain('value="o&#39;neil&amp;sons@example.com"');
+    expect(change.html).not.toContain("o'neil&sons");
   });
 });
 
