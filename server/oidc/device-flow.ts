@@ -140,3 +140,24 @@ export function announcePollInterval(provider: Provider, seconds: number): void 
     }
   });
 }
+
+/**
+ * The code page re-rendered for an error the device routes met outside oidc-provider's session
+ * middleware — a POST /device without the session cookie ("could not find device form details"),
+ * a resume (`/device/:uid`) without its cookie — puts its form secret in a session that was never
+ * stored, after that middleware ended; the route's outer `ensureSessionSave` then calls
+ * `persist`, which throws for a session never saved, and the visitor got a 500. Such a session is
+ * stored here as the session middleware stores a new one (cookie, then the session TTL), so the
+ * page is the provider's 400 and its form works when posted.
+ */
+export function storeSessionsFirstTouchedOnErrorPages(provider: Provider, sessionTtlSeconds: number, cookie: Record<string, unknown>): void {
+  const prototype = provider.Session.prototype as unknown as { persist(this: { exp?: unknown; id: string; save(ttl: number): Promise<unknown> }): Promise<unknown> };
+  const persist = prototype.persist;
+  prototype.persist = async function persistOrStore() {
+    if (typeof this.exp === 'number') return persist.call(this);
+    const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
+    if (!ctx?.oidc) return undefined;
+    ctx.oidc.cookies.set(provider.cookieName('session'), this.id, cookie as never);
+    return this.save(sessionTtlSeconds);
+  };
+}

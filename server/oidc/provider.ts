@@ -20,7 +20,7 @@ import { accessTokenRoleClaims, roleClaimScopes, type RoleClaimsLookup } from '.
 import { markOutages, outageAwareAdapter, outageAwareFindAccount } from './outage.js';
 import { loadExistingGrantWith, type ExistingGrantLookup } from './existing-grant.js';
 import { providerWithReuseWindow, refreshReuseAdapter, rotateRefreshToken } from './refresh-reuse.js';
-import { announcePollInterval, deviceFlowFeature, pollingLimitedAdapter, type DeviceFlowDeps } from './device-flow.js';
+import { announcePollInterval, deviceFlowFeature, pollingLimitedAdapter, storeSessionsFirstTouchedOnErrorPages, type DeviceFlowDeps } from './device-flow.js';
 import { BACKCHANNEL_LOGOUT, backchannelLogoutThroughOutbox, type LogoutQueue } from './backchannel-logout.js';
 import { keepActClaim, registerTokenExchange, type TokenExchangeDeps } from './token-exchange.js';
 import { codeTtl, highSecurityConfiguration, holdSecretsToTheirMethod, type HighSecurityOptions } from './high-security.js';
@@ -44,6 +44,9 @@ export interface ProviderDeps {
   /** PAR, DPoP, JAR, JARM, mTLS, FAPI 2.0, pairwise, encryption (high-security.ts). */
   highSecurity: HighSecurityOptions;
 }
+
+/** The session cookie's options, also used where a session is first stored outside the session middleware (device-flow.ts). */
+const LONG_COOKIE = { httpOnly: true, sameSite: 'lax', signed: true } as const;
 
 function isConfidential(client: { clientAuthMethod?: string | undefined }): boolean {
   return client.clientAuthMethod !== 'none';
@@ -105,7 +108,7 @@ export function buildProvider(deps: ProviderDeps): Provider {
     },
     cookies: {
       keys: config.cookieKeys ?? [],
-      long: { httpOnly: true, sameSite: 'lax', signed: true },
+      long: LONG_COOKIE,
       short: { httpOnly: true, sameSite: 'lax', signed: true },
     },
     features: {
@@ -175,7 +178,10 @@ export function buildProvider(deps: ProviderDeps): Provider {
   const provider = new OurProvider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
   markOutages(provider);
-  if (deps.deviceFlow) announcePollInterval(provider, deps.deviceFlow.pollInterval);
+  if (deps.deviceFlow) {
+    announcePollInterval(provider, deps.deviceFlow.pollInterval);
+    storeSessionsFirstTouchedOnErrorPages(provider, ttl.session, LONG_COOKIE);
+  }
   if (deps.logoutQueue) backchannelLogoutThroughOutbox(provider, deps.logoutQueue);
   if (deps.tokenExchange) {
     registerTokenExchange(provider, deps.tokenExchange, { resourceIndicators: configuration.features!.resourceIndicators!, findAccount: configuration.findAccount! });

@@ -95,10 +95,13 @@ describe('problem details', () => {
     expect(logged.join('\n')).not.toContain('"stack"');
   });
 
-  it('renders an HTML page for a browser GET and for interaction routes whatever they accept', async () => {
+  it('renders an HTML page for a browser GET and for interaction, account and console routes whatever they accept', async () => {
     for (const [path, init] of [
       ['/account/invalid', { headers: { accept: 'text/html' } }],
       ['/interaction/abc/invalid', { method: 'POST', headers: json }],
+      // A console form the browser kit refuses (wrong media type, CSRF) is a page, not problem+json.
+      ['/console/clients/invalid', { method: 'POST', headers: { accept: 'text/html' } }],
+      ['/console/invalid', { method: 'POST', headers: json }],
     ] as const) {
       const response = await fetch(`${base}${path}`, init);
       expect(response.status).toBe(400);

@@ -51,6 +51,9 @@ function toProblem(ctx: Context, error: unknown): Problem {
   };
 }
 
+/** The page apps whose forms a browser posts: a refused form (CSRF, media type, size) is a page there too. */
+const PAGE_APPS = ['/account', '/console'];
+
 /**
  * @param jsonPrefixes paths of JSON APIs, which answer problem+json whatever the Accept header says.
  * @param outageRetryAfterSeconds Retry-After of the 503 answered while a store is unreachable (OUTAGE_RETRY_AFTER).
@@ -66,9 +69,9 @@ export function problemDetails(renderer: Renderer, jsonPrefixes: readonly string
       const retryAfter = problem.status === 503 ? outageRetryAfterSeconds : isAppError(error) ? error.details.retryAfterSeconds : undefined;
       if (retryAfter) ctx.set('Retry-After', String(retryAfter));
       ctx.status = problem.status;
-      // Browsers get a page: every interaction and self-service (/account) route, and any GET that prefers HTML. APIs get problem+json.
+      // Browsers get a page: every interaction, self-service (/account) and console (/console) route, and any GET that prefers HTML. APIs get problem+json.
       const jsonApi = jsonPrefixes.some((prefix) => ctx.path.startsWith(prefix));
-      const page = ctx.path.startsWith('/interaction') || ctx.path === '/account' || ctx.path.startsWith('/account/');
+      const page = ctx.path.startsWith('/interaction') || PAGE_APPS.some((app) => ctx.path === app || ctx.path.startsWith(`${app}/`));
       if (!jsonApi && (page || (ctx.method === 'GET' && ctx.accepts('html', 'json') === 'html'))) {
         ctx.type = 'html';
         const locale = negotiateLocale(ctx, renderer.locales);

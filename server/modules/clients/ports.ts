@@ -62,3 +62,13 @@ export interface ClientChanges {
 export interface ExchangeTokenVerifier {
   verify(token: string, tokenType: string): Promise<import('./domain/token-exchange.js').ExchangeParty | undefined>;
 }
+
+/**
+ * The address policy for URLs the provider itself will call for a client (its
+ * backchannel_logout_uri): the webhook policy (WEBHOOK_ALLOWED_NETWORKS; https in production),
+ * checked when the client is saved and again at every delivery.
+ */
+export interface OutboundUrlPolicy {
+  /** @returns why the URL may not be called (no address in the message), or undefined. */
+  refusal(url: string): Promise<string | undefined>;
+}

@@ -27,7 +27,8 @@ export function buildAdministration(deps: {
   const { config, stores, audit, outbound } = deps;
   const { users, credentials, hasher, roles, apis } = stores;
   const { validateClientMetadata } = deps.provider;
-  const seed: ApplySeedDeps = { clients: stores.clients, apis, roles, keyRotationOverlap: config.keyRotationOverlap, users, credentials, hasher, validateClientMetadata, env: deps.env };
+  const { endpoints } = outbound;
+  const seed: ApplySeedDeps = { clients: stores.clients, apis, roles, keyRotationOverlap: config.keyRotationOverlap, users, credentials, hasher, validateClientMetadata, endpoints, env: deps.env };
   return {
     /** The admin API's use cases (server/http/routes/admin). */
     api: {
@@ -40,7 +41,7 @@ export function buildAdministration(deps: {
         keyRotationOverlap: config.keyRotationOverlap,
         protectedApis: [config.adminApi.audience],
       }),
-      clients: createClientAdministration({ clients: stores.admin.clients, changes: stores.admin.clientChanges, apis, audit, validateClientMetadata }),
+      clients: createClientAdministration({ clients: stores.admin.clients, changes: stores.admin.clientChanges, apis, audit, validateClientMetadata, endpoints }),
       webhooks: createWebhookAdministration({ subscriptions: outbound.subscriptions, endpoints: outbound.endpoints, outbox: outbound.outbox, audit, random: cryptoRandom }),
     },
     seed,

@@ -89,6 +89,33 @@ export function clientsSuite(ctx: () => AdminTestContext) {
       expect((await call({ client_id: 'web-app', grant_types: ['client_credentials'] })).status).toBe(409);
     });
 
+    it('refuses a backchannel_logout_uri the address policy refuses, at creation and at change, naming the field', async () => {
+      const { api, tokens } = ctx();
+      type Refusal = { errors: Array<{ field: string; message: string }> };
+      const create = (id: string, uri: string) => api.call<Refusal>('POST', '/clients', { token: tokens.writer, body: { client_id: id, grant_types: ['client_credentials'], backchannel_logout_uri: uri } });
+      // This provider allows 127.0.0.0/8 (WEBHOOK_ALLOWED_NETWORKS, for the local receivers): every other inward address stays refused.
+      for (const [uri, message] of [
+        ['http://[::1]/logout', 'the host resolves to a loopback address, which webhooks may not reach'],
+        ['http://10.1.2.3/logout', 'the host resolves to a private address, which webhooks may not reach'],
+        ['http://169.254.169.254/latest/meta-data', 'the host resolves to a link-local address, which webhooks may not reach'],
+        ['https://user:secret@93.184.215.14/logout', 'the URL must not contain credentials'],
+      ]) {
+        const refused = await create('bcl-refused', uri!);
+        expect(refused.status, uri).toBe(400);
+        expect(refused.body.errors).toEqual([{ field: 'body.backchannel_logout_uri', message }]);
+      }
+      expect((await api.call('GET', '/clients/bcl-refused', { token: tokens.reader })).status).toBe(404);
+      // A public address passes (an IP literal: no DNS in the test).
+      expect((await create('bcl-allowed', 'http://127.0.0.1:8080/logout')).status).toBe(201);
+      const created = await create('bcl-public', 'https://93.184.215.14/logout');
+      expect(created.status).toBe(201);
+      const changed = await api.call<Refusal>('PATCH', '/clients/bcl-public', { token: tokens.writer, body: { backchannel_logout_uri: 'http://192.168.1.10/logout' }, ifMatch: created.etag });
+      expect(changed.status).toBe(400);
+      expect(changed.body.errors).toEqual([{ field: 'body.backchannel_logout_uri', message: 'the host resolves to a private address, which webhooks may not reach' }]);
+      const stored = await api.call<Client>('GET', '/clients/bcl-public', { token: tokens.reader });
+      expect(stored.body.backchannel_logout_uri).toBe('https://93.184.215.14/logout');
+    });
+
     it('changes metadata with If-Match; a public client has no secret and cannot rotate one', async () => {
       const { api, tokens } = ctx();
       const created = await api.call<Client>('POST', '/clients', {

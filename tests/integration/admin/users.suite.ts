@@ -110,6 +110,9 @@ export function usersSuite(ctx: () => AdminTestContext) {
       const second = await api.call<Page<User>>('GET', `/users?q=srch&limit=2&cursor=${first.body.next_cursor}`, { token: tokens.reader });
       expect(second.body.items.map((u) => u.username)).toEqual(['srch-z_odd']);
       // (A lone surrogate cannot reach a query string: UTF-8 cannot encode one, and %ED%A0%80 decodes to U+FFFD.)
+      const role = await api.call<{ errors: Array<{ field: string }> }>('GET', '/users?role=a%00b', { token: tokens.reader });
+      expect(role.status).toBe(400);
+      expect(role.body.errors.map((e) => e.field)).toEqual(['query.role']);
       for (const query of ['q=a%00b', 'q=%01', 'q=tab%09', `q=${'x'.repeat(201)}`, 'q=', 'q=a&q=b', 'username=a%00', 'email=%00@x']) {
         const bad = await api.call<{ errors?: Array<{ field: string }> }>('GET', `/users?${query}`, { token: tokens.reader });
         expect(bad.status, query).toBe(400);

@@ -194,6 +194,7 @@ describe('SEED_FILE', () => {
   it.each([
     ['a redirect URI that is not a URL', (s: Seed) => (s.clients[0]!.redirect_uris = ['https://shop.example.com/cb', 'not a url']), 'clients[0] ("shop").redirect_uris[1]: must be an absolute URI'],
     ['a short user password', (s: Seed) => s.users.push({ username: 'dave', password: 'short' }), 'users[1] ("dave").password: must be at least 12 characters'],
+    ['a back-channel logout URI on a loopback address (the webhook address policy)', (s: Seed) => s.clients.push({ client_id: 'inward', grant_types: ['client_credentials'], backchannel_logout_uri: 'http://127.0.0.1:8080/logout' }), 'clients[3] ("inward").backchannel_logout_uri: the host resolves to a loopback address, which webhooks may not reach'],
     ['metadata our client schema refuses before the protocol engine sees it', (s: Seed) => s.clients.push({ client_id: 'keyless', token_endpoint_auth_method: 'private_key_jwt', grant_types: ['client_credentials'] }), 'clients[3] ("keyless").jwks: private_key_jwt needs the client\'s public keys'],
   ])('stops a later start on %s, naming entry and field, and changes nothing', async (_what, breakIt, expected) => {
     const before = await counts();

@@ -163,7 +163,7 @@ describeWith('postgres')('roles, users and clients', () => {
     expect(table.stdout).toMatch(/^shop\s+cli\s+client_secret_basic\s+authorization_code,refresh_token\s+https:\/\/shop.example.com\/cb$/m);
   });
 
-  it('clients create refuses an existing id, a wildcard redirect URI, and a code-flow client without redirect URI', async () => {
+  it('clients create refuses an existing id, a wildcard redirect URI, a code-flow client without redirect URI, a private back-channel logout URI', async () => {
     const again = await cli(['clients', 'create', 'shop', '--redirect-uri', 'https://shop.example.com/cb'], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('exists already');
@@ -173,6 +173,10 @@ describeWith('postgres')('roles, users and clients', () => {
     const noRedirect = await cli(['clients', 'create', 'lost'], env);
     expect(noRedirect.code).toBe(1);
     expect(noRedirect.stderr).toContain('redirect_uris: required for the authorization_code grant');
+    // Logout tokens would be POSTed there: the webhook address policy holds when the client is saved.
+    const inward = await cli(['clients', 'create', 'inward', '--grant-type', 'client_credentials', '--backchannel-logout-uri', 'http://10.0.0.1/logout'], env);
+    expect(inward.code).toBe(1);
+    expect(inward.stderr).toContain('clients[0] ("inward").backchannel_logout_uri: the host resolves to a private address, which webhooks may not reach');
   });
 });
 

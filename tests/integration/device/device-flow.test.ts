@@ -1,7 +1,8 @@
 /**
  * RFC 8628 with openid-client as the device: device authorization, the user's approval on our
  * pages, polling to tokens; and its failures: slow_down for fast polling, wrong and expired user
- * codes, a user who cancels, an expired device code, a client without the grant.
+ * codes, a user who cancels, an expired device code, a client without the grant, a resume
+ * without its cookie.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserAgent } from '../../helpers/browser.js';
@@ -96,6 +97,29 @@ describe('device authorization grant', () => {
     expect(nul.status).toBe(400);
     const auth = await postForm(`${op.issuer}/device/auth`, { client_id: TV_CLIENT.client_id, scope: '\uD800' });
     expect(auth.status).toBeLessThan(500);
+  });
+
+  it('the code pages without their session cookie (a stale form, a guessed /device/:uid) answer the code page with a 400, never a 500', async () => {
+    const bare = [
+      () => fetch(`${op.issuer}/device/no-such-uid`, { headers: { accept: 'text/html' } }),
+      () => fetch(`${op.issuer}/device/auth`, { headers: { accept: 'text/html' } }),
+      () => fetch(`${op.issuer}/device`, { method: 'POST', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, body: 'xsrf=stale&user_code=BCDF-GHJK' }),
+    ];
+    for (const request of bare) {
+      const response = await request();
+      expect(response.status, response.url).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await response.text()).toContain('name="user_code"');
+    }
+    // The page's form works: it came with a session, so the code entered is looked up.
+    const agent = new UserAgent(op.issuer);
+    const { response } = await agent.follow('/device/no-such-uid');
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(await response.text())![1]!;
+    const again = await agent.submit('/device', { xsrf, user_code: 'BCDF-GHJK' });
+    const html = await again.response.text();
+    expect(again.response.status).toBeLessThan(500);
+    expect(html).toContain('name="user_code"');
+    expect(html).not.toContain('could not find device form details');
   });
 
   it('an expired device code: polling says expired_token, the code page says expired', async () => {

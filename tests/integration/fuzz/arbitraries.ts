@@ -40,3 +40,42 @@ export function formOf(names: readonly string[], fixed: Record<string, string> =
 /** How a body is sent: the right encoding, a wrong content type, or a charset nobody speaks. */
 export const encoding = fc.constantFrom('form', 'json', 'text/plain', 'application/xml', 'form; charset=utf-16', 'json; charset=latin1', 'none');
 export type Encoding = 'form' | 'json' | 'text/plain' | 'application/xml' | 'form; charset=utf-16' | 'json; charset=latin1' | 'none';
+
+const b64url = (text: string) => Buffer.from(text).toString('base64url');
+
+/** A base64url member of a WebAuthn response: plausible, huge, not base64url, or of another type. */
+const webAuthnBytes: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom('AAAA', 'A'.repeat(5000), 'A'.repeat(20_000), '====', 'a+b/c', ''),
+  fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('base64url')),
+  // clientDataJSON that decodes to JSON of the wrong shape or hostile text.
+  fc.record({ type: fc.oneof(fc.constantFrom('webauthn.get', 'webauthn.create'), hostileText), challenge: hostileText, origin: hostileText }, { requiredKeys: [] }).map((data) => b64url(JSON.stringify(data))),
+  hostileText.map(b64url),
+  jsonValue,
+);
+
+/**
+ * What a page script could post as a WebAuthn response (the `response` form field): objects of
+ * the registration or assertion shape with members missing, of the wrong type, huge or hostile,
+ * other JSON, and text that is not JSON at all.
+ */
+export const webAuthnResponseText: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc
+    .record(
+      {
+        id: webAuthnBytes,
+        rawId: webAuthnBytes,
+        type: fc.oneof(fc.constant('public-key'), jsonValue),
+        response: fc.oneof(
+          fc.record({ clientDataJSON: webAuthnBytes, attestationObject: webAuthnBytes, authenticatorData: webAuthnBytes, signature: webAuthnBytes, userHandle: webAuthnBytes, transports: fc.oneof(fc.constant(['internal']), jsonValue) }, { requiredKeys: [] }),
+          jsonValue,
+        ),
+        clientExtensionResults: jsonValue,
+        authenticatorAttachment: fc.oneof(fc.constantFrom('platform', 'cross-platform'), jsonValue),
+      },
+      { requiredKeys: [] },
+    )
+    .map((value) => JSON.stringify(value)) },
+  { weight: 1, arbitrary: jsonValue.map((value) => JSON.stringify(value) ?? 'undefined') },
+  { weight: 1, arbitrary: fc.constantFrom('{', 'nul', '[]', '{"__proto__":{"admin":true}}', `${'['.repeat(3000)}${']'.repeat(3000)}`, '"\\ud800"', '{"id":"\\u0000"}') },
+  { weight: 1, arbitrary: hostileText },
+);

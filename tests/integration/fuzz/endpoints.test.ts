@@ -165,7 +165,7 @@ describe('fuzzing the pages', () => {
 });
 
 describe('fuzzing the admin API with a valid token', () => {
-  const resources = ['/users', '/clients', '/roles', '/resource-servers', '/webhooks', '/audit'];
+  const resources = ['/users', '/clients', '/roles', '/resource-servers', '/webhooks', '/audit', '/audit/records', '/audit/export'];
 
   it('collections: query parameters and bodies', async () => {
     await check(

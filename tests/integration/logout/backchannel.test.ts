@@ -7,6 +7,7 @@
  * without a URI gets nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientDefinitionSchema } from '../../../server/modules/clients/index.js';
 import { UserAgent } from '../../helpers/browser.js';
 import { adminTokenFor, AdminApiClient } from '../../helpers/admin-api.js';
 import { startLogoutReceiver, type LogoutReceiver } from '../../helpers/logout-receiver.js';
@@ -25,12 +26,15 @@ beforeAll(async () => {
   const seed = adminSeed() as { clients: Array<Record<string, unknown>> };
   const web = seed.clients.find((c) => c.client_id === WEB_CLIENT.client_id)!;
   Object.assign(web, { backchannel_logout_uri: `${rp.origin}/web/logout`, backchannel_logout_session_required: true });
-  // A URI on a network the address policy does not allow: never called.
-  seed.clients.push({ client_id: NARROW.client_id, client_secret: NARROW.client_secret, redirect_uris: [NARROW.redirect_uri], scope: 'openid', backchannel_logout_uri: 'http://10.255.255.1/logout' });
   op = await startTestProvider({
     seed,
     env: { ADMIN_API_AUDIENCE: AUDIENCE, WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', OUTBOX_POLL_INTERVAL: '1', OUTBOX_RETRY_BASE: '1', OUTBOX_RETRY_CAP: '1' },
   });
+  // A URI on a network the address policy does not allow: a seed or the admin API refuses it
+  // now, so it is stored as a client saved before that check (or whose host's DNS changed) is.
+  const narrow = clientDefinitionSchema.parse({ client_id: NARROW.client_id, redirect_uris: [NARROW.redirect_uri], scope: 'openid', backchannel_logout_uri: 'http://10.255.255.1/logout' });
+  const { client_id: clientId, ...metadata } = narrow;
+  await op.running.container.seedDeps.clients.save({ clientId, metadata: { ...metadata, token_endpoint_auth_method: 'client_secret_basic' }, secret: NARROW.client_secret, source: 'seed' });
 }, 60_000);
 afterAll(async () => {
   await op?.stop();

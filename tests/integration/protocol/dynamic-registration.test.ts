@@ -199,6 +199,9 @@ describe('refusals', () => {
     [{ first_party: true }, 'first_party cannot be registered dynamically'],
     [{ web_origins: ['https://evil.example.com'] }, 'web_origins cannot be registered dynamically'],
     [{ jwks_uri: 'http://169.254.169.254/latest/meta-data' }, 'jwks_uri cannot be registered dynamically'],
+    // A URI the provider would POST logout tokens to is granted by an administrator, whose save checks the address policy.
+    [{ backchannel_logout_uri: 'http://127.0.0.1:8080/logout' }, 'backchannel_logout_uri cannot be registered dynamically'],
+    [{ backchannel_logout_uri: 'https://rp.example.com/logout', backchannel_logout_session_required: true }, 'backchannel_logout_uri cannot be registered dynamically'],
     [{ grant_types: ['authorization_code', 'client_credentials'] }, 'grant_types client_credentials cannot be registered dynamically'],
   ])('privileged metadata %j: 400 invalid_client_metadata, nothing stored', async (extra, description) => {
     const before = await clientCount();

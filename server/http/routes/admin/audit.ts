@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { AUDIT_EVENT_TYPES, auditRecordJson, type AuditFilter, type AuditQueries, type AuditSubject, type AuditTrail, type VerifyResult } from '../../../modules/compliance/index.js';
 import { operation, type AdminResource } from './kit/operation.js';
-import { pageQuery, pageSchema } from './kit/schemas.js';
+import { pageQuery, pageSchema, queryText } from './kit/schemas.js';
 
 const SUBJECT_TYPES = ['user', 'client', 'role', 'resource_server', 'signing_key', 'grant', 'session', 'webhook', 'message', 'audit'] as const satisfies ReadonlyArray<AuditSubject['type']>;
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -33,8 +33,8 @@ export const auditRecordSchema = z.object({
 const filterQuery = {
   from: z.iso.datetime({ offset: true }).optional().describe('Records that happened at or after this instant (RFC 3339)'),
   to: z.iso.datetime({ offset: true }).optional().describe('Records that happened before this instant (RFC 3339)'),
-  actor: z.string().min(1).max(200).optional().describe('Id of the user or client that acted'),
-  subject: z.string().min(1).max(200).optional().describe('Id of the subject acted upon'),
+  actor: queryText(200).optional().describe('Id of the user or client that acted'),
+  subject: queryText(200).optional().describe('Id of the subject acted upon'),
   subject_type: z.enum(SUBJECT_TYPES).optional().describe('Kind of the subject'),
   type: z
     .string()

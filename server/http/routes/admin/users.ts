@@ -7,9 +7,8 @@ import { z } from 'zod';
 import { passwordProblems, PASSWORD_MAX_LENGTH, USERNAME_PATTERN, type UserAdministration, type UserView } from '../../../modules/users/index.js';
 import { AppError } from '../../../shared/errors.js';
 import { decodeCursor } from '../../../shared/pagination.js';
-import { isWellFormed } from '../../../shared/unicode.js';
 import { operation, type AdminResource } from './kit/operation.js';
-import { pageJson, pageQuery, pageSchema, queryFlag } from './kit/schemas.js';
+import { pageJson, pageQuery, pageSchema, queryFlag, queryText } from './kit/schemas.js';
 
 const s = (max: number) => z.string().max(max);
 const profileFields = {
@@ -67,14 +66,6 @@ export function userJson(user: UserView): z.output<typeof userSchema> {
   };
 }
 
-// Query text the database can take: no control characters (NUL among them), no lone surrogates.
-const searchText = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((v) => isWellFormed(v) && !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters or unpaired surrogates');
-
 const userPath = z.object({ userId: z.string().min(1).max(100) });
 const roleNames = z.array(z.string().min(1).max(64)).max(100);
 
@@ -109,10 +100,10 @@ export function usersResource(users: UserAdministration): AdminResource {
         scope: 'admin:read',
         query: z.object({
           ...pageQuery,
-          q: searchText(200).optional().describe('Text found anywhere in the name (profile name, given, family, nickname, preferred username), email or username; case-insensitive, % and _ taken literally'),
-          username: searchText(64).optional().describe('Username prefix (case-insensitive)'),
-          email: searchText(254).optional().describe('Email prefix (case-insensitive)'),
-          role: z.string().min(1).max(64).optional().describe('Name of a role the user holds'),
+          q: queryText(200).optional().describe('Text found anywhere in the name (profile name, given, family, nickname, preferred username), email or username; case-insensitive, % and _ taken literally'),
+          username: queryText(64).optional().describe('Username prefix (case-insensitive)'),
+          email: queryText(254).optional().describe('Email prefix (case-insensitive)'),
+          role: queryText(64).optional().describe('Name of a role the user holds'),
           disabled: queryFlag.optional().describe('true: only disabled users; false: only enabled ones'),
         }),
         responses: { 200: { description: 'A page of users', schema: 'UserPage' } },

@@ -5,7 +5,7 @@
  */
 import { AppError } from '../../../shared/errors.js';
 import { newSecret } from '../../../shared/ids.js';
-import { usesSharedSecret, type ClientDefinition, type ClientRepository } from '../../clients/index.js';
+import { usesSharedSecret, type ClientDefinition, type ClientRepository, type OutboundUrlPolicy } from '../../clients/index.js';
 import type { Permission, ResourceServerRepository, RoleRepository } from '../../permissions/index.js';
 import { createUser, PASSWORD_MIN_LENGTH, type CredentialRepository, type PasswordHasher, type Profile, type UserRepository } from '../../users/index.js';
 import type { SeedDocument, SeedRole, SeedUser } from './seed-document.js';
@@ -21,6 +21,8 @@ export interface ApplySeedDeps {
   hasher: PasswordHasher;
   /** Validates metadata as the protocol engine will when it loads the client. */
   validateClientMetadata(metadata: Record<string, unknown>): Promise<void>;
+  /** The address policy the provider's calls to a client's back-channel logout URI are held to. */
+  endpoints: OutboundUrlPolicy;
   env: Record<string, string | undefined>;
 }
 
@@ -75,6 +77,11 @@ async function applyClient(deps: ApplySeedDeps, source: string, index: number, d
   const metadata = clientMetadata(def);
   for (const [api, scopes] of Object.entries(def.resource_scopes ?? {})) {
     await assertApiScopes(deps, source, `clients[${index}] (${JSON.stringify(def.client_id)}).resource_scopes`, api, scopes);
+  }
+  if (def.backchannel_logout_uri) {
+    // Checked again at every delivery (DNS can change); refused here so a start or import names it.
+    const refusal = await deps.endpoints.refusal(def.backchannel_logout_uri);
+    if (refusal) throw new AppError('invalid_seed', `${source}: clients[${index}] (${JSON.stringify(def.client_id)}).backchannel_logout_uri: ${refusal}`);
   }
   const existing = await deps.clients.find(def.client_id);
   let secret = def.client_secret_env

@@ -12,7 +12,7 @@ import { newSecret } from '../../../shared/ids.js';
 import type { PageRequest } from '../../../shared/pagination.js';
 import type { ExpectedVersions } from '../../../shared/versions.js';
 import { clientDefinitionSchema, usesSharedSecret, type ClientDefinition } from '../domain/client-definition.js';
-import type { ClientChanges, ClientStore, ManagedClient } from '../ports.js';
+import type { ClientChanges, ClientStore, ManagedClient, OutboundUrlPolicy } from '../ports.js';
 import { mapStoreErrors } from '../../../shared/store-errors.js';
 
 export interface ClientAdministrationDeps {
@@ -23,6 +23,8 @@ export interface ClientAdministrationDeps {
   audit: AuditTrail;
   /** Validates metadata as the protocol engine will when it loads the client. */
   validateClientMetadata(metadata: Record<string, unknown>): Promise<void>;
+  /** The address policy the provider's calls to the client's back-channel logout URI are held to. */
+  endpoints: OutboundUrlPolicy;
 }
 
 /** A client and, only right after it was generated, its secret. */
@@ -64,6 +66,12 @@ export function createClientAdministration(deps: ClientAdministrationDeps) {
       throw new AppError('invalid_input', 'invalid client metadata', { fields: [{ field: 'body', message: detail }] });
     }
   };
+  // Delivery checks the URI again (DNS can change); refusing it here tells the operator now, naming the field.
+  const checkOutboundUrls = async (def: ClientDefinition) => {
+    if (!def.backchannel_logout_uri) return;
+    const refusal = await deps.endpoints.refusal(def.backchannel_logout_uri);
+    if (refusal) throw new AppError('invalid_input', 'invalid backchannel_logout_uri', { fields: [{ field: 'body.backchannel_logout_uri', message: refusal }] });
+  };
   const words = { what: 'client', taken: 'a client with this client_id exists' };
   /** A write to the store: port errors answered as AppError, the read cache told either way. */
   const write = async <T>(clientId: string, work: () => Promise<T>): Promise<T> => {
@@ -88,6 +96,7 @@ export function createClientAdministration(deps: ClientAdministrationDeps) {
     async create(by: Acting, input: Record<string, unknown>): Promise<ClientWithSecret> {
       const def = parseDefinition(input);
       await checkApis(def);
+      await checkOutboundUrls(def);
       const metadata = metadataOf(def);
       const secret = usesSharedSecret(def) ? newSecret() : undefined;
       await checkWithEngine(def.client_id, metadata, secret);
@@ -112,6 +121,7 @@ export function createClientAdministration(deps: ClientAdministrationDeps) {
       }
       const def = parseDefinition(merged);
       await checkApis(def);
+      await checkOutboundUrls(def);
       const metadata = metadataOf(def);
       const needsSecret = usesSharedSecret(def);
       const secret = needsSecret && !current.hasSecret ? newSecret() : undefined;

@@ -1,6 +1,7 @@
 /** Schemas every admin resource shares: problem details, pages, path ids, list limits. */
 import { z } from 'zod';
 import { encodeCursor, type Page } from '../../../../shared/pagination.js';
+import { isWellFormed } from '../../../../shared/unicode.js';
 
 /** RFC 9457 problem details as server/http/middleware/problem-details.ts writes them. */
 export const problemSchema = z.object({
@@ -27,6 +28,17 @@ export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT).describe(`Items per page (1-${MAX_LIMIT})`),
   cursor: z.string().min(1).max(512).optional().describe('The next_cursor of the previous page'),
 };
+
+/**
+ * Query text the database can take: no control characters (NUL among them, which Postgres
+ * refuses in text), no lone surrogates; a 400 naming the parameter instead of a failed query.
+ */
+export const queryText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((v) => isWellFormed(v) && !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters or unpaired surrogates');
 
 /** A boolean query flag: `true` or `false`. */
 export const queryFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
