@@ -1,7 +1,7 @@
 /**
  * Every setting the provider reads, declared once, in one zod object per section
  * (config/settings/*.ts): its variable, its type, its default and what it means. `.env.example`
- * and the README table are generated from this list (`npm run docs:config`) and a unit test
+ * and the table in docs/configuration.md are generated from this list (`npm run docs:config`) and a unit test
  * fails when they drift.
  */
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 /**
  * The configuration documents, generated from config/schema.ts (the one place settings are
- * declared): `.env.example` and the README's configuration table, both grouped by section.
+ * declared): `.env.example` and the configuration table of docs/configuration.md, both grouped by section.
  */
 import { sections, settingList } from '../../config/schema.js';
 
@@ -22,7 +22,7 @@ export function envExample(): string {
   return lines.join('\n');
 }
 
-export function readmeTable(): string {
+export function configTable(): string {
   const rows = ['| Variable | Default | Meaning |', '|---|---|---|'];
   for (const { title } of sections) {
     rows.push(`| **${title}** | | |`);
@@ -33,13 +33,15 @@ export function readmeTable(): string {
   return rows.join('\n');
 }
 
-export const README_START = '<!-- config:start -->';
-export const README_END = '<!-- config:end -->';
+/** The page holding the generated table (the README links to it). */
+export const CONFIG_DOC = 'docs/configuration.md';
+export const TABLE_START = '<!-- config:start -->';
+export const TABLE_END = '<!-- config:end -->';
 
-/** The README with its configuration table replaced. @throws Error when the markers are missing. */
-export function withReadmeTable(readme: string): string {
-  const from = readme.indexOf(README_START);
-  const to = readme.indexOf(README_END);
-  if (from < 0 || to < from) throw new Error(`README.md needs ${README_START} and ${README_END} around the configuration table`);
-  return `${readme.slice(0, from + README_START.length)}\n${readmeTable()}\n${readme.slice(to)}`;
+/** The page with its configuration table replaced. @throws Error when the markers are missing. */
+export function withConfigTable(page: string): string {
+  const from = page.indexOf(TABLE_START);
+  const to = page.indexOf(TABLE_END);
+  if (from < 0 || to < from) throw new Error(`${CONFIG_DOC} needs ${TABLE_START} and ${TABLE_END} around the configuration table`);
+  return `${page.slice(0, from + TABLE_START.length)}\n${configTable()}\n${page.slice(to)}`;
 }

@@ -23,6 +23,12 @@ export interface TestProvider {
   env: Record<string, string>;
   /** Stops the server but keeps its database, so a test can start it again. */
   restart(extraEnv?: Record<string, string>): Promise<void>;
+  /**
+   * Stops the server, keeping its database, until `resume`: what an operator does before running
+   * the CLI on the embedded database, which one process may open at a time.
+   */
+  suspend(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -150,6 +156,7 @@ export async function startTestProvider(options: StartOptions = {}): Promise<Tes
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+  let suspended = false;
   const handle: TestProvider = {
     issuer: env.ISSUER!,
     get running() {
@@ -158,11 +165,22 @@ export async function startTestProvider(options: StartOptions = {}): Promise<Tes
     logs,
     env,
     async restart(extraEnv) {
-      await running.stop();
+      if (!suspended) await running.stop();
+      suspended = false;
       running = await boot(extraEnv);
     },
-    async stop() {
+    async suspend() {
+      if (suspended) return;
       await running.stop();
+      suspended = true;
+    },
+    async resume() {
+      if (!suspended) return;
+      running = await boot();
+      suspended = false;
+    },
+    async stop() {
+      if (!suspended) await running.stop();
       if (!options.database) await database?.drop();
       rmSync(dir, { recursive: true, force: true });
     },

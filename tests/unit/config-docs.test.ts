@@ -1,5 +1,5 @@
 /**
- * Configuration is documented once, in config/schema.ts; `.env.example` and the README must
+ * Configuration is documented once, in config/schema.ts; `.env.example` and docs/configuration.md must
  * mention every setting, and be exactly what `npm run docs:config` generates, so the
  * documentation cannot drift from the code.
  */
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../config/paths.js';
 import { settingList } from '../../config/schema.js';
-import { envExample, withReadmeTable } from '../../scripts/docs/config-docs.js';
+import { CONFIG_DOC, envExample, withConfigTable } from '../../scripts/docs/config-docs.js';
 
 const names = settingList.map((s) => s.name);
 
@@ -25,15 +25,15 @@ describe('configuration documentation', () => {
     expect(names.filter((name) => !listed.has(name))).toEqual([]);
   });
 
-  it('README.md mentions every setting', () => {
-    const text = read('README.md');
+  it(`${CONFIG_DOC} mentions every setting`, () => {
+    const text = read(CONFIG_DOC);
     expect(names.filter((name) => !new RegExp(`\\b${name}\\b`).test(text))).toEqual([]);
   });
 
-  it('.env.example and the README table are what `npm run docs:config` generates', () => {
+  it(`.env.example and the table of ${CONFIG_DOC} are what \`npm run docs:config\` generates`, () => {
     expect(read('.env.example')).toBe(envExample());
-    const readme = read('README.md');
-    expect(readme).toBe(withReadmeTable(readme));
+    const page = read(CONFIG_DOC);
+    expect(page).toBe(withConfigTable(page));
   });
 
   it('declares every setting once, with a description', () => {
