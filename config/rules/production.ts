@@ -115,11 +115,37 @@ const rules: MustChange[] = [
     refusal: 'FEDERATION_ALLOW_HTTP_ISSUERS must not be true in production: upstream issuers must be https',
     warning: () => 'FEDERATION_ALLOW_HTTP_ISSUERS is true, so upstream issuers may be http; set FEDERATION_ALLOW_HTTP_ISSUERS=false and use https issuers',
   },
+  {
+    // Explicitly false only: unset, production requires the second factor (config/loader.ts).
+    variables: ['CONSOLE_MFA_REQUIRED', 'CONSOLE_MFA_OPTIONAL_IN_PRODUCTION'],
+    applies: consoleWithoutMfa,
+    refusal:
+      'CONSOLE_MFA_REQUIRED=false is refused in production: administrators would sign in to the console with a password alone; unset it (the console then requires a second factor), turn the console off (CONSOLE_ENABLED=false), or acknowledge the risk with CONSOLE_MFA_OPTIONAL_IN_PRODUCTION=true',
+    warning: () => 'CONSOLE_MFA_REQUIRED is false, so administrators sign in to the console without a second factor; unset it or set CONSOLE_MFA_REQUIRED=true',
+  },
 ];
 
-/** In production, the refusals; elsewhere, the warnings ("… before production"). */
+function consoleWithoutMfa(env: Env): boolean {
+  return env.CONSOLE_ENABLED && env.CONSOLE_MFA_REQUIRED === false && !env.CONSOLE_MFA_OPTIONAL_IN_PRODUCTION;
+}
+
+/**
+ * Risks production accepts only when acknowledged by a second variable: each start warns, naming
+ * both, so the choice stays visible in the logs rather than living on in a forgotten env file.
+ */
+function acknowledgedRisks(env: Env): string[] {
+  const risks: string[] = [];
+  if (env.CONSOLE_ENABLED && env.CONSOLE_MFA_REQUIRED === false && env.CONSOLE_MFA_OPTIONAL_IN_PRODUCTION) {
+    risks.push('CONSOLE_MFA_REQUIRED is false in production (acknowledged by CONSOLE_MFA_OPTIONAL_IN_PRODUCTION=true): administrators sign in to the console without a second factor; unset both to require one.');
+  }
+  return risks;
+}
+
+/** In production, the refusals and the acknowledged risks; elsewhere, the warnings ("… before production"). */
 export function mustChange(env: Env): { problems: Problem[]; warnings: string[] } {
   const applying = rules.filter((rule) => rule.applies(env));
-  if (env.NODE_ENV === 'production') return { problems: applying.map((rule) => problem(rule.variables, typeof rule.refusal === 'string' ? rule.refusal : rule.refusal(env))), warnings: [] };
+  if (env.NODE_ENV === 'production') {
+    return { problems: applying.map((rule) => problem(rule.variables, typeof rule.refusal === 'string' ? rule.refusal : rule.refusal(env))), warnings: acknowledgedRisks(env) };
+  }
   return { problems: [], warnings: applying.map((rule) => `${rule.warning(env)} before production (refused there).`) };
 }

@@ -24,7 +24,15 @@ export const clients = z.object({
     'Lifetime (s) of access tokens for the admin API: short, as a removed admin role or revoked grant only stops a token at its expiry.',
   ),
   CONSOLE_ENABLED: setting(bool, 'true', 'Serve the admin console at /console (signs in with the built-in `admin-console` client; needs the admin role).'),
-  CONSOLE_MFA_REQUIRED: optional(bool, 'Require a second factor to sign in to the admin console. Defaults to true in production, false otherwise.'),
+  CONSOLE_MFA_REQUIRED: optional(
+    bool,
+    'Require a second factor to sign in to the admin console. Defaults to true in production, false otherwise. Production refuses false unless CONSOLE_MFA_OPTIONAL_IN_PRODUCTION=true.',
+  ),
+  CONSOLE_MFA_OPTIONAL_IN_PRODUCTION: setting(
+    bool,
+    'false',
+    'Acknowledge CONSOLE_MFA_REQUIRED=false in production (refused without it), e.g. when only a gateway that enforces its own second factor reaches /console. Every start then logs a warning.',
+  ),
   CONSOLE_API_URL: optional(
     url(['http:', 'https:']),
     'Base URL at which the console reaches this provider (token endpoint and admin API) from the server itself. Defaults to ISSUER; set it when ISSUER is not reachable from inside (e.g. http://127.0.0.1:3000).',

@@ -10,6 +10,7 @@ export { sanitizeEvent } from './domain/sanitize.js';
 export { appendNow, hashRecord, keyRotationEvents, linkRecords } from './use-cases/chain.js';
 export { createBufferedAuditTrail, type BufferedAuditTrail, type AuditQueueOptions } from './use-cases/buffered-trail.js';
 export { verifyAuditChain, verificationMessage, type VerifyResult } from './use-cases/verify-chain.js';
+export { lastVerification, verificationEvent, verificationOfRecord, verifyAndRecord, type LastVerification, type VerificationChannel } from './use-cases/verification-record.js';
 export { applyAuditRetention, type RetentionOptions, type RetentionResult } from './use-cases/retention.js';
 export { searchAudit, exportAuditLines, MAX_PAGE as AUDIT_MAX_PAGE, type AuditPage, type AuditQueries } from './use-cases/search.js';
 export { changeEvent, type Acting } from './domain/acting.js';

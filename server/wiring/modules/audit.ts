@@ -10,8 +10,11 @@ import {
   eventOfRecord,
   createBufferedAuditTrail,
   exportAuditLines,
+  lastVerification,
   searchAudit,
+  verifyAndRecord,
   verifyAuditChain,
+  type Acting,
   type AuditEventType,
   type AuditFilter,
   type AuditPage,
@@ -20,7 +23,9 @@ import {
   type AuditTrail,
   type BufferedAuditTrail,
   type CheckpointSigner,
+  type LastVerification,
   type RetentionResult,
+  type VerificationChannel,
   type VerifyResult,
 } from '../../modules/compliance/index.js';
 import type { WebhookDispatcher } from '../../modules/webhooks/index.js';
@@ -29,10 +34,12 @@ import type { LoginOutcome, Metrics } from '../../shared/metrics.js';
 
 export interface AuditCompliance {
   trail: BufferedAuditTrail;
-  /** Walks the chain (VerifyResult) and remembers the outcome for lastVerification. */
+  /** Walks the chain (VerifyResult), recording nothing. */
   verify(): Promise<VerifyResult>;
-  /** The latest verification this process ran, and when it finished; undefined before the first. */
-  lastVerification(): { result: VerifyResult; at: Date } | undefined;
+  /** Walks the chain and records the outcome in it (audit.chain.verified), naming who asked and through what. */
+  verifyRecorded(by: Acting, via: VerificationChannel): Promise<VerifyResult>;
+  /** The newest verification recorded by any process; undefined when the trail keeps none. */
+  lastVerification(): Promise<LastVerification | undefined>;
   /** The sequence of the newest record in the chain (0 when empty). */
   headSeq(): Promise<number>;
   applyRetention(): Promise<RetentionResult>;
@@ -76,15 +83,16 @@ export function createAuditCompliance(deps: {
   metrics.watchAuditStalled(trail.stalled);
   // A gauge read at scrape time; the trail needs metrics first, so it is registered, not passed in.
   metrics.watchAuditQueue(trail.depth);
-  let last: { result: VerifyResult; at: Date } | undefined;
   return {
     trail,
-    async verify() {
-      const result = await verifyAuditChain({ store, signer });
-      last = { result, at: systemClock.now() };
+    verify: () => verifyAuditChain({ store, signer }),
+    async verifyRecorded(by, via) {
+      const { result, records } = await verifyAndRecord({ store, signer, clock: systemClock }, by, via);
+      // Appended outside the queue, so webhooks hear of it here, as they do of every durable append.
+      await deps.onAppended?.(records);
       return result;
     },
-    lastVerification: () => last,
+    lastVerification: () => lastVerification({ store }),
     headSeq: async () => (await store.head()).seq,
     applyRetention: () =>
       applyAuditRetention(

@@ -1,7 +1,7 @@
 /**
  * /stats: the overview's figures follow what the provider holds — a sign-in adds an active
  * session, outbox rows waiting and dead-lettered are counted, and the audit chain status carries
- * the last verification this process ran with its count and time.
+ * the newest verification recorded in the trail with its count, time and who ran it.
  */
 import { describe, expect, it } from 'vitest';
 import { signIn, webClient } from '../protocol/support.js';
@@ -10,7 +10,7 @@ import type { AdminTestContext } from './context.js';
 type Stats = {
   sessions: { active: number };
   outbox: { pending: number; dead_lettered: number };
-  audit: { head_seq: number; stalled: boolean; last_verification: null | { ok: boolean; count: number; checked_at: string; head_seq?: number } };
+  audit: { head_seq: number; stalled: boolean; last_verification: null | { ok: boolean; count: number; checked_at: string; head_seq?: number; ran_by: { type: string; id?: string }; via: string } };
 };
 
 export function statsSuite(ctx: () => AdminTestContext) {
@@ -56,7 +56,7 @@ export function statsSuite(ctx: () => AdminTestContext) {
       const stats = await read();
       expect(stats.audit.stalled).toBe(false);
       expect(stats.audit.head_seq).toBeGreaterThanOrEqual(verification.body.head_seq);
-      expect(stats.audit.last_verification).toMatchObject({ ok: true, count: verification.body.count, head_seq: verification.body.head_seq });
+      expect(stats.audit.last_verification).toMatchObject({ ok: true, count: verification.body.count, head_seq: verification.body.head_seq, ran_by: { type: 'client', id: 'admin-reader' }, via: 'admin_api' });
       expect(Number.isNaN(Date.parse(stats.audit.last_verification!.checked_at))).toBe(false);
     });
 

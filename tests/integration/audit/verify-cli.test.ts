@@ -3,7 +3,8 @@
  * DATABASE_URL is set, else PGlite in DATA_DIR): OK with the count after a signed retention
  * checkpoint; exit 1 naming the sequence of an altered record (trigger disabled as superuser)
  * and of a deleted one; exit 1 when the checkpoint does not verify under this deployment's
- * KEY_ENCRYPTION_KEY. `keys rotate` appends its keys.rotated records to the same chain.
+ * KEY_ENCRYPTION_KEY. `keys rotate` appends its keys.rotated records to the same chain, and each
+ * verification its outcome (audit.chain.verified).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -68,12 +69,17 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('oidc-server audit verify', () => {
+// Each test spawns the CLI up to four times (a Node start each): on a loaded two-core machine one
+// start alone has taken 15 s, so the default 30 s bound failed tests that were not wrong.
+describe('oidc-server audit verify', { timeout: 120_000 }, () => {
   it('prints OK with the count of records verified after the signed checkpoint', async () => {
     const result = await verify();
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe('OK: 20 audit record(s) verified after the signed checkpoint at record 10; chain head at record 30.');
+    // The outcome is appended to the chain it checked, by the system through the CLI (GET /stats reads it).
+    const [recorded] = await withDatabase((knex) => knex('audit_records').where({ type: 'audit.chain.verified' }).select('seq', 'outcome', 'actor_type', 'details'));
+    expect({ ...recorded, seq: Number(recorded.seq) }).toEqual({ seq: 31, outcome: 'success', actor_type: 'system', details: { via: 'cli', count: 20, head_seq: 30, checkpoint_seq: 10 } });
   });
 
   it('keys rotate appends keys.rotated records to the same chain, which still verifies', async () => {
@@ -83,9 +89,10 @@ describe('oidc-server audit verify', () => {
     const created = rotated.stdout.split('\n').find((l) => l.startsWith('New signing keys:'))!.split(': ')[1]!.split(', ');
     const records = await withDatabase((knex) => knex('audit_records').where({ type: 'keys.rotated' }).orderBy('seq').select('seq', 'subject_id', 'actor_type'));
     expect(records.map((r) => r.subject_id)).toEqual(created);
-    expect(records.map((r) => Number(r.seq))).toEqual([31, 32]);
+    expect(records.map((r) => Number(r.seq))).toEqual([32, 33]);
     expect(records.every((r) => r.actor_type === 'system')).toBe(true);
-    expect((await verify()).stdout.trim()).toBe('OK: 22 audit record(s) verified after the signed checkpoint at record 10; chain head at record 32.');
+    // 20 records, the verification recorded at 31, and the two keys.
+    expect((await verify()).stdout.trim()).toBe('OK: 23 audit record(s) verified after the signed checkpoint at record 10; chain head at record 33.');
   });
 
   it('exits 1 naming an altered record', async () => {
@@ -97,6 +104,8 @@ describe('oidc-server audit verify', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim()).toBe('audit chain broken at record 17: its content does not match its hash (the record was altered) (6 record(s) before it verified)');
+    const [recorded] = await withDatabase((knex) => knex('audit_records').where({ type: 'audit.chain.verified' }).orderBy('seq', 'desc').limit(1).select('outcome', 'details'));
+    expect(recorded).toEqual({ outcome: 'failure', details: { via: 'cli', count: 6, broken_at: 17, reason: 'its content does not match its hash (the record was altered)' } });
     await withDatabase((knex) => knex.raw("UPDATE audit_records SET actor_id = 'user-17' WHERE seq = 17"));
     expect((await verify()).code).toBe(0);
   });

@@ -37,6 +37,7 @@ describe('must-change warnings', () => {
     ['no SMS channel', { TWILIO_ACCOUNT_SID: undefined, PHONE_VERIFICATION_ENABLED: 'true' }, 'SMS_PROVIDER'],
     ['an open /metrics', { METRICS_ENABLED: 'true' }, 'METRICS_TOKEN'],
     ['http upstream issuers', { FEDERATION_ALLOW_HTTP_ISSUERS: 'true' }, 'FEDERATION_ALLOW_HTTP_ISSUERS'],
+    ['a console without a second factor', { CONSOLE_MFA_REQUIRED: 'false' }, 'CONSOLE_MFA_REQUIRED'],
   ];
 
   /** Where the advice names another variable to set than the one warned about. */
@@ -61,5 +62,48 @@ describe('must-change warnings', () => {
     const text = loadConfig(readyForProduction({ METRICS_TOKEN: token, TRUST_PROXY: 'false' })).warnings.join('\n');
     expect(text).toContain('TRUST_PROXY');
     expect(text).not.toContain(token);
+  });
+});
+
+describe('the console without a second factor in production', () => {
+  it('requires the second factor by default', () => {
+    expect(loadConfig(productionEnv()).console.mfaRequired).toBe(true);
+  });
+
+  it('refuses CONSOLE_MFA_REQUIRED=false, naming it and the ways out', () => {
+    const refused = problemsOf(productionEnv({ CONSOLE_MFA_REQUIRED: 'false' }));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toContain('CONSOLE_MFA_REQUIRED=false is refused in production');
+    expect(refused[0]).toContain('CONSOLE_ENABLED=false');
+    expect(refused[0]).toContain('CONSOLE_MFA_OPTIONAL_IN_PRODUCTION=true');
+  });
+
+  it('still refuses it when the acknowledgement is set to false', () => {
+    expect(problemsOf(productionEnv({ CONSOLE_MFA_REQUIRED: 'false', CONSOLE_MFA_OPTIONAL_IN_PRODUCTION: 'false' }))).toHaveLength(1);
+  });
+
+  it('starts when the operator acknowledges it, and warns at every start naming both variables', () => {
+    const config = loadConfig(productionEnv({ CONSOLE_MFA_REQUIRED: 'false', CONSOLE_MFA_OPTIONAL_IN_PRODUCTION: 'true' }));
+    expect(config.console.mfaRequired).toBe(false);
+    expect(config.warnings).toEqual([
+      'CONSOLE_MFA_REQUIRED is false in production (acknowledged by CONSOLE_MFA_OPTIONAL_IN_PRODUCTION=true): administrators sign in to the console without a second factor; unset both to require one.',
+    ]);
+  });
+
+  it('says nothing when the console is off, or when the acknowledgement has nothing to acknowledge', () => {
+    expect(loadConfig(productionEnv({ CONSOLE_ENABLED: 'false', CONSOLE_MFA_REQUIRED: 'false' })).warnings).toEqual([]);
+    const acknowledgedOnly = loadConfig(productionEnv({ CONSOLE_MFA_OPTIONAL_IN_PRODUCTION: 'true' }));
+    expect(acknowledgedOnly.console.mfaRequired).toBe(true);
+    expect(acknowledgedOnly.warnings).toEqual([]);
+  });
+
+  it('is only a warning outside production, silenced by the acknowledgement', () => {
+    const config = loadConfig({ NODE_ENV: 'development', CONSOLE_MFA_REQUIRED: 'false' });
+    expect(config.console.mfaRequired).toBe(false);
+    expect(config.warnings.filter((w) => w.startsWith('CONSOLE_MFA_'))).toEqual([
+      'CONSOLE_MFA_REQUIRED is false, so administrators sign in to the console without a second factor; unset it or set CONSOLE_MFA_REQUIRED=true before production (refused there).',
+    ]);
+    const acknowledged = loadConfig({ NODE_ENV: 'development', CONSOLE_MFA_REQUIRED: 'false', CONSOLE_MFA_OPTIONAL_IN_PRODUCTION: 'true' });
+    expect(acknowledged.warnings.filter((w) => w.startsWith('CONSOLE_MFA_'))).toEqual([]);
   });
 });

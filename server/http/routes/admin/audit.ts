@@ -7,7 +7,7 @@
  */
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { AUDIT_EVENT_TYPES, auditRecordJson, type AuditFilter, type AuditQueries, type AuditSubject, type AuditTrail, type VerifyResult } from '../../../modules/compliance/index.js';
+import { AUDIT_EVENT_TYPES, auditRecordJson, type Acting, type AuditFilter, type AuditQueries, type AuditSubject, type AuditTrail, type VerifyResult } from '../../../modules/compliance/index.js';
 import { operation, type AdminResource } from './kit/operation.js';
 import { pageQuery, pageSchema, queryText } from './kit/schemas.js';
 
@@ -68,7 +68,8 @@ const filterSchema = z.object(filterQuery).superRefine((query, issues) => {
 
 /** Walking the whole hash chain (compliance/use-cases/verify-chain.ts), as `audit verify` does. */
 export interface AuditVerification {
-  verify(): Promise<VerifyResult>;
+  /** Also records the outcome in the trail (audit.chain.verified), as asked by `by` through the admin API. */
+  verifyRecorded(by: Acting, via: 'admin_api'): Promise<VerifyResult>;
 }
 
 const verificationSchema = z.object({
@@ -127,11 +128,11 @@ export function auditResource(deps: { queries: AuditQueries & AuditVerification;
         path: '/audit/verification',
         operationId: 'verifyAuditChain',
         summary: 'Verify the hash chain of the whole trail now',
-        description: 'Walks every record after the latest retention checkpoint (whose signature is checked) up to the head read at the start, and names the first record that breaks the chain. Costs one pass over the trail.',
+        description: 'Walks every record after the latest retention checkpoint (whose signature is checked) up to the head read at the start, and names the first record that breaks the chain. Costs one pass over the trail. The outcome is appended to the trail as an `audit.chain.verified` record (who asked, the figures) before the answer is sent; GET /stats reports the newest one, on every replica.',
         scope: 'admin:read',
         responses: { 200: { description: 'The verification result', schema: 'AuditVerification' } },
-        async handle() {
-          const result = await deps.queries.verify();
+        async handle({ by }) {
+          const result = await deps.queries.verifyRecorded(by, 'admin_api');
           return {
             status: 200,
             body: result.ok ? { ok: true, count: result.count, head_seq: result.head.seq } : { ok: false, count: result.count, broken_at: result.seq, reason: result.reason },

@@ -2,10 +2,11 @@
  * /stats: what an operator's overview shows at a glance — browser sessions alive now, the outbox
  * (messages waiting or in flight, and dead letters kept), and the audit chain's status. Every
  * figure is one cheap query: the chain is not walked here (that is GET /audit/verification);
- * the last walk this process ran is reported with its count and when it finished. Needs admin:read.
+ * the newest walk recorded in the trail (by any replica, the admin API or the CLI) is reported
+ * with its count, when it finished and who ran it. Needs admin:read.
  */
 import { z } from 'zod';
-import type { VerifyResult } from '../../../modules/compliance/index.js';
+import type { LastVerification } from '../../../modules/compliance/index.js';
 import { operation, type AdminResource } from './kit/operation.js';
 
 export interface OverviewStats {
@@ -14,7 +15,7 @@ export interface OverviewStats {
   auditHeadSeq(): Promise<number>;
   /** True while the audit trail cannot append (the replica leaves rotation). */
   auditStalled(): boolean;
-  lastVerification(): { result: VerifyResult; at: Date } | undefined;
+  lastVerification(): Promise<LastVerification | undefined>;
 }
 
 const statsSchema = z.object({
@@ -34,9 +35,14 @@ const statsSchema = z.object({
         head_seq: z.number().int().optional().describe('The last record checked (ok only)'),
         broken_at: z.number().int().optional().describe('Sequence of the first record that breaks the chain (not ok only)'),
         reason: z.string().optional(),
+        ran_by: z
+          .object({ type: z.enum(['user', 'client', 'system', 'anonymous']), id: z.string().optional() })
+          .describe('Who asked for it: the administrator (user) or client of the admin API call, or system for the CLI'),
+        client_id: z.string().optional().describe('The client the user acted through (admin-console for the console)'),
+        via: z.enum(['admin_api', 'cli']).describe('GET /audit/verification (the console uses it too) or `oidc-server audit verify`'),
       })
       .nullable()
-      .describe('The latest GET /audit/verification answered by this process since it started; null before the first'),
+      .describe('The newest verification recorded in the trail (an audit.chain.verified record) by any process; null when the trail keeps none'),
   }),
 });
 
@@ -53,13 +59,8 @@ export function statsResource(stats: OverviewStats): AdminResource {
         scope: 'admin:read',
         responses: { 200: { description: 'The figures, read now', schema: 'OverviewStats' } },
         async handle() {
-          const [active, outbox, headSeq] = await Promise.all([stats.activeSessions(), stats.outbox(), stats.auditHeadSeq()]);
-          const last = stats.lastVerification();
-          const verification = last
-            ? last.result.ok
-              ? { ok: true, count: last.result.count, checked_at: last.at.toISOString(), head_seq: last.result.head.seq }
-              : { ok: false, count: last.result.count, checked_at: last.at.toISOString(), broken_at: last.result.seq, reason: last.result.reason }
-            : null;
+          const [active, outbox, headSeq, last] = await Promise.all([stats.activeSessions(), stats.outbox(), stats.auditHeadSeq(), stats.lastVerification()]);
+          const verification = last ? verificationJson(last) : null;
           return {
             status: 200,
             headers: { 'Cache-Control': 'no-store' },
@@ -68,5 +69,19 @@ export function statsResource(stats: OverviewStats): AdminResource {
         },
       }),
     ],
+  };
+}
+
+function verificationJson(last: LastVerification) {
+  return {
+    ok: last.ok,
+    count: last.count,
+    checked_at: last.checkedAt.toISOString(),
+    ...(last.headSeq !== undefined ? { head_seq: last.headSeq } : {}),
+    ...(last.brokenAt !== undefined ? { broken_at: last.brokenAt } : {}),
+    ...(last.reason !== undefined ? { reason: last.reason } : {}),
+    ran_by: { type: last.by.type, ...(last.by.id !== undefined ? { id: last.by.id } : {}) },
+    ...(last.clientId !== undefined ? { client_id: last.clientId } : {}),
+    via: last.via,
   };
 }

@@ -115,6 +115,7 @@ export const AUDIT_EVENT_TYPES = [
   'notification.failed',
   'notification.dead_lettered',
   'audit.checkpoint.created',
+  'audit.chain.verified',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
