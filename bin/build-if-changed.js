@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist', '.build-stamp');
-const folders = ['server', 'adapters', 'config', 'interactions', 'account', 'migrations', 'scripts'];
+const folders = ['server', 'adapters', 'config', 'interactions', 'account', 'console', 'migrations', 'scripts'];
 const files = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
 function newest(path) {

@@ -3,14 +3,35 @@
  * start.ts is imported only after tracing is up: OpenTelemetry patches pg, ioredis and http as
  * they load, so nothing that imports them may be a static import here.
  */
+import module from 'node:module';
+import { join } from 'node:path';
 import { ConfigError } from '../config/loader.js';
+import { projectRoot } from '../config/paths.js';
 import { tracingSettings } from '../config/telemetry.js';
 import { startTracing } from '../adapters/telemetry/bootstrap.js';
 import { startupBanner } from './banner.js';
 import { describeError } from './shared/logger.js';
 import { isAppError } from './shared/errors.js';
 
+/**
+ * Node 22.1+ keeps the V8 code of the modules it compiles on disk, so a second start does not
+ * compile them again (on Node 24 about a third of the module loading; NODE_DISABLE_COMPILE_CACHE
+ * turns it off). Under node_modules/.cache, where build tools keep theirs. Node 20 has no such
+ * cache; where the directory cannot be written (a read-only root filesystem) Node leaves it
+ * disabled and says nothing, and so do we: the cache only saves time.
+ */
+function enableCompileCache(): void {
+  const enable = (module as { enableCompileCache?: (directory: string) => unknown }).enableCompileCache;
+  try {
+    enable?.(join(projectRoot, 'node_modules', '.cache', 'oidc-server', 'compile'));
+  } catch {
+    // Not cached; nothing else changes.
+  }
+}
+
 async function main() {
+  // Before start.js and everything it imports are compiled.
+  enableCompileCache();
   let running;
   let tracing;
   try {

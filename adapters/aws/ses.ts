@@ -3,7 +3,7 @@
  * (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a web identity, an instance role). Throttling and
  * server faults are worth another attempt; a rejected message is not.
  */
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DeliveryError, type EmailChannel } from '../../server/modules/notifications/index.js';
 import { isRetryableAwsError } from './errors.js';
 
@@ -19,12 +19,22 @@ export interface SesOptions {
 // Bounds one SendEmail call well inside the outbox lease; the SDK's own retries are off (the outbox retries).
 const TIMEOUT_MS = 10_000;
 
+/** The SDK is imported at the first message, not at start (loading it costs about 0.3 s of CPU). */
+let sdk: Promise<typeof import('@aws-sdk/client-sesv2')> | undefined;
+const loadSes = () => (sdk ??= import('@aws-sdk/client-sesv2'));
+
 export function createSesChannel(options: SesOptions): EmailChannel {
-  const client = new SESv2Client({ region: options.region, endpoint: options.endpoint, maxAttempts: 1, requestHandler: { requestTimeout: TIMEOUT_MS, connectionTimeout: TIMEOUT_MS } });
+  let client: Promise<{ client: SESv2Client; SendEmailCommand: typeof import('@aws-sdk/client-sesv2').SendEmailCommand }> | undefined;
+  const connect = () =>
+    (client ??= loadSes().then(({ SESv2Client, SendEmailCommand }) => ({
+      client: new SESv2Client({ region: options.region, endpoint: options.endpoint, maxAttempts: 1, requestHandler: { requestTimeout: TIMEOUT_MS, connectionTimeout: TIMEOUT_MS } }),
+      SendEmailCommand,
+    })));
   return {
     provider: 'ses',
     async send(message) {
       try {
+        const { client, SendEmailCommand } = await connect();
         const result = await client.send(
           new SendEmailCommand({
             FromEmailAddress: options.from,

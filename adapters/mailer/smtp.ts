@@ -3,7 +3,7 @@
  * attempt; a 5xx reply (unknown mailbox, rejected content) is not. Timeouts are short and fixed
  * because the outbox lease (OUTBOX_LEASE) must outlast a whole delivery.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { DeliveryError, type EmailChannel } from '../../server/modules/notifications/index.js';
 
 export interface SmtpOptions {
@@ -28,13 +28,21 @@ function classify(error: unknown): DeliveryError {
 
 export function createSmtpChannel(options: SmtpOptions): EmailChannel & { close(): void } {
   const secure = new URL(options.url).protocol === 'smtps:';
-  const transport = nodemailer.createTransport({ url: options.url, ...TIMEOUTS, requireTLS: options.requireTls && !secure, pool: false } as never);
+  // nodemailer is imported at the first message, not at start (a server that sends no mail never loads it).
+  // One promise, so concurrent first messages share one transport.
+  let transport: Transporter | undefined;
+  let opening: Promise<Transporter> | undefined;
+  const connect = () =>
+    (opening ??= import('nodemailer').then(({ default: nodemailer }) => {
+      transport = nodemailer.createTransport({ url: options.url, ...TIMEOUTS, requireTLS: options.requireTls && !secure, pool: false } as never);
+      return transport;
+    }));
   const domain = options.from.replace(/^.*@/, '').replace(/>.*$/, '') || 'localhost';
   return {
     provider: 'smtp',
     async send(message) {
       try {
-        const info = await transport.sendMail({
+        const info = await (await connect()).sendMail({
           from: options.from,
           to: message.to,
           subject: message.subject,
@@ -48,6 +56,6 @@ export function createSmtpChannel(options: SmtpOptions): EmailChannel & { close(
         throw classify(error);
       }
     },
-    close: () => transport.close(),
+    close: () => transport?.close(),
   };
 }

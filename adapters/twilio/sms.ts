@@ -4,7 +4,7 @@
  * run the production code path against a local stand-in. A 429 or 5xx answer or a network error
  * is worth another attempt; any other 4xx (invalid number, unsubscribed recipient) is not.
  */
-import twilio from 'twilio';
+import type twilio from 'twilio';
 import { DeliveryError, type SmsChannel } from '../../server/modules/notifications/index.js';
 
 export interface TwilioOptions {
@@ -24,15 +24,22 @@ const TWILIO_API = 'https://api.twilio.com';
 // Twilio answers in well under a second; 10 s bounds a hung connection well inside the lease.
 const TIMEOUT_MS = 10_000;
 
-/** Sends the SDK's requests to another base URL (a regional proxy or a test stand-in). */
-class RebasedRequestClient extends twilio.RequestClient {
-  constructor(private readonly base: string) {
-    super({ timeout: TIMEOUT_MS });
+/**
+ * The SDK is imported at first use (the first message, the first status callback), not at start:
+ * it costs about 0.3 s of CPU to load, paid only by a server that sends through Twilio.
+ */
+let sdk: Promise<typeof twilio> | undefined;
+const loadTwilio = () => (sdk ??= import('twilio').then((module) => module.default));
+
+/** A request client sending the SDK's requests to another base URL (a regional proxy or a test stand-in). */
+function rebasedRequestClient(sdk: typeof twilio, base: string): InstanceType<typeof twilio.RequestClient> {
+  class RebasedRequestClient extends sdk.RequestClient {
+    override request<TData>(opts: RequestOptions<TData>) {
+      const uri = opts.uri.startsWith(TWILIO_API) ? `${base.replace(/\/$/, '')}${opts.uri.slice(TWILIO_API.length)}` : opts.uri;
+      return super.request<TData>({ ...opts, uri });
+    }
   }
-  override request<TData>(opts: RequestOptions<TData>) {
-    const uri = opts.uri.startsWith(TWILIO_API) ? `${this.base.replace(/\/$/, '')}${opts.uri.slice(TWILIO_API.length)}` : opts.uri;
-    return super.request<TData>({ ...opts, uri });
-  }
+  return new RebasedRequestClient({ timeout: TIMEOUT_MS });
 }
 
 function classify(error: unknown): DeliveryError {
@@ -43,17 +50,21 @@ function classify(error: unknown): DeliveryError {
 }
 
 export function createTwilioChannel(options: TwilioOptions): SmsChannel {
-  const client = twilio(options.accountSid, options.authToken, {
-    httpClient: options.apiBaseUrl ? new RebasedRequestClient(options.apiBaseUrl) : new twilio.RequestClient({ timeout: TIMEOUT_MS }),
-    // Our outbox retries with backoff; the SDK's own retry would multiply attempts inside one lease.
-    autoRetry: false,
-  });
+  let client: Promise<ReturnType<typeof twilio>> | undefined;
+  const connect = () =>
+    (client ??= loadTwilio().then((sdk) =>
+      sdk(options.accountSid, options.authToken, {
+        httpClient: options.apiBaseUrl ? rebasedRequestClient(sdk, options.apiBaseUrl) : new sdk.RequestClient({ timeout: TIMEOUT_MS }),
+        // Our outbox retries with backoff; the SDK's own retry would multiply attempts inside one lease.
+        autoRetry: false,
+      }),
+    ));
   const sender = options.from.startsWith('MG') ? { messagingServiceSid: options.from } : { from: options.from };
   return {
     provider: 'twilio',
     async send(message) {
       try {
-        const sent = await client.messages.create({
+        const sent = await (await connect()).messages.create({
           to: message.to,
           body: message.body,
           ...sender,
@@ -71,6 +82,6 @@ export function createTwilioChannel(options: TwilioOptions): SmsChannel {
  * Checks X-Twilio-Signature with the SDK's own validator.
  * @param url the public URL Twilio posted to (our issuer + path), not the one the proxy saw.
  */
-export function verifyTwilioSignature(authToken: string, signature: string, url: string, params: Record<string, string>): boolean {
-  return twilio.validateRequest(authToken, signature, url, params);
+export async function verifyTwilioSignature(authToken: string, signature: string, url: string, params: Record<string, string>): Promise<boolean> {
+  return (await loadTwilio()).validateRequest(authToken, signature, url, params);
 }

@@ -6,8 +6,6 @@
  * counter is checked by the domain (server/modules/auth domain/passkey.ts), so it is handed to
  * the library as 0 here and the counter the authenticator reports comes back as `newCounter`.
  */
-import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { z } from 'zod';
 import type { WebAuthnVerifier } from '../../server/modules/auth/index.js';
 
@@ -34,19 +32,29 @@ const authenticationResponse = z.object({
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
 });
 
+/**
+ * The library is imported at the first ceremony, not at start: it and its ASN.1/CBOR stack cost
+ * about half a second of CPU to load, which a server that never sees a passkey need not pay.
+ */
+let library: Promise<typeof import('@simplewebauthn/server')> | undefined;
+const webauthn = () => (library ??= import('@simplewebauthn/server'));
+
+const toBytes = (base64url: string): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(base64url, 'base64url'));
+const toBase64Url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+
 const utf8 = new TextEncoder();
 const text = new TextDecoder('utf-8', { fatal: true });
 
 export const simpleWebAuthn: WebAuthnVerifier = {
   async registrationOptions({ rp, challenge, user, exclude }) {
-    const options = await generateRegistrationOptions({
+    const options = await (await webauthn()).generateRegistrationOptions({
       rpName: rp.name,
       rpID: rp.id,
       userName: user.name,
       userDisplayName: user.displayName,
       // The user handle is our random user id (never an email or name, WebAuthn §14.6.1).
       userID: utf8.encode(user.id),
-      challenge: isoBase64URL.toBuffer(challenge),
+      challenge: toBytes(challenge),
       timeout: TIMEOUT_MS,
       attestationType: 'none',
       excludeCredentials: exclude.map((p) => ({ id: p.credentialId, transports: p.transports as never })),
@@ -56,9 +64,9 @@ export const simpleWebAuthn: WebAuthnVerifier = {
   },
 
   async authenticationOptions({ rp, challenge, allow }) {
-    const options = await generateAuthenticationOptions({
+    const options = await (await webauthn()).generateAuthenticationOptions({
       rpID: rp.id,
-      challenge: isoBase64URL.toBuffer(challenge),
+      challenge: toBytes(challenge),
       timeout: TIMEOUT_MS,
       userVerification: 'required',
       allowCredentials: allow.map((p) => ({ id: p.credentialId, transports: p.transports as never })),
@@ -70,7 +78,7 @@ export const simpleWebAuthn: WebAuthnVerifier = {
     const parsed = registrationResponse.safeParse(response);
     if (!parsed.success) return undefined;
     try {
-      const result = await verifyRegistrationResponse({
+      const result = await (await webauthn()).verifyRegistrationResponse({
         response: parsed.data as never,
         expectedChallenge: challenge,
         expectedOrigin: rp.origins,
@@ -81,7 +89,7 @@ export const simpleWebAuthn: WebAuthnVerifier = {
       const info = result.registrationInfo;
       return {
         credentialId: info.credential.id,
-        publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),
+        publicKey: toBase64Url(info.credential.publicKey),
         counter: info.credential.counter,
         transports: parsed.data.response.transports ?? [],
         aaguid: info.aaguid,
@@ -101,7 +109,7 @@ export const simpleWebAuthn: WebAuthnVerifier = {
     let userHandle: string | undefined;
     if (handle) {
       try {
-        userHandle = text.decode(isoBase64URL.toBuffer(handle));
+        userHandle = text.decode(toBytes(handle));
       } catch {
         return undefined;
       }
@@ -113,12 +121,12 @@ export const simpleWebAuthn: WebAuthnVerifier = {
     const parsed = authenticationResponse.safeParse(response);
     if (!parsed.success) return undefined;
     try {
-      const result = await verifyAuthenticationResponse({
+      const result = await (await webauthn()).verifyAuthenticationResponse({
         response: parsed.data as never,
         expectedChallenge: challenge,
         expectedOrigin: rp.origins,
         expectedRPID: rp.id,
-        credential: { id: passkey.credentialId, publicKey: isoBase64URL.toBuffer(passkey.publicKey), counter: 0, transports: passkey.transports as never },
+        credential: { id: passkey.credentialId, publicKey: toBytes(passkey.publicKey), counter: 0, transports: passkey.transports as never },
         requireUserVerification: true,
       });
       if (!result.verified) return undefined;

@@ -12,7 +12,7 @@ import type { ProviderStatus } from '../../modules/notifications/index.js';
 
 export interface CallbackDeps {
   /** Undefined when Twilio is not the SMS channel: the route answers 404. */
-  twilio: ((signature: string, params: Record<string, string>) => boolean) | undefined;
+  twilio: ((signature: string, params: Record<string, string>) => Promise<boolean>) | undefined;
   ses: { verify(message: Record<string, unknown>): Promise<boolean>; confirm(message: Record<string, unknown>): Promise<void> } | undefined;
   record(status: ProviderStatus): Promise<boolean>;
   log: { info(details: object, message: string): void; warn(details: object, message: string): void };
@@ -88,7 +88,7 @@ export function notificationCallbackRoutes(deps: CallbackDeps): Router {
     const params = Object.fromEntries(new URLSearchParams(await readBody(ctx)));
     const signature = ctx.get('x-twilio-signature');
     // The SDK signs every posted parameter, so verification comes before any interpretation.
-    if (!signature || !deps.twilio(signature, params)) throw new AppError('forbidden', 'the request signature is not valid');
+    if (!signature || !(await deps.twilio(signature, params))) throw new AppError('forbidden', 'the request signature is not valid');
     const parsed = twilioStatus.safeParse(params);
     if (!parsed.success) throw new AppError('invalid_input', 'not a message status callback');
     const { MessageSid, MessageStatus, ErrorCode } = parsed.data;

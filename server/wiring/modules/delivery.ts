@@ -69,7 +69,7 @@ export interface Outbound {
   purgeSettled(batchSize: number): Promise<number>;
   callbacks: {
     /** Verifies X-Twilio-Signature for a status callback; undefined when Twilio is not the SMS channel. */
-    twilio: ((signature: string, params: Record<string, string>) => boolean) | undefined;
+    twilio: ((signature: string, params: Record<string, string>) => Promise<boolean>) | undefined;
     /** Verifies an SNS message's signature and origin; undefined when SES_EVENTS_TOPIC_ARN is unset. */
     ses: SnsMessageVerifier | undefined;
   };

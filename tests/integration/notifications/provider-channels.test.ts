@@ -78,7 +78,8 @@ describe('configured channels in a running provider', () => {
     const { notifier } = provider.running.container;
     await notifier.enqueue({ channel: 'email', template: 'verify-email', locale: 'en', to: 'alice@example.com', data: { link: 'https://id.example.com/v/1', expiresInMinutes: '15' } });
     await notifier.enqueue({ channel: 'sms', template: 'mfa-code', locale: 'en', to: '+4915112345678', data: { code: '493817', expiresInMinutes: '5' } });
-    await eventually(() => smtp.received.length === 1 && sms.sent.length === 1);
+    // The first message of each channel imports its SDK (adapters load them at first use): slow on a loaded machine.
+    await eventually(() => smtp.received.length === 1 && sms.sent.length === 1, 30_000);
     expect(smtp.received[0]!.to).toEqual(['alice@example.com']);
     expect(sms.sent[0]).toMatchObject({ to: '+4915112345678', statusCallback: callbackUrl() });
     expect(sms.sent[0]!.body).toContain('493817');

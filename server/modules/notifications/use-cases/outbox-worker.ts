@@ -2,7 +2,9 @@
  * Delivers outbox messages: claims a batch under a lease, delivers each (concurrently, so every
  * message starts right after its lease begins), then records the outcome fenced by the lease
  * token. Failures retry with capped, jittered backoff; a permanent failure or the last attempt
- * dead-letters the message. Safe on every replica: claims use FOR UPDATE SKIP LOCKED.
+ * dead-letters the message. Safe on every replica: claims use FOR UPDATE SKIP LOCKED. With tracing
+ * on, each message's attempt is a trace of its own (`outbox.deliver`): the outbound request, the
+ * settlement's queries and the delivery's log line share its trace id.
  */
 import type { AuditEvent, AuditTrail } from '../../compliance/index.js';
 import { afterFailure, retryDelayMs, type RetryPolicy } from '../domain/backoff.js';
@@ -10,6 +12,7 @@ import { DeliveryError, sanitizeError } from '../domain/delivery.js';
 import type { ClaimedMessage, OutboxKind } from '../domain/outbox.js';
 import type { Outbox, OutboxHandler, Settlement } from '../ports.js';
 import type { OutboxSample } from '../../../shared/metrics.js';
+import { inSpan } from '../../../shared/tracing.js';
 
 export interface WorkerLog {
   info(details: object, message: string): void;
@@ -103,7 +106,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps, options: OutboxWorker
 
   async function runOnce(): Promise<number> {
     const claimed = await deps.outbox.claim(options.batchSize, options.leaseMs);
-    await Promise.all(claimed.map((message) => settle(message).catch((error) => deps.log.warn({ outbox: { id: message.id }, error: sanitizeError(String(error)) }, 'outbox settle failed'))));
+    await Promise.all(claimed.map((message) => inSpan('outbox.deliver', () => settle(message)).catch((error) => deps.log.warn({ outbox: { id: message.id }, error: sanitizeError(String(error)) }, 'outbox settle failed'))));
     return claimed.length;
   }
 
