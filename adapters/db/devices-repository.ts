@@ -1,19 +1,31 @@
-/** Known devices per account: an upsert that tells whether the device is new. */
+/**
+ * Known devices per account: an upsert that tells whether the device is new, in one statement
+ * (it runs on every completed sign-in). The CTEs all see the snapshot from before the upsert, so
+ * `prior` is the account's devices as they were; a data-modifying CTE runs whether or not the
+ * outer query reads it.
+ */
 import type { Knex } from 'knex';
 import type { DeviceRepository } from '../../server/modules/self-service/index.js';
+
+const REMEMBER = `
+with prior as (select device_digest from known_devices where user_id = :userId),
+upsert as (
+  insert into known_devices (user_id, device_digest, user_agent, first_seen_at, last_seen_at)
+  values (:userId, :deviceDigest, :userAgent, :now, :now)
+  on conflict (user_id, device_digest) do update set last_seen_at = excluded.last_seen_at, user_agent = excluded.user_agent
+  returning 1
+)
+select
+  exists (select 1 from prior) as had_devices,
+  not exists (select 1 from prior where device_digest = :deviceDigest) as is_new,
+  (select count(*) from upsert) as upserted`;
 
 export function createDeviceRepository(knex: Knex): DeviceRepository {
   return {
     async remember(userId, deviceDigest, userAgent, now) {
-      return knex.transaction(async (trx) => {
-        const devices = await trx('known_devices').where({ user_id: userId }).select('device_digest');
-        const isNew = !devices.some((d: { device_digest: string }) => d.device_digest === deviceDigest);
-        await trx('known_devices')
-          .insert({ user_id: userId, device_digest: deviceDigest, user_agent: userAgent, first_seen_at: now, last_seen_at: now })
-          .onConflict(['user_id', 'device_digest'])
-          .merge({ last_seen_at: now, user_agent: userAgent });
-        return { isNew, hadDevices: devices.length > 0 };
-      });
+      const result = await knex.raw<{ rows: Array<{ had_devices: boolean; is_new: boolean }> }>(REMEMBER, { userId, deviceDigest, userAgent, now });
+      const row = result.rows[0]!;
+      return { isNew: row.is_new, hadDevices: row.had_devices };
     },
   };
 }

@@ -19,12 +19,21 @@ export function createMfaCredentialRepository(knex: Knex): MfaCredentialStore {
   // RETURNING rather than the affected-row count: the PGlite dialect does not report counts for DELETE.
   const remove = async (userId: string, type: string) => (await knex('credentials').where({ user_id: userId, type }).delete().returning('id')).length > 0;
 
+  const toTotp = (row: { secret: string; data: unknown }): TotpRecord => {
+    const data = row.data as TotpData;
+    return { ...data, lastStep: data.lastStep ?? null, activatedAt: data.activatedAt ?? null, sealedSecret: row.secret };
+  };
+
   return {
     async findTotp(userId) {
       const row = await knex('credentials').where({ user_id: userId, type: 'totp' }).first('secret', 'data');
-      if (!row) return undefined;
-      const data = row.data as TotpData;
-      return { ...data, lastStep: data.lastStep ?? null, activatedAt: data.activatedAt ?? null, sealedSecret: row.secret as string };
+      return row ? toTotp(row) : undefined;
+    },
+    async findFactors(userId) {
+      const rows = (await knex('credentials').where({ user_id: userId }).whereIn('type', ['totp', 'recovery_codes']).select('type', 'secret', 'data')) as Array<{ type: string; secret: string; data: unknown }>;
+      const totp = rows.find((r) => r.type === 'totp');
+      const codes = rows.find((r) => r.type === 'recovery_codes');
+      return { totp: totp ? toTotp(totp) : undefined, recoveryCodes: codes ? (codes.data as RecoveryCodesRecord) : undefined };
     },
     async saveTotp(userId, record) {
       const { sealedSecret, ...data } = record;

@@ -10,6 +10,7 @@ import { ClientStore } from './client-store.js';
 import { ConfiguredInitialAccessTokens } from './initial-access-tokens.js';
 import { GRANT_BOUND_MODELS, isModelName, MODEL_STORE } from './models.js';
 import { RedisStore } from './redis-store.js';
+import { requestMemoAdapter, REQUEST_MEMO_MODELS } from './request-memo.js';
 import { SqlStore } from './sql-store.js';
 import { sealingSuccessor } from './sealed-successor.js';
 import type { SecretSealer } from '../crypto/envelope.js';
@@ -55,7 +56,10 @@ export function createAdapterFactory(stores: AdapterStores): AdapterFactory {
   // What oidc-provider's own revoke() does on a sequential reuse, for the concurrent case the
   // stores detect: every token of the grant, in whichever store it lives, and the grant itself.
   const revokeGrant = (grantId: string) => revokeGrantEverywhere(adapterFor, grantId);
-  const adapterFor = (model: string): Adapter => refusingImpossibleKeys(storeFor(model));
+  const adapterFor = (model: string): Adapter => {
+    const adapter = refusingImpossibleKeys(storeFor(model));
+    return REQUEST_MEMO_MODELS.has(model) ? requestMemoAdapter(model, adapter) : adapter;
+  };
   const storeFor = (model: string): Adapter => {
     if (!isModelName(model)) throw new Error(`no store is routed for oidc-provider model ${model}`);
     const kind = MODEL_STORE[model];

@@ -107,10 +107,11 @@ export async function load(url: string, request: LoadRequest, connections: numbe
 }
 
 /** CPU seconds a child process has used so far (Linux /proc; undefined elsewhere). */
-export function cpuSeconds(pid: number | undefined): number | undefined {
+/** CPU seconds of process `pid`, all threads (or of its thread `tid` only: the main thread is `tid` = `pid`). */
+export function cpuSeconds(pid: number | undefined, tid?: number): number | undefined {
   if (!pid) return undefined;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime and stime, fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
     return (Number(fields[11]) + Number(fields[12])) / 100;

@@ -15,7 +15,8 @@
  */
 import argon2 from 'argon2';
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { codeFlow, FLOW_CONCURRENCY, webBasic } from './code-flow.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,10 +24,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { loadConfig } from '../../config/loader.js';
 import { dpopKey, dpopProof, proofPool, type DpopKey } from './dpop.js';
-import { BENCH_USER, BENCH_WEB_CLIENT } from './fixture.js';
+import { BENCH_USER } from './fixture.js';
 import { benchDatabase, fetchToken, form, launch, load, measured, peakRssMiB, stop, type Launched, type LoadRequest, type Measure } from './harness.js';
 import { CLIENT_CREDENTIALS, CLIENT_CREDENTIALS_JWT, DISCOVERY, INTROSPECTION, JWKS, USERINFO, type Scenario } from './scenarios.js';
-import { authorize, UserAgent } from './user-agent.js';
 
 const { values: options } = parseArgs({
   options: { embedded: { type: 'boolean' }, out: { type: 'string' }, compare: { type: 'string' }, mixed: { type: 'boolean' } },
@@ -35,9 +35,6 @@ const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARM_UP_SECONDS = 2;
-const webBasic = `Basic ${Buffer.from(`${BENCH_WEB_CLIENT.client_id}:${BENCH_WEB_CLIENT.client_secret}`).toString('base64')}`;
-// Flow concurrency matches the libuv threadpool (4 threads), where argon2 runs.
-const FLOW_CONCURRENCY = 4;
 
 interface Row {
   name: string;
@@ -85,34 +82,6 @@ async function compare(urls: { ours: string; plain: string }, make: (side: 'ours
     runs.plain.push(await once('plain', duration));
   }
   return { ours: pick(runs.ours), plain: pick(runs.plain) };
-}
-
-/** An authorization-code flow through the login and consent pages; @returns the token response. */
-async function codeFlow(url: string, options: { scope?: string; dpop?: DpopKey } = {}) {
-  const scope = options.scope ?? 'openid';
-  const verifier = randomBytes(32).toString('base64url');
-  const auth = new URL(`${url}/auth`);
-  auth.search = new URLSearchParams({
-    client_id: BENCH_WEB_CLIENT.client_id,
-    response_type: 'code',
-    scope,
-    // offline_access is granted only with prompt=consent (OIDC Core §11).
-    ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}),
-    redirect_uri: BENCH_WEB_CLIENT.redirect_uri,
-    state: randomBytes(8).toString('hex'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  }).toString();
-  const { callback } = await authorize(new UserAgent(url), auth, { login: BENCH_USER.username, password: BENCH_USER.password });
-  const code = callback.searchParams.get('code');
-  if (!code) throw new Error(`flow ended without code: ${callback}`);
-  const response = await fetch(`${url}/token`, {
-    method: 'POST',
-    headers: { authorization: webBasic, 'content-type': form, ...(options.dpop ? { dpop: await dpopProof(options.dpop, 'POST', `${url}/token`) } : {}) },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: BENCH_WEB_CLIENT.redirect_uri, code_verifier: verifier }).toString(),
-  });
-  if (!response.ok) throw new Error(`code exchange failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as { access_token: string; refresh_token?: string };
 }
 
 async function refreshGrant(url: string, refreshToken: string): Promise<string> {

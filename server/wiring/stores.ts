@@ -34,6 +34,7 @@ import { createSmsChallengeRepository } from '../../adapters/db/sms-challenges-r
 import { createTrustedDeviceRepository } from '../../adapters/db/trusted-devices-repository.js';
 import { createUnitOfWork } from '../../adapters/db/unit-of-work.js';
 import { createCredentialRepository, createUserRepository } from '../../adapters/db/users-repository.js';
+import { requestMemoUsers } from '../../adapters/db/request-memo-users.js';
 import { activeSubscriptions, createSubscriptionRepository } from '../../adapters/db/webhook-subscriptions-repository.js';
 import { createAccountRecords } from '../../adapters/oidc/account-records.js';
 import { createProviderArtifacts } from '../../adapters/oidc/account-artifacts.js';
@@ -147,6 +148,8 @@ export async function openStores(config: ResolvedConfig, logger: Logger, options
     redis,
     sealer,
     ...tables,
+    // Read once per request: a sign-in's steps and findAccount ask for the same user.
+    users: requestMemoUsers(tables.users),
     clients,
     /** Cross-process cache invalidation and the lifetime of a cached read without it. */
     invalidation,

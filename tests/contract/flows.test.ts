@@ -56,6 +56,12 @@ onEveryDatabase('self-service stores', (database) => {
     expect(await devices.remember('u1', 'd1', 'Firefox', new Date())).toEqual({ isNew: true, hadDevices: false });
     expect(await devices.remember('u1', 'd1', 'Firefox', new Date())).toEqual({ isNew: false, hadDevices: true });
     expect(await devices.remember('u1', 'd2', 'Chrome', new Date())).toEqual({ isNew: true, hadDevices: true });
+    // A known device is touched, not added: its user agent and last sight follow the latest sign-in.
+    const later = new Date(Date.now() + 60_000);
+    expect(await devices.remember('u1', 'd1', 'Firefox 2', later)).toEqual({ isNew: false, hadDevices: true });
+    const rows = await database().knex('known_devices').where({ user_id: 'u1' }).orderBy('device_digest');
+    expect(rows.map((r: { device_digest: string; user_agent: string }) => [r.device_digest, r.user_agent])).toEqual([['d1', 'Firefox 2'], ['d2', 'Chrome']]);
+    expect(new Date(rows[0].last_seen_at).getTime()).toBe(later.getTime());
   });
 
   it('purges flows a day after they expired, in bounded batches', async () => {

@@ -61,6 +61,17 @@ onEveryDatabase('MFA stores', (database) => {
     expect(await store.consumeRecoveryCode(userId, 'x')).toBe(true);
   });
 
+  it('reads TOTP and recovery codes in one call as each alone', async () => {
+    const { db, userId } = await withUser(database());
+    const store = createMfaCredentialRepository(db.database.knex);
+    expect(await store.findFactors(userId)).toEqual({ totp: undefined, recoveryCodes: undefined });
+    await store.saveRecoveryCodes(userId, { hashes: ['a'], generatedAt: 5 });
+    expect(await store.findFactors(userId)).toEqual({ totp: undefined, recoveryCodes: { hashes: ['a'], generatedAt: 5 } });
+    await store.saveTotp(userId, active);
+    expect(await store.findFactors(userId)).toEqual({ totp: await store.findTotp(userId), recoveryCodes: await store.findRecoveryCodes(userId) });
+    expect((await store.findFactors(userId)).totp).toEqual(active);
+  });
+
   it('consumes an SMS challenge once, only with the right hash, in time and within attempts', async () => {
     const { db, userId } = await withUser(database());
     const store = createSmsChallengeRepository(db.database.knex);

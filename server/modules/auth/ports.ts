@@ -47,6 +47,8 @@ export interface MfaCredentialStore {
   acceptTotpStep(userId: string, step: number): Promise<boolean>;
   deleteTotp(userId: string): Promise<boolean>;
   findRecoveryCodes(userId: string): Promise<RecoveryCodesRecord | undefined>;
+  /** Both of the above in one read: what a sign-in's MFA decision needs. */
+  findFactors(userId: string): Promise<{ totp: TotpRecord | undefined; recoveryCodes: RecoveryCodesRecord | undefined }>;
   saveRecoveryCodes(userId: string, record: RecoveryCodesRecord): Promise<void>;
   /** Removes `hash` from the unused codes in one conditional update. @returns whether it was there. */
   consumeRecoveryCode(userId: string, hash: string): Promise<boolean>;

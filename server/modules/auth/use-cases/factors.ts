@@ -13,7 +13,7 @@ import type { MfaCredentialStore, PasskeyStore } from '../ports.js';
 import { verifiedPhone } from './sms-codes.js';
 
 export interface FactorDeps {
-  credentials: Pick<MfaCredentialStore, 'findTotp' | 'findRecoveryCodes'>;
+  credentials: Pick<MfaCredentialStore, 'findFactors'>;
   users: Pick<UserRepository, 'findById'>;
   /** Passkeys count as a second factor after a password (security keys); absent: passkeys are off. */
   passkeys?: Pick<PasskeyStore, 'listFor'> | undefined;
@@ -24,7 +24,7 @@ export interface FactorDeps {
 /** Active factors of the account: TOTP (when confirmed), SMS (when on and the phone is verified), recovery codes (when any are left). */
 export async function listFactors(deps: FactorDeps, userId: string): Promise<FactorSummary[]> {
   const sms = deps.smsEnabled === false ? undefined : verifiedPhone(deps, userId);
-  const [totp, codes, phone, passkeys] = await Promise.all([deps.credentials.findTotp(userId), deps.credentials.findRecoveryCodes(userId), sms, deps.passkeys?.listFor(userId) ?? []]);
+  const [{ totp, recoveryCodes: codes }, phone, passkeys] = await Promise.all([deps.credentials.findFactors(userId), sms, deps.passkeys?.listFor(userId) ?? []]);
   const factors: FactorSummary[] = [];
   const passkey = passkeysSummary(passkeys);
   if (passkey) factors.push(passkey);
