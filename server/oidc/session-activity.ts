@@ -8,20 +8,7 @@
  */
 import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
 import { describeError, type Logger } from '../shared/logger.js';
-
-export interface SessionUseReport {
-  sessionUid: string;
-  accountId: string;
-  userAgent: string | undefined;
-  ip: string | undefined;
-  expiresAt: Date;
-}
-
-export interface SessionActivityListener {
-  signedIn(use: SessionUseReport): Promise<void>;
-  seen(use: SessionUseReport): Promise<void>;
-  ended(sessionUid: string): Promise<void>;
-}
+import type { SessionActivity, SessionUse } from '../modules/self-service/index.js';
 
 interface LoadedSession {
   uid?: unknown;
@@ -33,7 +20,7 @@ interface LoadedSession {
 /** Used when the session does not say when it expires (it always does once saved): the provider's default session TTL. */
 const FALLBACK_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
-export function reportSessionActivity(provider: Provider, listener: SessionActivityListener, logger: Logger): void {
+export function reportSessionActivity(provider: Provider, listener: SessionActivity, logger: Logger): void {
   provider.use(async (ctx, next) => {
     await next();
     const oidc = (ctx as KoaContextWithOIDC).oidc as (KoaContextWithOIDC['oidc'] & { session?: LoadedSession }) | undefined;
@@ -47,7 +34,7 @@ export function reportSessionActivity(provider: Provider, listener: SessionActiv
         return;
       }
       if (typeof session.accountId !== 'string' || session.destroyed) return;
-      const use: SessionUseReport = {
+      const use: SessionUse = {
         sessionUid: session.uid,
         accountId: session.accountId,
         userAgent: ctx.get('user-agent') || undefined,
