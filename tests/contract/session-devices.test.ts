@@ -87,4 +87,24 @@ onEveryDatabase('session devices', (database) => {
     await activity.ended('uid-u');
     expect((await sessionDevices.findMany(['uid-u'])).size).toBe(0);
   });
+
+  it('the same sign-in reported again by the resume after consent writes nothing; another account in that session does', async () => {
+    let now = T0;
+    const writes: string[] = [];
+    const store = createSessionDeviceRepository(database().knex);
+    const sessionDevices = { ...store, recordSignIn: async (s: Parameters<typeof store.recordSignIn>[0]) => { writes.push(s.userId); await store.recordSignIn(s); } };
+    const activity = createSessionActivity({ sessionDevices, clock: { now: () => now } });
+    const [alice, bob] = [await user(database()), await user(database())];
+    const use = { sessionUid: 'uid-c', accountId: alice, userAgent: CHROME_LINUX, ip: '203.0.113.77', expiresAt: later(DAY) };
+    await activity.signedIn(use);
+    now = later(2000);
+    await activity.signedIn({ ...use, ip: '203.0.113.78' });
+    expect(writes).toEqual([alice]);
+    await activity.signedIn({ ...use, accountId: bob });
+    expect(writes).toEqual([alice, bob]);
+    expect((await store.findMany(['uid-c'])).get('uid-c')).toMatchObject({ lastSeenAt: now });
+    now = later(TOUCH_INTERVAL_MS + 3000);
+    await activity.signedIn({ ...use, accountId: bob });
+    expect(writes).toEqual([alice, bob, bob]);
+  });
 });

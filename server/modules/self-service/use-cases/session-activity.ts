@@ -47,24 +47,31 @@ export interface SessionActivity {
 }
 
 export function createSessionActivity(deps: SessionActivityDeps): SessionActivity {
-  const touched = new Map<string, number>();
-  const remember = (uid: string, at: number) => {
+  const touched = new Map<string, { at: number; accountId: string }>();
+  const remember = (use: SessionUse, at: number) => {
     if (touched.size >= MEMO_LIMIT) touched.clear();
-    touched.set(uid, at);
+    touched.set(use.sessionUid, { at, accountId: use.accountId });
+  };
+  const recentlyRecorded = (use: SessionUse, at: Date) => {
+    const last = touched.get(use.sessionUid);
+    return last !== undefined && last.accountId === use.accountId && at.getTime() - last.at < TOUCH_INTERVAL_MS;
   };
   return {
     async signedIn(use) {
       const at = deps.clock.now();
+      // oidc-provider merges an interaction's earlier submissions into the next one, so the resume
+      // after consent carries the login again: the same account in the same session a moment later
+      // is the same sign-in, and its row was written then.
+      if (recentlyRecorded(use, at)) return;
       const device = describeUserAgent(use.userAgent);
       const network = coarseNetwork(use.ip);
       await deps.sessionDevices.recordSignIn({ sessionUid: use.sessionUid, userId: use.accountId, ...device, ...(network ? { network } : {}), at, expiresAt: use.expiresAt });
-      remember(use.sessionUid, at.getTime());
+      remember(use, at.getTime());
     },
     async seen(use) {
       const at = deps.clock.now();
-      const last = touched.get(use.sessionUid);
-      if (last !== undefined && at.getTime() - last < TOUCH_INTERVAL_MS) return;
-      remember(use.sessionUid, at.getTime());
+      if (recentlyRecorded(use, at)) return;
+      remember(use, at.getTime());
       const network = coarseNetwork(use.ip);
       await deps.sessionDevices.touch({ sessionUid: use.sessionUid, userId: use.accountId, ...(network ? { network } : {}), at, expiresAt: use.expiresAt }, new Date(at.getTime() - TOUCH_INTERVAL_MS));
     },
