@@ -13,7 +13,8 @@
  * Env: BENCH_DURATION (s per scenario, default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS
  * (default 20), DATABASE_URL / REDIS_URL (our provider on Postgres + Redis; else embedded),
  * BENCH_MEMORY_SAMPLES=FILE (our provider appends a memory sample to FILE every 500 ms, see
- * our-provider.ts; --mixed prints the breakdown at the peak).
+ * our-provider.ts; --mixed prints the breakdown at the peak), BENCH_DEFAULT_RUNTIME=1 (ours
+ * without the V8 and malloc settings it ships with, harness.ts OUR_RUNTIME).
  */
 import argon2 from 'argon2';
 import { execFile } from 'node:child_process';
@@ -27,7 +28,7 @@ import { parseArgs, promisify } from 'node:util';
 import { loadConfig } from '../../config/loader.js';
 import { dpopKey, dpopProof, proofPool, type DpopKey } from './dpop.js';
 import { BENCH_USER } from './fixture.js';
-import { benchDatabase, fetchToken, form, launch, load, measured, peakRssMiB, stop, type Launched, type LoadRequest, type Measure } from './harness.js';
+import { benchDatabase, fetchToken, form, launch, load, measured, ourRuntime, peakRssMiB, stop, type Launched, type LoadRequest, type Measure } from './harness.js';
 import { CLIENT_CREDENTIALS, CLIENT_CREDENTIALS_JWT, DISCOVERY, INTROSPECTION, JWKS, USERINFO, type Scenario } from './scenarios.js';
 
 const { values: options } = parseArgs({
@@ -256,7 +257,9 @@ async function main() {
   const database = await benchDatabase(admin);
   const key = await dpopKey();
   const keyEncryptionKey = randomBytes(32).toString('base64url');
-  const ours = await launch('our-provider.js', { ...storageEnv, DATABASE_URL: database.url ?? '', BENCH_KEY_ENCRYPTION_KEY: keyEncryptionKey });
+  const runtime = ourRuntime();
+  const ours = await launch('our-provider.js', { ...runtime.env, ...storageEnv, DATABASE_URL: database.url ?? '', BENCH_KEY_ENCRYPTION_KEY: keyEncryptionKey }, runtime.nodeArgs);
+  console.log(`ours runs with: ${[...runtime.nodeArgs, ...Object.entries(runtime.env).map(([k, v]) => `${k}=${v}`)].join(' ') || "Node's and glibc's defaults (BENCH_DEFAULT_RUNTIME=1)"}`);
   if (options.mixed) {
     try {
       await mixed(ours);
