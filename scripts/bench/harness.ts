@@ -40,6 +40,18 @@ export async function benchDatabase(admin: string | undefined): Promise<{ url: s
   return { url: url.toString(), drop: () => query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+/**
+ * The runtime settings our provider's image ships with (Dockerfile ENV): a 4 MiB semi-space, a
+ * 192 MiB old-generation limit and two glibc malloc arenas (docs/performance.md, "Memory").
+ * The bench starts ours with them, as deployed; BENCH_DEFAULT_RUNTIME=1 starts it with Node's and
+ * glibc's defaults instead, to measure what they change. The plain provider always runs on defaults.
+ */
+export const OUR_RUNTIME = {
+  nodeArgs: ['--max-semi-space-size=4', '--max-old-space-size=192'],
+  env: { MALLOC_ARENA_MAX: '2' },
+};
+export const ourRuntime = () => (process.env.BENCH_DEFAULT_RUNTIME === '1' ? { nodeArgs: [], env: {} } : OUR_RUNTIME);
+
 export interface Launched {
   url: string;
   /** What the child printed after `ready <url>`. */

@@ -11,7 +11,10 @@
  * row against an earlier JSON result), --mixed (only the mixed load: client credentials,
  * introspection and code flows together for BENCH_MIXED_SECONDS, default 120; peak RSS).
  * Env: BENCH_DURATION (s per scenario, default 10), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS
- * (default 20), DATABASE_URL / REDIS_URL (our provider on Postgres + Redis; else embedded).
+ * (default 20), DATABASE_URL / REDIS_URL (our provider on Postgres + Redis; else embedded),
+ * BENCH_MEMORY_SAMPLES=FILE (our provider appends a memory sample to FILE every 500 ms, see
+ * our-provider.ts; --mixed prints the breakdown at the peak), BENCH_DEFAULT_RUNTIME=1 (ours
+ * without the V8 and malloc settings it ships with, harness.ts OUR_RUNTIME).
  */
 import argon2 from 'argon2';
 import { execFile } from 'node:child_process';
@@ -25,7 +28,7 @@ import { parseArgs, promisify } from 'node:util';
 import { loadConfig } from '../../config/loader.js';
 import { dpopKey, dpopProof, proofPool, type DpopKey } from './dpop.js';
 import { BENCH_USER } from './fixture.js';
-import { benchDatabase, fetchToken, form, launch, load, measured, peakRssMiB, stop, type Launched, type LoadRequest, type Measure } from './harness.js';
+import { benchDatabase, fetchToken, form, launch, load, measured, ourRuntime, peakRssMiB, stop, type Launched, type LoadRequest, type Measure } from './harness.js';
 import { CLIENT_CREDENTIALS, CLIENT_CREDENTIALS_JWT, DISCOVERY, INTROSPECTION, JWKS, USERINFO, type Scenario } from './scenarios.js';
 
 const { values: options } = parseArgs({
@@ -218,6 +221,19 @@ async function mixed(ours: Launched) {
     clearInterval(sampler);
   }
   console.log(`peak RSS of our provider: ${peak.toFixed(0)} MiB sampled, ${fmt(peakRssMiB(ours.child.pid), 0, 0)} MiB high-water mark (VmHWM)`);
+  const samples = process.env.BENCH_MEMORY_SAMPLES;
+  if (samples) printMemorySamples(samples);
+}
+
+/** BENCH_MEMORY_SAMPLES: the provider's memory breakdown (MiB) at its highest RSS sample, and each field's maximum. */
+function printMemorySamples(file: string) {
+  const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, number>);
+  if (!lines.length) return;
+  const atPeak = lines.reduce((a, b) => (b.rss! > a.rss! ? b : a));
+  const fields = Object.keys(atPeak).filter((key) => key !== 't');
+  console.log(`memory samples (${lines.length}, ${file}), MiB:`);
+  console.log(`  at peak RSS: ${fields.map((key) => `${key} ${atPeak[key]}`).join(', ')}`);
+  console.log(`  maximum:     ${fields.map((key) => `${key} ${Math.max(...lines.map((line) => line[key] ?? 0))}`).join(', ')}`);
 }
 
 /** `audit verify` on the run's database: every event the load caused is in one valid chain. */
@@ -241,7 +257,9 @@ async function main() {
   const database = await benchDatabase(admin);
   const key = await dpopKey();
   const keyEncryptionKey = randomBytes(32).toString('base64url');
-  const ours = await launch('our-provider.js', { ...storageEnv, DATABASE_URL: database.url ?? '', BENCH_KEY_ENCRYPTION_KEY: keyEncryptionKey });
+  const runtime = ourRuntime();
+  const ours = await launch('our-provider.js', { ...runtime.env, ...storageEnv, DATABASE_URL: database.url ?? '', BENCH_KEY_ENCRYPTION_KEY: keyEncryptionKey }, runtime.nodeArgs);
+  console.log(`ours runs with: ${[...runtime.nodeArgs, ...Object.entries(runtime.env).map(([k, v]) => `${k}=${v}`)].join(' ') || "Node's and glibc's defaults (BENCH_DEFAULT_RUNTIME=1)"}`);
   if (options.mixed) {
     try {
       await mixed(ours);

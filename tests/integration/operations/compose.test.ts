@@ -34,7 +34,8 @@ function imageEnv(): Record<string, string> {
   const runtime = readFileSync(join(projectRoot, 'Dockerfile'), 'utf8').split(/^FROM .* AS runtime$/m)[1]!;
   const env: Record<string, string> = {};
   for (const block of runtime.match(/^ENV (?:.*\\\n)*.*$/gm) ?? []) {
-    for (const [, name, value] of block.matchAll(/([A-Z_]+)=(\S+)/g)) env[name!] = value!;
+    // A value is one word or a double-quoted string (NODE_OPTIONS="--a --b"), given without the quotes.
+    for (const [, name, quoted, word] of block.matchAll(/([A-Z_]+)=(?:"([^"]*)"|(\S+))/g)) env[name!] = quoted ?? word!;
   }
   return env;
 }
