@@ -24,12 +24,18 @@ export function cachedClients(
   const ttl = options.ttlMs ?? CLIENT_CACHE_MS;
   const changed = options.onChange ?? (() => undefined);
   const cache = new Map<string, Cached>();
+  const loading = new Map<string, Promise<StoredClient | undefined>>();
   let origins: { value: Promise<Set<string>>; until: number } | undefined;
   return {
     /** For writers that bypass this wrapper (the admin client store) and other processes' announcements; undefined: all. */
     forget(clientId) {
-      if (clientId === undefined) cache.clear();
-      else cache.delete(clientId);
+      if (clientId === undefined) {
+        cache.clear();
+        loading.clear();
+      } else {
+        cache.delete(clientId);
+        loading.delete(clientId);
+      }
       origins = undefined;
     },
     origins() {
@@ -46,25 +52,41 @@ export function cachedClients(
     async find(clientId) {
       const hit = cache.get(clientId);
       if (hit && hit.until > now()) return hit.value;
-      const value = await clients.find(clientId);
-      if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(clientId, { value, until: now() + ttl });
-      return value;
+      // Concurrent misses of one client (every request in flight when its entry expires) share one read.
+      const pending = loading.get(clientId);
+      if (pending) return pending;
+      const read = clients.find(clientId);
+      loading.set(clientId, read);
+      try {
+        const value = await read;
+        // A write or announcement during the read forgot the client (and this read): not cached.
+        if (loading.get(clientId) === read) {
+          if (cache.size >= CACHE_LIMIT) cache.clear();
+          cache.set(clientId, { value, until: now() + ttl });
+        }
+        return value;
+      } finally {
+        if (loading.get(clientId) === read) loading.delete(clientId);
+      }
     },
     // Invalidated after the write too: a read racing the write could have cached the old row.
     async save(client) {
       cache.delete(client.clientId);
+      loading.delete(client.clientId);
       origins = undefined;
       await clients.save(client);
       cache.delete(client.clientId);
+      loading.delete(client.clientId);
       origins = undefined;
       changed(client.clientId);
     },
     async delete(clientId) {
       cache.delete(clientId);
+      loading.delete(clientId);
       origins = undefined;
       await clients.delete(clientId);
       cache.delete(clientId);
+      loading.delete(clientId);
       origins = undefined;
       changed(clientId);
     },

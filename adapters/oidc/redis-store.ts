@@ -44,7 +44,8 @@ if old[3] and old[3] ~= grantKey then
   retime(old[3], now)
 end
 redis.call('HSET', key, 'payload', ARGV[1])
-redis.call('HDEL', key, 'uidKey', 'codeKey', 'grantKey')
+-- A new record (every token) has no old lookup fields to clear.
+if old[1] or old[2] or old[3] then redis.call('HDEL', key, 'uidKey', 'codeKey', 'grantKey') end
 if ttl > 0 then redis.call('PEXPIRE', key, ttl) else redis.call('PERSIST', key) end
 local function lookup(lk, field)
   if lk == '' then return end

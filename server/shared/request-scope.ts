@@ -12,20 +12,39 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 interface RequestScope {
   readonly requestId: string;
+  /** Made by the first memoized read (most protocol requests make none); undefined again once the request settled. */
   memo: Map<string, Promise<unknown>> | undefined;
+  settled: boolean;
 }
 
 const scope = new AsyncLocalStorage<RequestScope>();
 
+function settle(store: RequestScope) {
+  store.settled = true;
+  store.memo = undefined;
+}
+
 export function runWithRequestId<T>(requestId: string, work: () => Promise<T>): Promise<T> {
-  const store: RequestScope = { requestId, memo: new Map() };
-  return scope.run(store, async () => {
+  const store: RequestScope = { requestId, memo: undefined, settled: false };
+  // No async wrapper of our own: one promise and one closure fewer per request.
+  return scope.run(store, () => {
+    let running: Promise<T>;
     try {
-      return await work();
-    } finally {
-      store.memo = undefined;
+      running = work();
+    } catch (error) {
+      settle(store);
+      return Promise.reject(error as Error);
     }
+    return running.finally(() => settle(store));
   });
+}
+
+/** The memo of the request being handled: made on first use, none outside a request or after it settled. */
+function currentMemo(create: boolean): Map<string, Promise<unknown>> | undefined {
+  const store = scope.getStore();
+  if (!store || store.settled) return undefined;
+  if (!store.memo && create) store.memo = new Map();
+  return store.memo;
 }
 
 /** The id of the request being handled, or undefined outside one (jobs, CLI, startup). */
@@ -39,7 +58,7 @@ export function currentRequestId(): string | undefined {
  * remembered. Callers that change what `key` names call `forgetInRequest` before reading again.
  */
 export function memoizedInRequest<T>(key: string, load: () => Promise<T>): Promise<T> {
-  const memo = scope.getStore()?.memo;
+  const memo = currentMemo(true);
   if (!memo) return load();
   const known = memo.get(key) as Promise<T> | undefined;
   if (known) return known;
@@ -53,12 +72,12 @@ export function memoizedInRequest<T>(key: string, load: () => Promise<T>): Promi
 
 /** Sets what a read of `key` in this request returns (a lookup by another key found the same record). */
 export function rememberInRequest<T>(key: string, value: T): void {
-  scope.getStore()?.memo?.set(key, Promise.resolve(value));
+  currentMemo(true)?.set(key, Promise.resolve(value));
 }
 
 /** Forgets every memoized read of this request whose key starts with `prefix`. */
 export function forgetInRequest(prefix: string): void {
-  const memo = scope.getStore()?.memo;
+  const memo = currentMemo(false);
   if (!memo) return;
   for (const key of [...memo.keys()]) if (key.startsWith(prefix)) memo.delete(key);
 }

@@ -5,15 +5,20 @@
  */
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// Not global: `test` on a global expression keeps state (lastIndex) between calls. Made once,
+// since isWellFormed runs on every storage lookup and every audit field.
+const HAS_LONE_SURROGATE = new RegExp(LONE_SURROGATE.source);
 
 /** `value` with lone surrogates replaced by U+FFFD and NUL characters removed. */
 export function wellFormed(value: string): string {
+  // Nearly every value is already well formed: returned as it is, without two replace passes.
+  if (isWellFormed(value)) return value;
   return value.replace(/\u0000/g, '').replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /** True when `value` holds no NUL and no lone surrogate: it can be stored as it is. */
 export function isWellFormed(value: string): boolean {
-  return !value.includes('\u0000') && !new RegExp(LONE_SURROGATE.source).test(value);
+  return !value.includes('\u0000') && !HAS_LONE_SURROGATE.test(value);
 }
 
 /**

@@ -15,9 +15,12 @@ export function linkRecords(head: ChainHead, pending: PendingRecord[]): AuditRec
   let { seq, hash } = head;
   return pending.map((record) => {
     seq += 1;
-    const linked = { ...record, seq, prevHash: hash };
+    // One copy per record (the pending record itself is left as it was); the hash is filled in
+    // after it is computed, and canonicalRecord does not read it.
+    const linked: AuditRecord = { ...record, seq, prevHash: hash, hash: '' };
     hash = hashRecord(linked);
-    return { ...linked, hash };
+    linked.hash = hash;
+    return linked;
   });
 }
 
