@@ -16,11 +16,11 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const otherScript = join(isAbsolute(other) ? other : resolve(other), 'scripts/bench/our-provider.js');
 
 const databases = [await benchDatabase(process.env.DATABASE_URL), await benchDatabase(process.env.DATABASE_URL)];
-const builds: Array<{ label: string; server: Launched }> = [
-  { label: 'this build', server: await launch('our-provider.js', { DATABASE_URL: databases[0]!.url }) },
-  { label: other, server: await launch(otherScript, { DATABASE_URL: databases[1]!.url }) },
-];
+const builds: Array<{ label: string; server: Launched }> = [];
 try {
+  // Launched inside the try: when the second build fails to start, the first is still stopped.
+  builds.push({ label: 'this build', server: await launch('our-provider.js', { DATABASE_URL: databases[0]!.url }) });
+  builds.push({ label: other, server: await launch(otherScript, { DATABASE_URL: databases[1]!.url }) });
   const results = new Map<string, number[]>();
   for (const { label, server } of builds) {
     const service = (await fetchToken(server.url, 'grant_type=client_credentials')).access_token!;
